@@ -1,0 +1,424 @@
+"""Framing markers: the catalogue, its validation, and the extractor that finds them.
+
+Markers are data. Phrase and pattern markers live in ``framing/data/markers.toml``; markers that
+need code (homoglyphs, repeated bodies, contradicting dates) are plain functions listed in
+:data:`framing.checks.CHECKS` with the same fields. Both are validated by :func:`validate_entries`,
+which collects every problem and raises one :class:`~framing.errors.MarkerDataError`.
+
+All phrases of the catalogue are compiled into one trie-shaped regular expression, so a text is
+scanned once whatever the number of phrases. Phrases match regardless of case, of the whitespace
+or hyphens between words and of straight or typographic quotes; offsets always refer to the
+original text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from framing import checks
+from framing.errors import MarkerDataError
+
+#: Families, in the order reports list them, with a one-line meaning.
+FAMILIES: dict[str, str] = {
+    "narrative": "war euphemisms and Kremlin narrative formulas",
+    "loaded": "loaded or contested wording and contrastive spellings (weak, stylistic)",
+    "syndication": "state-media syndication and attribution",
+    "ai": "AI-generated content: disclosures and chatbot leftovers",
+    "hygiene": "hidden characters: mixed-script words, zero-width and bidi controls",
+    "structure": "page structure: repeated bodies, contradicting dates, web-page residue",
+}
+STRENGTHS = ("strong", "weak")
+_ID_RE = re.compile(r"^[A-Z]{2}\d{3}$")
+_FIELDS_REQUIRED = ("id", "family", "name", "description", "examples")
+_FIELDS_KNOWN = set(_FIELDS_REQUIRED) | {
+    "phrases", "pattern", "case_sensitive", "strength", "check",
+}
+
+# Characters that may stand between two words of a phrase, and the quote variants.
+_SEP = r"[\s\u00ad\-\u2010-\u2015\u2212]"
+_APOS = "['\u2018\u2019\u201b\u02bc`\u00b4\u2032]"
+_DQUOTE = "[\"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033]"
+_SEP_STRIP = re.compile(_SEP + "+")
+_APOS_RE = re.compile(_APOS)
+_DQUOTE_RE = re.compile(_DQUOTE)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One marker found in one text: where, what, and why it matters.
+
+    ``start``/``end`` are character offsets into the scanned text; ``line`` and ``col`` are
+    1-based and count characters (code points), like most editors.
+    """
+
+    marker_id: str
+    family: str
+    start: int
+    end: int
+    line: int
+    col: int
+    text: str
+    message: str
+
+    def to_dict(self) -> dict:
+        """A JSON-ready mapping of the record."""
+        return {
+            "marker_id": self.marker_id,
+            "family": self.family,
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+            "col": self.col,
+            "text": self.text,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Marker:
+    """One catalogue entry: phrases, a pattern or a check function, with its own examples."""
+
+    id: str
+    family: str
+    name: str
+    description: str
+    strength: str = "strong"
+    phrases: tuple[str, ...] = ()
+    pattern: str | None = None
+    case_sensitive: bool = False
+    check: Callable | None = field(default=None, compare=False, repr=False)
+    examples_match: tuple[str, ...] = ()
+    examples_no_match: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        """``phrases``, ``pattern`` or ``check``: how the marker is matched."""
+        if self.check is not None:
+            return "check"
+        return "pattern" if self.pattern else "phrases"
+
+    def to_dict(self) -> dict:
+        """A JSON-ready mapping of the catalogue entry (the check function by name)."""
+        out = {
+            "id": self.id,
+            "family": self.family,
+            "name": self.name,
+            "description": self.description,
+            "strength": self.strength,
+            "kind": self.kind,
+        }
+        if self.phrases:
+            out["phrases"] = list(self.phrases)
+        if self.pattern:
+            out["pattern"] = self.pattern
+        if self.check is not None:
+            out["check"] = self.check.__name__
+        out["examples"] = {
+            "match": list(self.examples_match),
+            "no_match": list(self.examples_no_match),
+        }
+        return out
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def default_catalogue_path() -> Path:
+    """Path of the catalogue shipped with the package."""
+    return Path(str(resources.files("framing") / "data" / "markers.toml"))
+
+
+def load_markers(path: str | Path | None = None, *, with_checks: bool = True) -> list[Marker]:
+    """Load and validate the marker catalogue (the shipped one unless ``path`` is given).
+
+    The code markers of :data:`framing.checks.CHECKS` are appended unless ``with_checks`` is
+    false. Raises :class:`MarkerDataError` listing every problem at once.
+    """
+    path = Path(path) if path is not None else default_catalogue_path()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MarkerDataError(f"{path}: cannot read marker catalogue: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise MarkerDataError(f"{path}: invalid TOML: {exc}") from exc
+    entries = raw.get("marker", [])
+    if not isinstance(entries, list):
+        raise MarkerDataError(f"{path}: expected [[marker]] tables")
+    entries = list(entries)
+    if with_checks:
+        entries += checks.CHECKS
+    return validate_entries(entries, source=str(path))
+
+
+def validate_entries(entries: Sequence[dict], source: str = "<markers>") -> list[Marker]:
+    """Turn raw entries into :class:`Marker` objects, or raise one error listing every problem."""
+    problems: list[str] = []
+    markers: list[Marker] = []
+    seen_ids: dict[str, int] = {}
+    seen_phrases: dict[str, str] = {}
+    for index, entry in enumerate(entries, 1):
+        where = f"marker #{index}"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: expected a table, got {type(entry).__name__}")
+            continue
+        mid = entry.get("id")
+        if isinstance(mid, str):
+            where = f"marker #{index} ({mid})"
+        errs = _entry_problems(entry)
+        if isinstance(mid, str) and _ID_RE.match(mid):
+            if mid in seen_ids:
+                errs.append(f"duplicate id, first used by marker #{seen_ids[mid]}")
+            seen_ids.setdefault(mid, index)
+        for phrase in entry.get("phrases", ()) if isinstance(entry.get("phrases"), list) else ():
+            if not isinstance(phrase, str):
+                continue
+            key = phrase_key(phrase)
+            other = seen_phrases.get(key)
+            if other is not None and other != mid:
+                errs.append(f"phrase {phrase!r} is also a phrase of {other}")
+            seen_phrases.setdefault(key, mid)
+        if errs:
+            problems.extend(f"{where}: {e}" for e in errs)
+            continue
+        examples = entry["examples"]
+        markers.append(
+            Marker(
+                id=mid,
+                family=entry["family"],
+                name=entry["name"],
+                description=entry["description"],
+                strength=entry.get("strength", "strong"),
+                phrases=tuple(entry.get("phrases", ())),
+                pattern=entry.get("pattern"),
+                case_sensitive=bool(entry.get("case_sensitive", False)),
+                check=entry.get("check"),
+                examples_match=tuple(examples.get("match", ())),
+                examples_no_match=tuple(examples.get("no_match", ())),
+            )
+        )
+    if problems:
+        raise MarkerDataError(
+            f"{source}: {len(problems)} problem(s) in the marker catalogue:\n  "
+            + "\n  ".join(problems)
+        )
+    return markers
+
+
+def _entry_problems(entry: dict) -> list[str]:
+    errs = [f"missing field {name!r}" for name in _FIELDS_REQUIRED if name not in entry]
+    errs += [f"unknown field {name!r}" for name in sorted(set(entry) - _FIELDS_KNOWN)]
+    mid = entry.get("id")
+    if "id" in entry and not (isinstance(mid, str) and _ID_RE.match(mid)):
+        errs.append(f"id {mid!r} must be two capital letters and three digits, e.g. KN101")
+    if "family" in entry and entry["family"] not in FAMILIES:
+        errs.append(f"family {entry['family']!r} is not one of {', '.join(FAMILIES)}")
+    for name in ("name", "description"):
+        if name in entry and not (isinstance(entry[name], str) and entry[name].strip()):
+            errs.append(f"{name!r} must be a non-empty string")
+    if entry.get("strength", "strong") not in STRENGTHS:
+        errs.append(f"strength must be one of {', '.join(STRENGTHS)}")
+    kinds = [k for k in ("phrases", "pattern", "check") if entry.get(k)]
+    if len(kinds) != 1:
+        errs.append("needs exactly one of 'phrases', 'pattern' or 'check'")
+    phrases = entry.get("phrases")
+    if phrases is not None and not (
+        isinstance(phrases, list) and all(isinstance(p, str) and p.strip() for p in phrases)
+    ):
+        errs.append("'phrases' must be a list of non-empty strings")
+    pattern = entry.get("pattern")
+    if pattern is not None:
+        if not isinstance(pattern, str):
+            errs.append("'pattern' must be a string")
+        else:
+            try:
+                # Compiled as it will be used: inside a scoped-flag group of the big regex.
+                compiled = re.compile(f"(?im:{pattern})")
+            except re.error as exc:
+                errs.append(f"pattern does not compile: {exc}")
+            else:
+                if compiled.groupindex:
+                    errs.append("pattern must not use named groups (use (?:...))")
+    if "check" in entry and not callable(entry["check"]):
+        errs.append("'check' must be a function")
+    examples = entry.get("examples")
+    if "examples" in entry:
+        if not isinstance(examples, dict) or set(examples) - {"match", "no_match"}:
+            errs.append("'examples' must be a table with 'match' and 'no_match' lists")
+        else:
+            match = examples.get("match")
+            no_match = examples.get("no_match")
+            if not (isinstance(match, list) and match and all(isinstance(x, str) for x in match)):
+                errs.append("examples.match must list at least one text")
+            if not (
+                isinstance(no_match, list)
+                and no_match
+                and all(isinstance(x, str) for x in no_match)
+            ):
+                errs.append("examples.no_match must list at least one text")
+    return errs
+
+
+# --------------------------------------------------------------------------- phrases
+
+
+def phrase_key(text: str) -> str:
+    """Canonical form of a phrase or matched span: case, separators and quote style removed."""
+    text = _SEP_STRIP.sub("", text.casefold())
+    text = _APOS_RE.sub("'", text)
+    return _DQUOTE_RE.sub('"', text).rstrip("*")
+
+
+def _phrase_units(phrase: str) -> list[str]:
+    """Split a phrase into regex units: one per character, separators and quotes as classes."""
+    units: list[str] = []
+    words = phrase.strip().split()
+    for w_index, word in enumerate(words):
+        if w_index:
+            units.append(_SEP + "+")
+        for c_index, ch in enumerate(word):
+            if ch == "*" and c_index == len(word) - 1:
+                units.append(r"\w*")
+            elif ch == "-":
+                units.append(_SEP + "*")
+            elif _APOS_RE.fullmatch(ch):
+                units.append(_APOS)
+            elif _DQUOTE_RE.fullmatch(ch):
+                units.append(_DQUOTE)
+            else:
+                units.append(re.escape(ch.casefold()))
+    return units
+
+
+def _trie_regex(phrases: Iterable[str]) -> str:
+    """One regex matching any of ``phrases``, factored as a trie so shared prefixes are tried once."""
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for unit in _phrase_units(phrase):
+            node = node.setdefault(unit, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        ends = "" in node
+        branches = [unit + emit(child) for unit, child in node.items() if unit]
+        # Longest alternatives first: Python's regex takes the first alternative that matches.
+        branches.sort(key=len, reverse=True)
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            body = "(?:" + body + ")?"
+        return body
+
+    return emit(trie)
+
+
+# --------------------------------------------------------------------------- extractor
+
+
+class Extractor:
+    """Finds every marker of a catalogue in a text.
+
+    Build it once (compiling the catalogue is the costly part) and call :meth:`scan` per text.
+    ``select`` and ``ignore`` take marker ids, id prefixes (``KN1``) or family names.
+    """
+
+    def __init__(
+        self,
+        markers: Sequence[Marker] | None = None,
+        *,
+        select: Iterable[str] = (),
+        ignore: Iterable[str] = (),
+    ):
+        markers = list(load_markers() if markers is None else markers)
+        self.markers = [m for m in markers if _chosen(m, tuple(select), tuple(ignore))]
+        self.by_id = {m.id: m for m in self.markers}
+        self._phrase_owner: dict[str, Marker] = {}
+        self._wild_owner: list[tuple[str, Marker]] = []
+        phrases: list[str] = []
+        for marker in self.markers:
+            for phrase in marker.phrases:
+                phrases.append(phrase)
+                if phrase.rstrip().endswith("*"):
+                    self._wild_owner.append((phrase_key(phrase), marker))
+                else:
+                    self._phrase_owner[phrase_key(phrase)] = marker
+        self._wild_owner.sort(key=lambda item: len(item[0]), reverse=True)
+        self._group_marker: dict[str, Marker] = {}
+        parts: list[str] = []
+        if phrases:
+            parts.append(r"(?P<phr>(?i:(?<!\w)" + _trie_regex(phrases) + r"(?!\w)))")
+        for index, marker in enumerate(m for m in self.markers if m.pattern):
+            group = f"p{index}"
+            # Patterns may anchor on lines (^, $); phrases need no flags but case-folding.
+            flag = "m-i" if marker.case_sensitive else "im"
+            parts.append(f"(?P<{group}>(?{flag}:{marker.pattern}))")
+            self._group_marker[group] = marker
+        self._regex = re.compile("|".join(parts)) if parts else None
+        self._checks = [m for m in self.markers if m.check is not None]
+
+    def scan(self, text: str, *, published: date | None = None) -> list[Evidence]:
+        """All evidence in ``text``, sorted by position.
+
+        ``published`` is the page's own date when the caller knows it (e.g. a JSONL field); the
+        date check compares it with the dates the story gives.
+        """
+        hits: list[tuple[int, int, Marker, str]] = []
+        if self._regex is not None:
+            for match in self._regex.finditer(text):
+                group = match.lastgroup
+                marker = (
+                    self._phrase_owner_of(match.group())
+                    if group == "phr"
+                    else self._group_marker[group]
+                )
+                if marker is not None:
+                    hits.append((match.start(), match.end(), marker, marker.description))
+        for marker in self._checks:
+            for start, end, message in marker.check(text, published=published):
+                hits.append((start, end, marker, message))
+        if not hits:
+            return []
+        hits.sort(key=lambda h: (h[0], h[1], h[2].id))
+        line_starts = _LineIndex(text)
+        out = []
+        for start, end, marker, message in hits:
+            line, col = line_starts.locate(start)
+            out.append(
+                Evidence(marker.id, marker.family, start, end, line, col, text[start:end], message)
+            )
+        return out
+
+    def _phrase_owner_of(self, span: str) -> Marker | None:
+        key = phrase_key(span)
+        marker = self._phrase_owner.get(key)
+        if marker is None:
+            for prefix, owner in self._wild_owner:
+                if key.startswith(prefix):
+                    return owner
+        return marker
+
+
+class _LineIndex:
+    """Maps character offsets to 1-based (line, column) pairs."""
+
+    def __init__(self, text: str):
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+
+def _chosen(marker: Marker, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
+    def hit(codes: tuple[str, ...]) -> bool:
+        return any(marker.id.startswith(c) or marker.family == c for c in codes)
+
+    return (not select or hit(select)) and not hit(ignore)

@@ -1,0 +1,165 @@
+"""Tests of the marker catalogue and the extractor.
+
+The catalogue tests are data-driven: every marker's own examples are its tests.
+"""
+
+import re
+import tomllib
+
+import pytest
+
+from framing import checks
+from framing.errors import MarkerDataError
+from framing.markers import (
+    FAMILIES,
+    Extractor,
+    default_catalogue_path,
+    load_markers,
+    phrase_key,
+    validate_entries,
+)
+
+MARKERS = load_markers()
+EXTRACTOR = Extractor(MARKERS)
+
+
+def _ids(text):
+    return {e.marker_id for e in EXTRACTOR.scan(text)}
+
+
+@pytest.mark.parametrize(
+    ("marker_id", "example"),
+    [(m.id, x) for m in MARKERS for x in m.examples_match],
+)
+def test_marker_matches_its_examples(marker_id, example):
+    assert marker_id in _ids(example)
+
+
+@pytest.mark.parametrize(
+    ("marker_id", "example"),
+    [(m.id, x) for m in MARKERS for x in m.examples_no_match],
+)
+def test_marker_does_not_match_its_counter_examples(marker_id, example):
+    assert marker_id not in _ids(example)
+
+
+def test_catalogue_covers_every_family_with_several_markers():
+    per_family = {f: sum(m.family == f for m in MARKERS) for f in FAMILIES}
+    assert all(n >= 2 for n in per_family.values()), per_family
+
+
+def test_code_markers_are_listed_explicitly_with_catalogue_fields():
+    ids = {m.id for m in MARKERS if m.check is not None}
+    assert ids == {entry["id"] for entry in checks.CHECKS}
+
+
+def _entry(**over):
+    entry = {
+        "id": "KN999",
+        "family": "narrative",
+        "name": "x",
+        "description": "d",
+        "examples": {"match": ["foo bar"], "no_match": ["foo"]},
+    }
+    entry.update(over)
+    entry.setdefault("phrases", [f"foo {entry['id']}"])
+    return entry
+
+
+def test_validation_lists_every_problem_at_once():
+    bad = [
+        _entry(id="kn1"),
+        _entry(id="KN998", family="nonsense"),
+        _entry(id="KN997", pattern="(unclosed", phrases=None),
+        _entry(id="KN996", examples={"match": []}),
+        _entry(id="KN995", colour="red"),
+        _entry(id="KN994", phrases=["Foo-KN995"]),
+    ]
+    with pytest.raises(MarkerDataError) as info:
+        validate_entries(bad, source="test.toml")
+    message = str(info.value)
+    assert message.startswith("test.toml: 7 problem(s)")
+    for fragment in (
+        "'kn1' must be two capital letters",
+        "family 'nonsense'",
+        "pattern does not compile",
+        "examples.match must list at least one text",
+        "unknown field 'colour'",
+        "phrase 'Foo-KN995' is also a phrase of KN995",
+    ):
+        assert fragment in message
+
+
+def test_validation_rejects_duplicate_ids_and_two_kinds():
+    with pytest.raises(MarkerDataError, match="duplicate id"):
+        validate_entries([_entry(), _entry()])
+    with pytest.raises(MarkerDataError, match="exactly one of"):
+        validate_entries([_entry(pattern="foo")])
+
+
+def test_load_reports_invalid_toml_with_path(tmp_path):
+    path = tmp_path / "m.toml"
+    path.write_text("[[marker]\nid=", encoding="utf-8")
+    with pytest.raises(MarkerDataError, match=re.escape(str(path))):
+        load_markers(path)
+
+
+def test_shipped_catalogue_is_plain_toml_with_marker_tables():
+    raw = tomllib.loads(default_catalogue_path().read_text(encoding="utf-8"))
+    assert isinstance(raw["marker"], list) and raw["marker"]
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "special military operation",
+        "Special Military Operation",
+        "SPECIAL-MILITARY-OPERATION",
+        "special\n   military\u00a0operation",
+        "special\u2010military operation",
+    ],
+)
+def test_phrases_match_case_whitespace_and_hyphen_variants(variant):
+    found = Extractor(validate_entries([_entry(phrases=["special military operation"])]))
+    (ev,) = found.scan("They call it a " + variant + ".")
+    assert ev.text == variant and ev.start == len("They call it a ")
+
+
+def test_quote_variants_and_offsets_map_to_original_text():
+    found = Extractor(validate_entries([_entry(phrases=["Kiev's regime"])]))
+    text = "Line one\n  the Kiev\u2019s  regime said"
+    (ev,) = found.scan(text)
+    assert text[ev.start : ev.end] == ev.text == "Kiev\u2019s  regime"
+    assert (ev.line, ev.col) == (2, 7)
+
+
+def test_phrases_respect_word_boundaries_and_wildcards():
+    found = Extractor(validate_entries([_entry(phrases=["denazif*", "foo bar"])]))
+    assert [e.text for e in found.scan("denazification, Foo barred, foo bar")] == [
+        "denazification",
+        "foo bar",
+    ]
+
+
+def test_non_ascii_and_empty_text():
+    assert EXTRACTOR.scan("") == []
+    assert isinstance(EXTRACTOR.scan("Москва — Київ — 東京 — \U0001f600"), list)
+
+
+def test_select_and_ignore_by_family_and_id_prefix():
+    only_ai = Extractor(MARKERS, select=["ai"])
+    assert {m.family for m in only_ai.markers} == {"ai"}
+    no_kn = Extractor(MARKERS, ignore=["KN"])
+    assert not any(m.id.startswith("KN") for m in no_kn.markers)
+
+
+def test_phrase_key_ignores_case_separators_and_quote_style():
+    assert phrase_key("Neo-Nazi") == phrase_key("neo nazi") == phrase_key("NEONAZI")
+    assert phrase_key("Kiev\u2019s") == phrase_key("kiev's")
+
+
+def test_evidence_is_a_record_with_a_dict_form():
+    (ev,) = [e for e in EXTRACTOR.scan("a special military operation") if e.marker_id == "KN101"]
+    d = ev.to_dict()
+    assert d["marker_id"] == "KN101" and d["text"] == "special military operation"
+    assert set(d) == {"marker_id", "family", "start", "end", "line", "col", "text", "message"}
