@@ -1,0 +1,1199 @@
+"""Reading articles: plain text, JSONL, CSV and saved HTML pages, from files, folders and stdin.
+
+:func:`iter_articles` turns paths into :class:`Article` objects and reports every unreadable
+file or record as a :class:`Problem` instead of stopping: the bad file or record is skipped (an
+*error*) or read with a fallback (a *warning*), and the rest of the batch goes on. With
+``strict=True`` the first problem raises :class:`~framing.errors.InputError` instead.
+
+Formats, chosen by extension unless ``input_format`` forces one:
+
+- plain text (``.txt``, ``.text``, and any other file named explicitly): one article per file.
+  :attr:`Article.text` is the whole file as decoded, so line and column numbers of findings are
+  the file's own. A date, a URL, a title, an author and a site-name line are read from the first
+  lines when they are there; nothing is guessed when they are not.
+- JSONL (``.jsonl``, ``.ndjson``): one JSON object per line.
+- CSV (``.csv``): one article per row, with a header row.
+- HTML (``.html``, ``.htm``): main text and metadata extracted with trafilatura;
+  :attr:`Article.text` is the *extracted* text, so positions refer to it, not to the markup.
+
+Record fields are found by common names (``body_text``, ``publisher``, ``publish_date``, ...) or
+mapped explicitly with ``columns``. JSONL and CSV are streamed line by line, so files of any size
+can be read.
+
+The source of an article is a registered domain where possible (``sputniknews.com``), found from
+a source field, the URL, a site-name line, a house byline, a dateline credit or a credit line,
+in that order; the outlet names and bylines known for this live in ``framing/data/outlets.toml``.
+Everything runs offline: the public suffix list is the snapshot bundled with tldextract.
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import csv
+import datetime
+import functools
+import hashlib
+import io
+import json
+import os
+import re
+import sys
+import tomllib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import IO, Any
+
+from framing.errors import InputError
+
+#: Values accepted for ``input_format``.
+FORMATS = ("auto", "text", "jsonl", "csv", "html")
+
+#: File extensions (lower case) of each format, used by ``input_format="auto"``.
+EXTENSIONS: dict[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".html": "html",
+    ".htm": "html",
+}
+
+#: Article fields a record column or key can fill, with the names recognised without a mapping,
+#: in order of preference.
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "text": ("text", "body", "body_text", "content", "article", "maintext"),
+    "title": ("title", "headline"),
+    "url": ("url", "link"),
+    "source": ("source", "publisher", "site", "domain"),
+    "published": ("published", "date", "publish_date", "published_at", "pubdate"),
+    "author": ("author", "authors"),
+    "id": ("id", "news_id", "article_id"),
+    "labels": ("labels",),
+}
+
+SOURCE_METHODS = ("field", "url", "site-name", "byline", "dateline", "credit")
+
+# A NUL byte this early means the file is not text (text encodings other than UTF-16/32 never
+# produce one), and checking only a prefix keeps the test cheap on large files.
+_BINARY_PROBE = 8192
+_UTF8_BOM = b"\xef\xbb\xbf"
+_FALLBACK_ENCODING = "cp1252"
+# Leaves room for multi-megabyte bodies while staying below the C long limit on every platform.
+_CSV_FIELD_LIMIT = 2**31 - 1
+# Pandas writes its index as a column with an empty or "Unnamed: N" header; it is not data.
+_INDEX_COLUMN_RE = re.compile(r"^(?:Unnamed: \d+)?$")
+
+
+# --------------------------------------------------------------------------- data classes
+
+
+@dataclass
+class Article:
+    """One article and what is known about where it came from.
+
+    ``id`` is the id given by the input, else the first 16 hex digits of the SHA-256 of the text,
+    so the same text always gets the same id. ``source`` is a registered domain where possible,
+    else an outlet name, and ``source_method`` says how it was found (one of
+    :data:`SOURCE_METHODS`). ``record`` is the 1-based line where a JSONL record or a CSV row
+    starts, and ``None`` for files holding one article.
+    """
+
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    source_method: str | None = None
+    published: datetime.date | None = None
+    author: str | None = None
+    labels: dict = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+    path: str = "<memory>"
+    record: int | None = None
+
+    @property
+    def location(self) -> str:
+        """``path`` for a one-article file, ``path#record`` for a record of a JSONL or CSV file."""
+        return self.path if self.record is None else f"{self.path}#{self.record}"
+
+    def to_dict(self) -> dict:
+        """JSON-ready form of every field (``published`` as an ISO date string)."""
+        out = asdict(self)
+        out["published"] = self.published.isoformat() if self.published else None
+        return out
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with an input file or record.
+
+    ``severity`` is ``"error"`` when the file or record was skipped and ``"warning"`` when it was
+    read with a fallback. ``line`` is 1-based, or ``None`` when the problem concerns a whole file.
+    """
+
+    path: str
+    line: int | None
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+def content_id(text: str) -> str:
+    """The id of an article without one: first 16 hex digits of the SHA-256 of its UTF-8 text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def iter_articles(
+    paths: Iterable[str],
+    *,
+    input_format: str = "auto",
+    columns: Mapping[str, str] | None = None,
+    on_problem: Callable[[Problem], None] | None = None,
+    strict: bool = False,
+) -> Iterator[Article]:
+    """Yield the articles of files, directories and ``"-"`` (stdin), in the order given.
+
+    Directories are read recursively in sorted path order, taking only files with a known
+    extension (see :data:`EXTENSIONS`) and skipping hidden files and folders. With
+    ``input_format="auto"`` the format follows the extension; a file named explicitly with an
+    unknown extension is read as plain text, and stdin is JSONL when its first non-blank character
+    is ``{``, HTML when it starts with ``<!doctype html`` or ``<html``, else plain text.
+
+    ``columns`` maps article fields (keys of :data:`FIELD_ALIASES`) to the CSV column or JSONL
+    key holding them, e.g. ``{"text": "body_text"}``; unmapped fields are found by their usual
+    names. Problems are passed to ``on_problem`` and the batch goes on; with ``strict=True`` the
+    first problem, error or warning, raises :class:`InputError` instead.
+
+    Raises :class:`InputError` at once for an unknown format or column mapping.
+    """
+    if input_format not in FORMATS:
+        raise InputError(f"unknown input format {input_format!r}; use one of {', '.join(FORMATS)}")
+    mapping = _check_columns(columns)
+    if isinstance(paths, (str, os.PathLike)):  # one path, not an iterable of characters
+        paths = [paths]
+    reader = _Reader(mapping, on_problem, strict)
+    # A separate generator, so that usage errors above raise on the call, not on first use.
+    return reader.read_paths([os.fspath(p) for p in paths], input_format)
+
+
+def _check_columns(columns: Mapping[str, str] | None) -> dict[str, str]:
+    mapping = dict(columns or {})
+    for name, column in mapping.items():
+        if name not in FIELD_ALIASES:
+            raise InputError(
+                f"cannot map column {column!r} to unknown field {name!r}; "
+                f"fields: {', '.join(FIELD_ALIASES)}"
+            )
+        if not isinstance(column, str) or not column:
+            raise InputError(f"empty column name for field {name!r}")
+    return mapping
+
+
+class _Reader:
+    """Reads one batch; holds the column mapping and the problem callback."""
+
+    def __init__(
+        self,
+        columns: dict[str, str],
+        on_problem: Callable[[Problem], None] | None,
+        strict: bool,
+    ):
+        self.columns = columns
+        self.on_problem = on_problem
+        self.strict = strict
+
+    def report(self, path: str, line: int | None, message: str, severity: str = "error") -> None:
+        problem = Problem(path, line, message, severity)
+        if self.strict:
+            raise InputError(str(problem))
+        if self.on_problem is not None:
+            self.on_problem(problem)
+
+    # ----------------------------------------------------------------------- paths
+
+    def read_paths(self, paths: list[str], input_format: str) -> Iterator[Article]:
+        for path in paths:
+            if path == "-":
+                yield from self.read_stdin(input_format)
+            elif os.path.isdir(path):
+                for file in self.walk(path):
+                    fmt = input_format if input_format != "auto" else _format_of(file)
+                    yield from self.read_file(file, fmt)
+            else:
+                fmt = input_format if input_format != "auto" else _format_of(path) or "text"
+                yield from self.read_file(path, fmt)
+
+    def walk(self, root: str) -> list[str]:
+        """Files of a directory tree with a known extension, in sorted order."""
+        found: list[tuple[tuple[str, ...], str]] = []
+
+        def on_error(exc: OSError) -> None:
+            self.report(exc.filename or root, None, f"cannot read directory: {_reason(exc)}")
+
+        for folder, dirs, files in os.walk(root, onerror=on_error):
+            # Hidden folders are version control or tool state, never articles.
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            rel = Path(folder).relative_to(root).parts
+            for name in files:
+                if not name.startswith(".") and _format_of(name):
+                    found.append(((*rel, name), os.path.join(folder, name)))
+        # Sorting on path components keeps "a/b.txt" next to "a/c.txt" whatever the separator.
+        return [path for _, path in sorted(found)]
+
+    def read_stdin(self, input_format: str) -> Iterator[Article]:
+        if sys.stdin is None:  # e.g. a GUI or service process
+            self.report("-", None, "cannot read: stdin is not available")
+            return
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:  # a text-only stand-in for stdin, e.g. io.StringIO
+            stream = io.BytesIO(sys.stdin.read().encode("utf-8"))
+        head = stream.read(_BINARY_PROBE)
+        fmt = input_format if input_format != "auto" else _sniff(head)
+        yield from self.read_stream("-", _PrefixedStream.wrap(head, stream), head, fmt)
+
+    def read_file(self, path: str, fmt: str) -> Iterator[Article]:
+        try:
+            handle = open(path, "rb")
+        except OSError as exc:
+            self.report(path, None, f"cannot read: {_reason(exc)}")
+            return
+        with handle:
+            try:
+                head = handle.read(_BINARY_PROBE)
+            except OSError as exc:  # e.g. EISDIR, or an I/O error on a bad disk
+                self.report(path, None, f"cannot read: {_reason(exc)}")
+                return
+            yield from self.read_stream(path, _PrefixedStream.wrap(head, handle), head, fmt)
+
+    def read_stream(self, path: str, stream: IO[bytes], head: bytes, fmt: str) -> Iterator[Article]:
+        nul = head.find(b"\0")
+        if nul >= 0:
+            message = f"binary file (NUL byte at offset {nul}), skipped"
+            if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+                message += "; it looks like UTF-16, convert it to UTF-8"
+            self.report(path, None, message)
+            return
+        if fmt in ("jsonl", "csv"):
+            read = self.read_jsonl if fmt == "jsonl" else self.read_csv
+            records = read(path, stream)
+            try:
+                yield from records
+            except OSError as exc:  # a read failing halfway, e.g. on a network drive
+                self.report(path, None, f"cannot read: {_reason(exc)}")
+        else:
+            try:
+                raw = stream.read()
+            except OSError as exc:
+                self.report(path, None, f"cannot read: {_reason(exc)}")
+                return
+            if fmt == "html":
+                article = self.read_html(path, raw)
+            else:
+                article = self.read_text(path, raw)
+            if article is not None:
+                yield article
+
+    # ----------------------------------------------------------------------- decoding
+
+    def decode(self, path: str, raw: bytes, first_line: int = 1) -> str:
+        """UTF-8 text of ``raw``; on invalid UTF-8, a warning and the cp1252 reading."""
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = first_line + raw.count(b"\n", 0, exc.start)
+            self.report(
+                path,
+                line,
+                f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}); decoded as {_FALLBACK_ENCODING}",
+                "warning",
+            )
+            return raw.decode(_FALLBACK_ENCODING, errors="replace")
+
+    # ----------------------------------------------------------------------- text
+
+    def read_text(self, path: str, raw: bytes) -> Article | None:
+        text = self.decode(path, raw.removeprefix(_UTF8_BOM))
+        if not text.strip():
+            self.report(path, None, "empty file")
+            return None
+        head = parse_text_head(text)
+        source, method = infer_source(head.url, text)
+        return Article(
+            id=content_id(text),
+            text=text,
+            title=head.title,
+            url=head.url,
+            source=source,
+            source_method=method,
+            published=head.published,
+            author=head.author,
+            path=path,
+        )
+
+    # ----------------------------------------------------------------------- HTML
+
+    def read_html(self, path: str, raw: bytes) -> Article | None:
+        if not raw.strip():
+            self.report(path, None, "empty file")
+            return None
+        raw = raw.removeprefix(_UTF8_BOM)
+        charset = _declared_charset(raw)
+        if charset is not None:
+            html = raw.decode(charset, errors="replace")
+        else:
+            html = self.decode(path, raw)
+        try:
+            doc = _extract_html(html)
+        # trafilatura and lxml raise many exception types on odd markup; any of them only means
+        # this one page cannot be read.
+        except Exception as exc:
+            self.report(path, None, f"HTML extraction failed: {type(exc).__name__}: {exc}")
+            return None
+        text = doc.get("text") or ""
+        if not text.strip():
+            self.report(path, None, "no text extracted from HTML")
+            return None
+        url = _scalar(doc.get("url"))
+        site_name = _scalar(doc.get("sitename"))
+        source, method = _infer_source(url, text, site_name)
+        meta = {k: doc[k] for k in ("sitename", "description") if doc.get(k)}
+        return Article(
+            id=content_id(text),
+            text=text,
+            title=_scalar(doc.get("title")),
+            url=url,
+            source=source,
+            source_method=method,
+            published=parse_date(doc.get("date") or ""),
+            author=_scalar(doc.get("author")),
+            meta=meta,
+            path=path,
+        )
+
+    # ----------------------------------------------------------------------- JSONL
+
+    def read_jsonl(self, path: str, stream: IO[bytes]) -> Iterator[Article]:
+        fields_for: dict[tuple[str, ...], dict[str, str]] = {}
+        seen_content = False
+        for number, raw in enumerate(stream, 1):
+            if number == 1:
+                raw = raw.removeprefix(_UTF8_BOM)
+            if not raw.strip():
+                continue
+            seen_content = True
+            line = self.decode(path, raw, number)
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                self.report(path, number, f"invalid JSON: {exc.msg} (column {exc.colno})")
+                continue
+            # Too deep nesting, or an integer too long to convert.
+            except (ValueError, RecursionError) as exc:
+                self.report(path, number, f"invalid JSON: {exc}")
+                continue
+            if not isinstance(value, dict):
+                self.report(path, number, f"expected a JSON object, got {_json_type(value)}")
+                continue
+            keys = tuple(value)
+            fields = fields_for.get(keys)
+            if fields is None:
+                fields = _resolve_fields(keys, self.columns)
+                # Records share a few key layouts; the bound keeps odd files from growing it.
+                if len(fields_for) < 256:
+                    fields_for[keys] = fields
+            article = self.record_article(path, number, value, fields, "field")
+            if article is not None:
+                yield article
+        if not seen_content:
+            self.report(path, None, "empty file")
+
+    # ----------------------------------------------------------------------- CSV
+
+    def read_csv(self, path: str, stream: IO[bytes]) -> Iterator[Article]:
+        csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
+        warned = False
+
+        def lines() -> Iterator[str]:
+            nonlocal warned
+            for number, raw in enumerate(stream, 1):
+                if number == 1:
+                    raw = raw.removeprefix(_UTF8_BOM)
+                if warned:
+                    # One warning per file: a cp1252 export would otherwise warn on every row.
+                    try:
+                        yield raw.decode("utf-8")
+                    except UnicodeDecodeError:
+                        yield raw.decode(_FALLBACK_ENCODING, errors="replace")
+                    continue
+                try:
+                    yield raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    warned = True
+                    yield self.decode(path, raw, number)
+
+        # strict=True turns an unbalanced quote into an error with a line number instead of
+        # silently swallowing the rest of the file into one field.
+        reader = csv.reader(lines(), strict=True)
+        header: list[str] | None = None
+        while header is None:
+            try:
+                row = next(reader)
+            except StopIteration:
+                self.report(path, None, "empty file")
+                return
+            except csv.Error as exc:
+                self.report(path, reader.line_num, f"malformed CSV header: {_csv_reason(exc)}")
+                return
+            if any(cell.strip() for cell in row):
+                header = row
+        header_line = reader.line_num
+        fields = _resolve_fields(header, self.columns)
+        for name, column in self.columns.items():
+            if name not in fields:
+                message = f"column {column!r} for {name} not found (columns: {_list(header)})"
+                self.report(path, header_line, message, "error" if name == "text" else "warning")
+                if name == "text":
+                    return
+        if "text" not in fields:
+            self.report(
+                path,
+                header_line,
+                f"no text column (columns: {_list(header)}); map one with --column text=NAME",
+            )
+            return
+        width = len(header)
+        last_line = reader.line_num
+        while True:
+            start = last_line + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                end = reader.line_num
+                runs = f" (row runs to line {end})" if end > start else ""
+                self.report(path, start, f"malformed CSV row: {_csv_reason(exc)}{runs}")
+                last_line = end
+                continue
+            last_line = reader.line_num
+            if not row or not any(row):
+                continue
+            if len(row) > width:
+                self.report(
+                    path, start, f"row has {len(row)} fields but the header has {width}; skipped"
+                )
+                continue
+            # Short rows are padded: some writers drop trailing empty fields. With duplicate column
+            # names the first column wins, as in field detection.
+            record: dict[str, str] = {}
+            for i, name in enumerate(header):
+                record.setdefault(name, row[i] if i < len(row) else "")
+            article = self.record_article(path, start, record, fields, "column")
+            if article is not None:
+                yield article
+
+    # ----------------------------------------------------------------------- records
+
+    def record_article(
+        self,
+        path: str,
+        line: int,
+        record: Mapping[str, Any],
+        fields: Mapping[str, str],
+        kind: str,
+    ) -> Article | None:
+        """Build the article of one JSONL object or CSV row; ``fields`` maps field -> key."""
+        if "text" not in fields:
+            keys = _list(record)
+            self.report(
+                path, line, f"no text {kind} (keys: {keys}); map one with --column text=NAME"
+            )
+            return None
+        text_key = fields["text"]
+        text = record.get(text_key)
+        if text is None or (isinstance(text, str) and not text.strip()):
+            self.report(path, line, f"empty text ({kind} {text_key!r})")
+            return None
+        if not isinstance(text, str):
+            self.report(path, line, f"text {kind} {text_key!r} is {_json_type(text)}, not a string")
+            return None
+        used = set(fields.values())
+        meta = {
+            k: v for k, v in record.items() if k not in used and not _INDEX_COLUMN_RE.match(k)
+        }
+
+        def value(name: str) -> Any:
+            return record.get(fields[name]) if name in fields else None
+
+        url = _scalar(value("url"))
+        published = None
+        raw_date = value("published")
+        if isinstance(raw_date, str) and raw_date.strip():
+            published = parse_date(raw_date)
+            if published is None:
+                # Keep what could not be parsed rather than lose it.
+                meta[fields["published"]] = raw_date
+        elif raw_date not in (None, ""):
+            meta[fields["published"]] = raw_date
+
+        labels: dict = {}
+        raw_labels = value("labels")
+        if isinstance(raw_labels, dict):
+            labels = raw_labels
+        elif isinstance(raw_labels, str) and raw_labels.strip().startswith("{"):
+            try:
+                parsed = json.loads(raw_labels)
+            except json.JSONDecodeError:
+                parsed = None
+            if isinstance(parsed, dict):
+                labels = parsed
+            else:
+                meta[fields["labels"]] = raw_labels
+        elif raw_labels not in (None, ""):
+            meta[fields["labels"]] = raw_labels
+
+        source_value = _scalar(value("source"))
+        if source_value:
+            source, method = source_from_name(source_value, url), "field"
+        else:
+            source, method = infer_source(url, text)
+        given_id = _scalar(value("id"))
+        return Article(
+            id=given_id or content_id(text),
+            text=text,
+            title=_scalar(value("title")),
+            url=url,
+            source=source,
+            source_method=method,
+            published=published,
+            author=parse_authors(value("author")),
+            labels=labels,
+            meta=meta,
+            path=path,
+            record=line,
+        )
+
+
+class _PrefixedStream(io.RawIOBase):
+    """A byte stream that replays already-read bytes before the rest of another stream.
+
+    Sniffing reads the start of stdin, which cannot be rewound; this puts it back.
+    """
+
+    def __init__(self, prefix: bytes, stream: IO[bytes]):
+        super().__init__()
+        self._prefix = memoryview(prefix)
+        self._stream = stream
+
+    @classmethod
+    def wrap(cls, prefix: bytes, stream: IO[bytes]) -> IO[bytes]:
+        return io.BufferedReader(cls(prefix, stream), buffer_size=1 << 16)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._prefix:
+            n = min(len(buffer), len(self._prefix))
+            buffer[:n] = self._prefix[:n]
+            self._prefix = self._prefix[n:]
+            return n
+        read1 = getattr(self._stream, "read1", self._stream.read)
+        data = read1(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+# --------------------------------------------------------------------------- helpers: formats
+
+
+def _format_of(path: str) -> str | None:
+    return EXTENSIONS.get(os.path.splitext(path)[1].lower())
+
+
+def _sniff(head: bytes) -> str:
+    start = head.removeprefix(_UTF8_BOM).lstrip()
+    if start.startswith(b"{"):
+        return "jsonl"
+    lowered = start[:20].lower()
+    if lowered.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    return "text"
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    # The stdlib's hint about universal-newline mode does not apply to files read here.
+    return str(exc).split(" - do you need", 1)[0]
+
+
+def _list(names: Iterable[str]) -> str:
+    return ", ".join(repr(n) if not n or n != n.strip() else n for n in names)
+
+
+def _json_type(value: Any) -> str:
+    return {
+        list: "an array", str: "a string", bool: "a boolean", int: "a number",
+        float: "a number", dict: "an object",
+    }.get(type(value), "null" if value is None else type(value).__name__)
+
+
+def _scalar(value: Any) -> str | None:
+    """A record value as a stripped string, or None when absent or empty."""
+    if value is None or isinstance(value, (dict, list, bool)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _resolve_fields(keys: Sequence[str], columns: Mapping[str, str]) -> dict[str, str]:
+    """Map article fields to record keys: explicit ``columns`` first, then the usual names.
+
+    Matching ignores case when no key matches exactly; a key serves one field only.
+    """
+    exact = set(keys)
+    folded: dict[str, str] = {}
+    for key in keys:
+        folded.setdefault(key.strip().casefold(), key)
+
+    def find(name: str) -> str | None:
+        if name in exact:
+            return name
+        return folded.get(name.strip().casefold())
+
+    fields: dict[str, str] = {}
+    for name, column in columns.items():
+        key = find(column)
+        if key is not None:
+            fields[name] = key
+    claimed = set(fields.values())
+    for name, aliases in FIELD_ALIASES.items():
+        if name in columns:
+            continue
+        for alias in aliases:
+            key = find(alias)
+            if key is not None and key not in claimed:
+                fields[name] = key
+                claimed.add(key)
+                break
+    return fields
+
+
+_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def _declared_charset(raw: bytes) -> str | None:
+    """A non-UTF-8 charset declared by the page, if Python knows it."""
+    match = _CHARSET_RE.search(raw[:4096])
+    if not match:
+        return None
+    try:
+        name = codecs.lookup(match.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+    return None if name == "utf-8" else name
+
+
+def _extract_html(html: str) -> dict:
+    """Main text and metadata of a page, as a dict (trafilatura 1.x and 2.x alike)."""
+    # Imported here: trafilatura is slow to import and only HTML input needs it.
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        html,
+        with_metadata=True,
+        include_comments=False,
+        # Only dates the page states in its markup; the text-wide search guesses from any date.
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    if doc is None:
+        return {}
+    if isinstance(doc, dict):
+        return doc
+    return doc.as_dict() if hasattr(doc, "as_dict") else vars(doc)
+
+
+# --------------------------------------------------------------------------- authors
+
+
+_LIST_EDGE = "[]'\"\u2018\u2019\u201c\u201d "
+
+
+def parse_authors(value: Any) -> str | None:
+    """Authors as one string: a list, or a list written as a string (``"['A', 'B']"``) -> "A, B".
+
+    Lists written by sloppy scrapers (``"['A]"``, ``"[‘A']"``) are read as well as possible.
+    """
+    if value is None:
+        return None
+    if isinstance(value, list):
+        names = [str(v).strip() for v in value if v is not None and str(v).strip()]
+        return ", ".join(names) or None
+    text = str(value).strip()
+    if not text:
+        return None
+    if not (text.startswith("[") or text.endswith("]")):
+        return text
+    try:
+        parsed = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        parsed = None
+    if isinstance(parsed, list) and all(isinstance(v, str) for v in parsed):
+        return parse_authors(parsed)
+    names = [part.strip(_LIST_EDGE) for part in text.split(",")]
+    return ", ".join(n for n in names if n) or None
+
+
+# --------------------------------------------------------------------------- dates
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_ORD = r"(?:st|nd|rd|th)?"
+_DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "ymd",
+        re.compile(
+            r"(?<![\d/.-])(?P<year>\d{4})-(?P<mon>\d{1,2})-(?P<day>\d{1,2})"
+            r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![\d-])"
+        ),
+    ),
+    ("ymd", re.compile(r"(?<![\d/])(?P<year>\d{4})/(?P<mon>\d{1,2})/(?P<day>\d{1,2})(?![\d/])")),
+    (
+        "mdy-name",
+        re.compile(
+            rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}){_ORD},?\s+(?P<year>\d{{4}})(?!\d)", re.I
+        ),
+    ),
+    (
+        "dmy-name",
+        re.compile(
+            rf"\b(?P<day>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})(?!\d)", re.I
+        ),
+    ),
+    # Numeric with slashes is read in US order (month first) unless the first number cannot be a
+    # month; that is the common order of the English-language sites this tool reads.
+    ("slash", re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4})(?![\d/])")),
+    ("dmy", re.compile(r"(?<![\d.])(?P<day>\d{1,2})\.(?P<mon>\d{1,2})\.(?P<year>\d{4})(?![\d.])")),
+)
+
+
+def _date_from_match(kind: str, m: re.Match[str]) -> datetime.date | None:
+    year = int(m["year"])
+    if kind in ("mdy-name", "dmy-name"):
+        month, day = _MONTHS[m["month"].lower()[:3]], int(m["day"])
+    elif kind == "slash":
+        a, b = int(m["a"]), int(m["b"])
+        month, day = (a, b) if a <= 12 else (b, a)
+    else:
+        month, day = int(m["mon"]), int(m["day"])
+    if not 1900 <= year <= 2100:
+        return None
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_date(text: str) -> tuple[datetime.date, int, int] | None:
+    """The first valid date written in ``text``, with its start and end offsets."""
+    best: tuple[datetime.date, int, int] | None = None
+    for kind, pattern in _DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            if best is not None and m.start() >= best[1]:
+                break
+            found = _date_from_match(kind, m)
+            if found is not None:
+                best = (found, m.start(), m.end())
+                break
+    return best
+
+
+def parse_date(value: str) -> datetime.date | None:
+    """The date a field or a line states, e.g. ``2022-05-31T08:17+0000``, ``March 24, 2022``,
+    ``24th March, 2022``, ``05/20/2022`` (US order) or ``31.05.2022``; None if there is none."""
+    found = find_date(value) if value else None
+    return found[0] if found else None
+
+
+# --------------------------------------------------------------------------- text heads
+
+_URL_RE = re.compile(r"\bhttps?://[^\s<>\"'\u201c\u201d]+", re.I)
+# The time zone must be upper case (GMT, EST), so that a word after a time is not taken for one.
+_TIME_RE = re.compile(
+    r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?i:[ap]\.?m\.?))?(?:\s*(?:[A-Z]{2,5}\b|[+-]\d{2}:?\d{2}))?"
+)
+_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
+_WEEKDAY_OR_MONTH = (
+    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
+)
+_LABEL_WORDS = (
+    r"(?:date|dated|published|posted|updated|last|modified|on|at|url|link|source|originally)"
+)
+_RESIDUE_RE = re.compile(rf"\b(?:{_WEEKDAY}|{_LABEL_WORDS})\b|[\s|,;:·•\u2013\u2014()\[\]-]+", re.I)
+_BYLINE_TAIL_RE = re.compile(
+    rf"(?:[\s|,·•:\u2013\u2014-]+|\b(?:{_WEEKDAY}|published|posted|updated|last|on)\b)+$", re.I
+)
+_BYLINE_MARK_RE = re.compile(
+    rf"^\s*by\s|[|,·•\u2013\u2014]|\s-\s|\b(?:{_WEEKDAY}|published|posted|updated)\b", re.I
+)
+_BY_RE = re.compile(r"^by\s+(?P<name>.+)$", re.I)
+_HEADER_RE = re.compile(
+    r"^(?P<key>title|headline|url|link|date|published|author|by|source|credit)\s*:\s*(?P<value>.+)$",
+    re.I,
+)
+_NAME_PARTICLES = {"de", "da", "di", "del", "van", "von", "der", "den", "bin", "al", "la", "le",
+                   "du", "and", "&"}
+_NAME_TOKEN_RE = re.compile(r"^[A-Z\u00c0-\u024f][\w'\u2019.\-]*$")
+
+#: How many non-blank lines at the top of a text are searched for metadata, and within how many
+#: physical lines.
+HEAD_LINES = 8
+_HEAD_SCAN = 40
+
+
+@dataclass
+class TextHead:
+    """Metadata read from the first lines of a plain-text article (None where absent)."""
+
+    title: str | None = None
+    url: str | None = None
+    published: datetime.date | None = None
+    author: str | None = None
+
+
+def _head_lines(text: str, limit: int = HEAD_LINES) -> list[tuple[str, int]]:
+    """The first non-blank lines of ``text``, stripped, each with the offset where it ends."""
+    lines: list[tuple[str, int]] = []
+    offset = 0
+    for n, line in enumerate(text.splitlines(keepends=True)):
+        if n >= _HEAD_SCAN or len(lines) >= limit:
+            break
+        offset += len(line)
+        if line.strip():
+            lines.append((line.strip(), offset))
+    return lines
+
+
+def _is_name(text: str) -> bool:
+    """Whether ``text`` reads like a person's name (or a few, joined by commas or "and")."""
+    tokens = text.replace(",", " ").split()
+    if not 1 <= len(tokens) <= 8 or len(text) > 80 or any(c.isdigit() for c in text):
+        return False
+    if not _NAME_TOKEN_RE.match(tokens[0]):
+        return False
+    return all(_NAME_TOKEN_RE.match(t) or t.lower() in _NAME_PARTICLES for t in tokens)
+
+
+def _residue(text: str) -> str:
+    """What is left of ``text`` without URLs, dates, times, weekdays, labels and separators."""
+    text = _URL_RE.sub(" ", text)
+    while (found := find_date(text)) is not None:
+        text = text[: found[1]] + " " + text[found[2] :]
+    text = _TIME_RE.sub(" ", text)
+    return _RESIDUE_RE.sub("", text)
+
+
+def _classify_head_line(line: str) -> dict | None:
+    """The metadata a head line holds, ``{}`` for a site-name or credit line, None for content."""
+    header = _HEADER_RE.match(line)
+    if header:
+        key, value = header["key"].lower(), header["value"].strip()
+        if key in ("title", "headline"):
+            return {"title": value}
+        if key in ("url", "link"):
+            url = _URL_RE.search(value)
+            return {"url": _trim_url(url.group(0))} if url else {}
+        if key in ("date", "published"):
+            return {"published": parse_date(value)}
+        if key in ("author", "by"):
+            return {"author": value}
+        return {}
+    urls = _URL_RE.findall(line)
+    without_urls = _URL_RE.sub(" ", line)
+    found = find_date(without_urls)
+    if urls or found:
+        if not _residue(line):
+            return {"url": _trim_url(urls[0]) if urls else None,
+                    "published": found[0] if found else None}
+        if found and not urls and not _residue(without_urls[found[2] :]):
+            prefix = without_urls[: found[1]]
+            if _BYLINE_MARK_RE.search(prefix):
+                name = _BYLINE_TAIL_RE.sub("", prefix).strip()
+                name = re.sub(r"^by\s+", "", name, flags=re.I)
+                if _is_name(name):
+                    return {"author": name, "published": found[0]}
+        return None
+    by = _BY_RE.match(line)
+    if by and _is_name(by["name"].strip()):
+        return {"author": by["name"].strip()}
+    if site_name(line):
+        return {}
+    return None
+
+
+def _trim_url(url: str) -> str:
+    # Sentence punctuation directly after a URL is not part of it.
+    return url.rstrip(".,;:!?)]}")
+
+
+def _looks_like_title(line: str) -> bool:
+    if len(line) > 250 or len(line.split()) > 40 or line[-1] in ",;:":
+        return False
+    # Several sentences make a paragraph, not a headline.
+    return not (line.endswith(".") and re.search(r"[.!?]\s+[A-Z]", line))
+
+
+def parse_text_head(text: str) -> TextHead:
+    """Title, URL, date and author stated in the first lines of a plain-text article.
+
+    The head is the run of metadata lines (a URL and/or date line such as
+    ``date 2022-05-31 https://...``, a date alone, a byline such as ``Jane Doe Published
+    March 24, 2022 | 08:12 PM`` or ``By Jane Doe``, ``Title: ...`` headers, a site-name line)
+    around the first content line, which is the title if it is short enough to be one. Scanning
+    stops at the second content line, so nothing from the body is taken for metadata.
+    """
+    head = TextHead()
+    content_lines = 0
+    for line, end in _head_lines(text):
+        found = _classify_head_line(line)
+        if found is None:
+            content_lines += 1
+            # Only the first content line can be the title, and only with more text after it.
+            if (
+                content_lines == 1
+                and head.title is None
+                and text[end:].strip()
+                and _looks_like_title(line)
+            ):
+                head.title = line
+                continue
+            break
+        for key, value in found.items():
+            if value and getattr(head, key) is None:
+                setattr(head, key, value)
+    return head
+
+
+# --------------------------------------------------------------------------- sources
+
+
+@dataclass(frozen=True)
+class _Outlets:
+    by_name: dict[str, str]
+    bylines: dict[str, str]
+    byline_re: re.Pattern[str] | None
+
+
+def outlets_path() -> Path:
+    """Path of the outlet table shipped with the package."""
+    return Path(str(resources.files("framing") / "data" / "outlets.toml"))
+
+
+def _name_key(name: str) -> str:
+    key = " ".join(name.casefold().split()).strip(" .")
+    return key[4:] if key.startswith("the ") else key
+
+
+@functools.lru_cache(maxsize=1)
+def _outlets() -> _Outlets:
+    raw = tomllib.loads(outlets_path().read_text(encoding="utf-8"))
+    by_name: dict[str, str] = {}
+    bylines: dict[str, str] = {}
+    for entry in raw.get("outlet", []):
+        domain = entry["domain"]
+        for name in entry.get("names", []):
+            by_name.setdefault(_name_key(name), domain)
+        for byline in entry.get("bylines", []):
+            bylines[byline] = domain
+    byline_re = None
+    if bylines:
+        names = "|".join(re.escape(b) for b in sorted(bylines, key=len, reverse=True))
+        # At the start of a line and followed by the end of the line or a date or weekday: a
+        # house byline, not a mention of the name in a sentence.
+        byline_re = re.compile(
+            rf"^[ \t]*(?:[Bb]y[ \t]+)?(?P<name>{names})"
+            rf"(?=[ \t]*[,|·•\u2013\u2014-]?[ \t]*(?:$|\d|{_WEEKDAY_OR_MONTH}))",
+            re.M,
+        )
+    return _Outlets(by_name, bylines, byline_re)
+
+
+def outlet_domain(name: str) -> str | None:
+    """Registered domain of a known outlet name (``"Sputnik International"`` -> sputniknews.com)."""
+    return _outlets().by_name.get(_name_key(name))
+
+
+@functools.lru_cache(maxsize=1)
+def _tld_extractor() -> Any:
+    # Imported here: tldextract pulls in requests, which plain-text runs never need.
+    import tldextract
+
+    # No suffix-list URLs and no cache directory: the snapshot bundled with the package is used,
+    # nothing is fetched and nothing is written to disk.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+_DOMAIN_RE = re.compile(r"^(?:www\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+$", re.I)
+
+
+def registered_domain(url: str) -> str | None:
+    """The registered domain of a URL or host (``https://cdn.sputniknews.com/x`` ->
+    ``sputniknews.com``), from the bundled public suffix list; None if it has none."""
+    if not url or not url.strip():
+        return None
+    parts = _tld_extractor()(url.strip())
+    if not parts.domain or not parts.suffix:
+        return None
+    return f"{parts.domain}.{parts.suffix}".lower()
+
+
+def site_name(line: str) -> str | None:
+    """The source a site-name line states: a bare domain (``UrduPoint.com``) or a known outlet
+    name alone on the line; None for any other line."""
+    line = line.strip()
+    if not line or len(line) > 60:
+        return None
+    if _DOMAIN_RE.match(line):
+        return registered_domain(line)
+    return outlet_domain(line)
+
+
+def _name_matches_domain(name: str, domain: str) -> bool:
+    compact = re.sub(r"[^a-z0-9]", "", name.casefold())
+    label = re.sub(r"[^a-z0-9]", "", domain.split(".")[0])
+    candidates = {compact, compact.removeprefix("the")}
+    for c in candidates:
+        if c == label or (len(label) >= 4 and label in c) or (len(c) >= 4 and c in label):
+            return True
+    return False
+
+
+def source_from_name(name: str, url: str | None = None) -> str:
+    """The source for an outlet named by a field: its registered domain where one is known.
+
+    A URL or domain gives its registered domain; a name consistent with the article URL's domain
+    (``Chicago Sun-Times`` and ``suntimes.com``) gives that domain; a known outlet name gives the
+    domain from ``outlets.toml``; any other name is kept as it is.
+    """
+    name = name.strip()
+    if _URL_RE.match(name) or _DOMAIN_RE.match(name):
+        return registered_domain(name) or name
+    domain = registered_domain(url) if url else None
+    if domain and _name_matches_domain(name, domain):
+        return domain
+    return outlet_domain(name) or name
+
+
+_DATELINE_RE = re.compile(
+    r"^[ \t]*[A-Z][A-Z'\u2019.\-]{2,}(?:[ \t]+[A-Z][A-Z'\u2019.\-]+){0,3}"
+    # An optional region or date after the city: "KYIV, Ukraine (AP)", "LONDON, Dec 3 (Reuters)".
+    r"(?:,[ \t]*[A-Z][A-Za-z.]*(?:[ \t]+[A-Za-z0-9.]+){0,3})?"
+    r"[ \t]*\((?P<credit>[^()\n]{2,100})\)(?=[ \t]*(?:[-:\u2013\u2014]|[A-Z\"\u201c]))",
+    re.M,
+)
+_CREDIT_RE = re.compile(
+    r"^[ \t]*(?:sources?|credits?|courtesy(?:[ \t]+of)?)[ \t]*:[ \t]*(?P<name>[^\n]+?)[ \t]*$",
+    re.M | re.I,
+)
+# Credits that name a picture agency or say "photo" describe an image, not the article.
+_IMAGE_CREDIT_RE = re.compile(
+    r"\b(?:image|images|photo|photos|picture|pictures|pool|getty|shutterstock|alamy|istock"
+    r"|unsplash|wikimedia|flickr)\b",
+    re.I,
+)
+# Datelines sit near the top; searching further would only find false ones.
+_DATELINE_SCAN = 4000
+
+
+def _plausible_outlet(name: str) -> bool:
+    words = name.split()
+    return (
+        1 <= len(words) <= 6
+        and len(name) <= 60
+        and name[0].isupper()
+        and not name[0].isdigit()
+        and not re.search(r"\d{3,}|[.!?]$", name)
+        and not _IMAGE_CREDIT_RE.search(name)
+    )
+
+
+def _credited_source(credit: str) -> str | None:
+    """The first outlet a credit names ("UrduPoint News / Sputnik - 24th March, 2022")."""
+    for part in re.split(r"\s*[/;&]\s*|\s+and\s+", credit):
+        name = re.split(r"\s+[-\u2013\u2014]\s+|,", part, maxsplit=1)[0].strip(" .")
+        if not name:
+            continue
+        if _URL_RE.match(name) or _DOMAIN_RE.match(name):
+            domain = registered_domain(name)
+            if domain:
+                return domain
+            continue
+        known = outlet_domain(name)
+        if known:
+            return known
+        if _plausible_outlet(name):
+            return name
+    return None
+
+
+def infer_source(url: str | None, text: str) -> tuple[str | None, str | None]:
+    """Source and the method that found it, for an article without a source field.
+
+    In order: the URL's registered domain (``"url"``); a site-name line among the first lines
+    (``"site-name"``); a known house byline such as ZeroHedge's "Tyler Durden" (``"byline"``);
+    the first outlet of a dateline credit such as ``MOSCOW (Sputnik) -`` (``"dateline"``); a
+    ``Source: X`` or ``Credit: X`` line (``"credit"``). Known outlet names become their domains,
+    other names are kept. Image credits ("Image: AP/Sputnik") are not sources. Returns
+    ``(None, None)`` when nothing names the outlet.
+    """
+    return _infer_source(url, text, None)
+
+
+def _infer_source(
+    url: str | None, text: str, site: str | None
+) -> tuple[str | None, str | None]:
+    domain = registered_domain(url) if url else None
+    if domain:
+        return domain, "url"
+    if site:
+        return source_from_name(site), "site-name"
+    for line, _ in _head_lines(text, 5):
+        found = site_name(line)
+        if found:
+            return found, "site-name"
+    outlets = _outlets()
+    if outlets.byline_re is not None:
+        match = outlets.byline_re.search(text)
+        if match:
+            return outlets.bylines[match["name"]], "byline"
+    for match in _DATELINE_RE.finditer(text[:_DATELINE_SCAN]):
+        found = _credited_source(match["credit"])
+        if found:
+            return found, "dateline"
+    for match in _CREDIT_RE.finditer(text):
+        name = match["name"]
+        if _IMAGE_CREDIT_RE.search(name):
+            continue
+        found = _credited_source(name)
+        if found:
+            return found, "credit"
+    return None, None

@@ -1,0 +1,849 @@
+"""Tests for framing.ingest: formats, metadata of the seed articles, and every bad input."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import itertools
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from framing import ingest
+from framing.errors import InputError
+from framing.ingest import (
+    Article,
+    Problem,
+    infer_source,
+    iter_articles,
+    parse_authors,
+    parse_date,
+    registered_domain,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "corpus" / "seeds"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
+RECOVERY = Path("/work/shared/data/recovery")
+
+GOOD_TEXT = "A good title\n\nA body paragraph that reads fine.\n"
+
+
+def read(paths, **kwargs):
+    """Articles and problems of one batch."""
+    problems: list[Problem] = []
+    articles = list(iter_articles([str(p) for p in paths], on_problem=problems.append, **kwargs))
+    return articles, problems
+
+
+def only(problems, severity="error"):
+    assert len(problems) == 1, [str(p) for p in problems]
+    assert problems[0].severity == severity
+    return problems[0]
+
+
+@pytest.fixture
+def good(tmp_path):
+    path = tmp_path / "good.txt"
+    path.write_text(GOOD_TEXT, encoding="utf-8")
+    return path
+
+
+def set_stdin(monkeypatch, data: bytes):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- seeds
+
+SEED_EXPECTED = {
+    "000": dict(
+        url_prefix="https://sputniknews.com/20220531/pentagon-in-contact",
+        published=datetime.date(2022, 5, 31),
+        title="Pentagon in Contact With Moscow to Avoid Escalation in Ukraine, "
+        "Chiefs of Staff Head Milley Says",
+        source="sputniknews.com",
+        source_method="url",
+        author=None,
+    ),
+    "001": dict(
+        url_prefix=None,
+        published=None,
+        title="High-level contact between Russia and the US: the Pentagon reveals its objective",
+        source=None,
+        source_method=None,
+        author=None,
+    ),
+    "002": dict(
+        url_prefix=None,
+        published=datetime.date(2022, 3, 24),
+        title="Pentagon Confirms Austin, Milley Unable To Reach Russian Counterparts Over Past "
+        "Month",
+        source="urdupoint.com",
+        source_method="site-name",
+        author="Sumaira FH",
+    ),
+    "003": dict(
+        url_prefix=None,
+        published=None,
+        title="Joint Chiefs of Staff Gen Mark Milley attempts to contact Russian counterpart "
+        "following missile incident",
+        source="cnn.com",
+        source_method="credit",
+        author=None,
+    ),
+    "004": dict(
+        url_prefix=None,
+        published=datetime.date(2024, 12, 22),
+        title="US, Russian Generals Talk For 1st Time Since War Began As Ukraine Vows "
+        "'We Won't Cede Territory'",
+        source="zerohedge.com",
+        source_method="byline",
+        author=None,
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def seeds() -> dict[str, Article]:
+    problems: list[Problem] = []
+    articles = list(iter_articles([str(SEEDS)], on_problem=problems.append))
+    assert problems == []
+    return {Path(a.path).name[:3]: a for a in articles}
+
+
+@pytest.mark.parametrize("prefix", sorted(SEED_EXPECTED))
+def test_seed_metadata(seeds, prefix):
+    article = seeds[prefix]
+    want = SEED_EXPECTED[prefix]
+    if want["url_prefix"] is None:
+        assert article.url is None
+    else:
+        assert article.url.startswith(want["url_prefix"]) and article.url.endswith(".html")
+    assert article.published == want["published"]
+    assert article.title == want["title"]
+    assert (article.source, article.source_method) == (want["source"], want["source_method"])
+    assert article.author == want["author"]
+    assert article.record is None and article.location == article.path
+
+
+def test_seed_text_is_the_whole_file(seeds):
+    for article in seeds.values():
+        assert article.text == Path(article.path).read_text(encoding="utf-8")
+        assert article.id == ingest.content_id(article.text)
+
+
+def test_seed_image_credit_is_not_a_source():
+    # 004 names "AP/Sputnik" only as an image credit; without its house byline nothing is known.
+    text = (SEEDS / next(p.name for p in SEEDS.iterdir() if p.name.startswith("004"))).read_text(
+        encoding="utf-8"
+    )
+    assert "Image: AP/Sputnik" in text
+    without_byline = text.replace("Tyler Durden", "A Writer")
+    assert infer_source(None, without_byline) == (None, None)
+
+
+# --------------------------------------------------------------------------- plain-text heads
+
+
+def test_text_head_never_invents(tmp_path):
+    one_line = tmp_path / "a.txt"
+    one_line.write_text("Just one line of text\n", encoding="utf-8")
+    paragraph = tmp_path / "b.txt"
+    paragraph.write_text(
+        "This opens the story. It has two sentences, so it is no headline.\nMore.\n",
+        encoding="utf-8",
+    )
+    articles, problems = read([one_line, paragraph])
+    assert problems == []
+    for article in articles:
+        assert (article.title, article.url, article.published, article.author) == (None,) * 4
+        assert (article.source, article.source_method) == (None, None)
+
+
+def test_text_head_headers_and_byline(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text(
+        "Title: Harbour news\nURL: https://www.example.co.uk/story\nBy Jane Doe\n\nBody.\n",
+        encoding="utf-8",
+    )
+    (article,), problems = read([path])
+    assert problems == []
+    assert article.title == "Harbour news"
+    assert article.url == "https://www.example.co.uk/story"
+    assert (article.source, article.source_method) == ("example.co.uk", "url")
+    assert article.author == "Jane Doe"
+
+
+def test_word_after_a_time_is_not_a_time_zone(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("March 3, 2022 10:00 Putin\n\nBody.\n", encoding="utf-8")
+    (article,), _ = read([path])
+    assert article.title == "March 3, 2022 10:00 Putin" and article.published is None
+
+
+def test_title_case_line_with_date_is_a_title_not_a_byline(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("Putin Speaks Out March 3, 2022\n\nBody.\n", encoding="utf-8")
+    (article,), _ = read([path])
+    assert article.title == "Putin Speaks Out March 3, 2022"
+    assert article.author is None and article.published is None
+
+
+# --------------------------------------------------------------------------- sources
+
+
+@pytest.mark.parametrize(
+    ("url", "text", "expected"),
+    [
+        ("https://cdn.img.sputniknews.com/x.jpg", "", ("sputniknews.com", "url")),
+        (None, "RT\n\nA title\n\nBody.", ("rt.com", "site-name")),
+        (None, "www.ZeroHedge.com\nTitle\nBody", ("zerohedge.com", "site-name")),
+        (None, "Title\n\nMOSCOW (Sputnik) - Body text.", ("sputniknews.com", "dateline")),
+        (
+            None,
+            "Title\n\nWASHINGTON (UrduPoint News / Sputnik - 24th March, 2022) The Pentagon said.",
+            ("urdupoint.com", "dateline"),
+        ),
+        (None, "Title\n\nKYIV, Ukraine (AP) \u2014 Body.", ("apnews.com", "dateline")),
+        (None, "Title\n\nLONDON, Dec 3 (Reuters) - Body.", ("reuters.com", "dateline")),
+        (None, "Title\n\nBERLIN (Berliner Bote) - Body.", ("Berliner Bote", "dateline")),
+        (None, "Title\n\nBody.\n\nSource: CNN\n", ("cnn.com", "credit")),
+        (None, "Title\n\nBody.\n\nSource: Kyiv Post\n", ("Kyiv Post", "credit")),
+        (None, "Title\n\nBody.\n\nCredit: Getty Images\n", (None, None)),
+        (None, "Title\n\nBody.\n\nImage: AP/Sputnik\n", (None, None)),
+        (None, "Title\n\nNATO (North Atlantic Treaty Organization) said so.", (None, None)),
+        (None, "Title\n\nBody.\n\nTyler Durden Fri, 05/20/2022 - 15:20\n", ("zerohedge.com",
+                                                                           "byline")),
+        (None, "Title\n\nTyler Durden, the pseudonym, is a movie character.\n", (None, None)),
+    ],
+)
+def test_infer_source(url, text, expected):
+    assert infer_source(url, text) == expected
+
+
+def test_source_field_is_normalised(tmp_path):
+    path = tmp_path / "a.jsonl"
+    rows = [
+        {"text": "t1", "publisher": "Sputnik International"},
+        {"text": "t2", "publisher": "Chicago Sun-Times", "url": "https://chicago.suntimes.com/a"},
+        {"text": "t3", "publisher": "Drudge Report", "url": "https://www.reuters.com/a"},
+        {"text": "t4", "source": "https://www.rt.com/news/1/"},
+        {"text": "t5", "url": "https://news.bbc.co.uk/a"},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    articles, problems = read([path])
+    assert problems == []
+    assert [(a.source, a.source_method) for a in articles] == [
+        ("sputniknews.com", "field"),
+        ("suntimes.com", "field"),
+        ("Drudge Report", "field"),  # an aggregator: the URL names someone else
+        ("rt.com", "field"),
+        ("bbc.co.uk", "url"),
+    ]
+
+
+def test_outlet_table_is_consistent():
+    raw = tomllib.loads(ingest.outlets_path().read_text(encoding="utf-8"))
+    seen: dict[str, str] = {}
+    for entry in raw["outlet"]:
+        assert set(entry) <= {"domain", "names", "bylines"}, entry
+        assert registered_domain(entry["domain"]) == entry["domain"], entry
+        assert entry["names"] and all(isinstance(n, str) and n for n in entry["names"])
+        for name in entry["names"]:
+            key = ingest._name_key(name)
+            assert seen.setdefault(key, entry["domain"]) == entry["domain"], name
+            assert ingest.outlet_domain(name) == entry["domain"]
+    for name in ["Sputnik", "UrduPoint News", "CNN", "Russia Today", "TASS", "RIA Novosti",
+                 "Reuters", "Associated Press", "ZeroHedge", "Press TV", "The Duran",
+                 "Global Times", "Xinhua", "BBC"]:
+        assert ingest.outlet_domain(name), name
+
+
+def test_registered_domain():
+    assert registered_domain("https://cdnn1.img.sputniknews.com/img/a.jpg") == "sputniknews.com"
+    assert registered_domain("forums.bbc.co.uk") == "bbc.co.uk"
+    assert registered_domain("UrduPoint.com") == "urdupoint.com"
+    assert registered_domain("http://localhost:8080/") is None
+    assert registered_domain("") is None
+
+
+class _NoNetwork(socket.socket):
+    """A socket that may be created (urllib3 probes IPv6 support on import) but not connected."""
+
+    def connect(self, *args, **kwargs):
+        raise AssertionError("network access attempted")
+
+    connect_ex = sendto = connect
+
+
+def _deny(*args, **kwargs):
+    raise AssertionError("network access attempted")
+
+
+def test_tldextract_makes_no_network_call_in_process(monkeypatch):
+    monkeypatch.setattr(socket, "socket", _NoNetwork)
+    monkeypatch.setattr(socket, "create_connection", _deny)
+    monkeypatch.setattr(socket, "getaddrinfo", _deny)
+    ingest._tld_extractor.cache_clear()  # a fresh extractor, loading its suffix list now
+    try:
+        assert registered_domain("https://www.news.example.co.uk/x") == "example.co.uk"
+        assert ingest._tld_extractor()._cache.enabled is False
+    finally:
+        ingest._tld_extractor.cache_clear()
+
+
+def test_tldextract_fresh_import_no_network_no_cache(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    code = (
+        "import socket\n"
+        "class NoNet(socket.socket):\n"
+        "    def connect(self, *a, **k):\n"
+        "        raise SystemExit('network access attempted')\n"
+        "    connect_ex = sendto = connect\n"
+        "def deny(*a, **k):\n"
+        "    raise SystemExit('network access attempted')\n"
+        "socket.socket = NoNet\n"
+        "socket.create_connection = deny\n"
+        "socket.getaddrinfo = deny\n"
+        "from framing.ingest import registered_domain\n"
+        "assert registered_domain('https://a.b.sputniknews.com/x') == 'sputniknews.com'\n"
+        "print('ok')\n"
+    )
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "TLDEXTRACT_CACHE": str(home / "tld"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+    assert list(home.rglob("*")) == []  # no suffix-list cache written anywhere
+
+
+# --------------------------------------------------------------------------- dates, authors
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2022-05-31", (2022, 5, 31)),
+        ("2022-05-31T08:17+0000", (2022, 5, 31)),
+        ("March 24, 2022", (2022, 3, 24)),
+        ("Mar. 24, 2022", (2022, 3, 24)),
+        ("24 March 2022", (2022, 3, 24)),
+        ("24th March, 2022", (2022, 3, 24)),
+        ("December 22, 2024", (2024, 12, 22)),
+        ("Fri, 05/20/2022 - 15:20", (2022, 5, 20)),
+        ("20/05/2022", (2022, 5, 20)),
+        ("31.05.2022", (2022, 5, 31)),
+        ("Fri, 22 May 2020 10:00:00 GMT", (2020, 5, 22)),
+        ("2022-02-30", None),
+        ("no date here", None),
+        ("", None),
+    ],
+)
+def test_parse_date(value, expected):
+    assert parse_date(value) == (datetime.date(*expected) if expected else None)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("['Josh Margolin']", "Josh Margolin"),
+        ("['A B', \"C O'D\"]", "A B, C O'D"),
+        ("[\u2018Rachel Roubein']", "Rachel Roubein"),
+        ("['Anna Werner']]", "Anna Werner"),
+        ("[]", None),
+        ("", None),
+        (["A", "B"], "A, B"),
+        ("Plain Name", "Plain Name"),
+        (None, None),
+    ],
+)
+def test_parse_authors(value, expected):
+    assert parse_authors(value) == expected
+
+
+# --------------------------------------------------------------------------- paths, stdin
+
+
+def test_directories_recursive_sorted_by_extension(tmp_path):
+    for rel in ["b.txt", "a/z.txt", "a/c.text", "a/sub/x.htm.txt", "c.md", ".hidden/h.txt",
+                "a/.h.txt"]:
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"Title {rel}\n\nBody of {rel}.\n", encoding="utf-8")
+    articles, problems = read([tmp_path])
+    assert problems == []
+    rels = [Path(a.path).relative_to(tmp_path).as_posix() for a in articles]
+    assert rels == ["a/c.text", "a/sub/x.htm.txt", "a/z.txt", "b.txt"]
+
+
+def test_explicit_file_with_unknown_extension_is_text(tmp_path):
+    path = tmp_path / "notes.md"
+    path.write_text("Title\n\nBody.\n", encoding="utf-8")
+    (article,), problems = read([path])
+    assert problems == [] and article.title == "Title"
+
+
+def test_stdin_text(monkeypatch):
+    set_stdin(monkeypatch, GOOD_TEXT.encode())
+    (article,), problems = read(["-"])
+    assert problems == []
+    assert article.path == "-" and article.location == "-" and article.text == GOOD_TEXT
+    assert article.title == "A good title"
+
+
+def test_stdin_jsonl_sniffed(monkeypatch):
+    set_stdin(monkeypatch, b'\n  {"text": "one"}\n{"text": "two"}\n')
+    articles, problems = read(["-"])
+    assert problems == []
+    assert [(a.text, a.location) for a in articles] == [("one", "-#2"), ("two", "-#3")]
+
+
+def test_stdin_html_sniffed(monkeypatch):
+    set_stdin(monkeypatch, (FIXTURES / "article.html").read_bytes())
+    (article,), problems = read(["-"])
+    assert problems == [] and article.title == "Harbour Town Opens Its New Ferry Pier"
+
+
+class _EndlessJsonl(io.RawIOBase):
+    """A stream of records that never ends: reading it all would hang."""
+
+    def __init__(self):
+        self.count = 0
+        self.pending = b""
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        while len(self.pending) < len(buffer):
+            self.count += 1
+            self.pending += json.dumps({"text": f"article {self.count}"}).encode() + b"\n"
+        n = len(buffer)
+        buffer[:n] = self.pending[:n]
+        self.pending = self.pending[n:]
+        return n
+
+
+def test_jsonl_is_streamed(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(_EndlessJsonl())))
+    first = list(itertools.islice(iter_articles(["-"]), 3))
+    assert [a.text for a in first] == ["article 1", "article 2", "article 3"]
+
+
+def test_stdin_forced_csv(monkeypatch):
+    set_stdin(monkeypatch, b"title,text\nT,the body\n")
+    (article,), problems = read(["-"], input_format="csv")
+    assert problems == [] and article.location == "-#2" and article.title == "T"
+
+
+def test_single_path_and_path_objects(good):
+    assert [a.path for a in iter_articles(str(good))] == [str(good)]
+    assert [a.path for a in iter_articles([good])] == [str(good)]
+
+
+def test_paths_are_read_in_the_order_given(tmp_path, good):
+    other = tmp_path / "a_other.txt"
+    other.write_text("Other\n\nBody.\n", encoding="utf-8")
+    articles, _ = read([good, other])
+    assert [Path(a.path).name for a in articles] == ["good.txt", "a_other.txt"]
+
+
+# --------------------------------------------------------------------------- ids, locations
+
+
+def test_ids_stable_and_given_ids_kept(tmp_path):
+    a = tmp_path / "a.txt"
+    b = tmp_path / "b.txt"
+    a.write_text(GOOD_TEXT, encoding="utf-8")
+    b.write_text(GOOD_TEXT, encoding="utf-8")
+    jl = tmp_path / "c.jsonl"
+    jl.write_text(
+        json.dumps({"text": GOOD_TEXT}) + "\n" + json.dumps({"text": GOOD_TEXT, "id": 42}) + "\n"
+        + json.dumps({"text": GOOD_TEXT, "article_id": "abc"}) + "\n",
+        encoding="utf-8",
+    )
+    articles, problems = read([a, b, jl])
+    assert problems == []
+    ids = [x.id for x in articles]
+    assert ids[0] == ids[1] == ids[2] == ingest.content_id(GOOD_TEXT)
+    assert len(ids[0]) == 16 and int(ids[0], 16) >= 0
+    assert ids[3:] == ["42", "abc"]
+
+
+def test_location_and_to_dict():
+    article = Article(id="x", text="t", published=datetime.date(2022, 1, 2), path="f.txt")
+    assert article.location == "f.txt"
+    article.record = 7
+    assert article.location == "f.txt#7"
+    assert Article(id="x", text="t").location == "<memory>"
+    as_dict = article.to_dict()
+    assert json.loads(json.dumps(as_dict)) == as_dict
+    assert as_dict["published"] == "2022-01-02" and as_dict["record"] == 7
+
+
+def test_problem_str():
+    assert str(Problem("f.jsonl", 7, "invalid JSON: x")) == "f.jsonl:7: invalid JSON: x"
+    assert str(Problem("f.txt", None, "empty file")) == "f.txt: empty file"
+
+
+# --------------------------------------------------------------------------- JSONL and CSV
+
+
+def test_jsonl_fields_labels_and_meta(tmp_path):
+    path = tmp_path / "a.ndjson"
+    record = {
+        "maintext": "Body.",
+        "headline": "Head",
+        "link": "https://www.example.com/a",
+        "date": "2022-05-31T08:17+0000",
+        "authors": ["A", "B"],
+        "news_id": 3,
+        "labels": {"narratives": ["URW: Praise of Russia"], "nested": {"k": [1, 2]}},
+        "lang": "en",
+        "extra": {"x": 1},
+    }
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    (article,), problems = read([path])
+    assert problems == []
+    assert article.text == "Body." and article.title == "Head"
+    assert article.url == "https://www.example.com/a"
+    assert article.published == datetime.date(2022, 5, 31)
+    assert article.author == "A, B" and article.id == "3"
+    assert article.labels == record["labels"]
+    assert article.meta == {"lang": "en", "extra": {"x": 1}}
+    assert (article.source, article.source_method) == ("example.com", "url")
+    assert article.location == f"{path}#1"
+
+
+def test_unparseable_date_is_kept_in_meta(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"text": "t", "date": "sometime"}) + "\n", encoding="utf-8")
+    (article,), _ = read([path])
+    assert article.published is None and article.meta == {"date": "sometime"}
+
+
+def test_columns_mapping_overrides_aliases(tmp_path):
+    csv_path = tmp_path / "a.csv"
+    csv_path.write_text(
+        "text,body_text,publisher,outlet\nnot this,the body,Nope,CNN\n", encoding="utf-8"
+    )
+    jsonl_path = tmp_path / "b.jsonl"
+    jsonl_path.write_text(
+        json.dumps({"text": "not this", "body_text": "the body", "outlet": "CNN"}) + "\n",
+        encoding="utf-8",
+    )
+    columns = {"text": "body_text", "source": "outlet"}
+    articles, problems = read([csv_path, jsonl_path], columns=columns)
+    assert problems == []
+    for article in articles:
+        assert article.text == "the body"
+        assert (article.source, article.source_method) == ("cnn.com", "field")
+        assert article.meta["text"] == "not this"
+
+
+def test_csv_mapped_text_column_missing(tmp_path, good):
+    path = tmp_path / "a.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    articles, problems = read([path, good], columns={"text": "body"})
+    assert "column 'body' for text not found (columns: a, b)" in str(only(problems))
+    assert [a.path for a in articles] == [str(good)]
+
+
+def test_csv_rows_record_their_starting_line(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(
+        b'\xef\xbb\xbf,news_id,body_text,author\r\n0,0,"one\r\ntwo",[\'X Y\']\r\n\r\n'
+        b'1,1,three,"[\'A\', \'B\']"\r\n'
+    )
+    articles, problems = read([path])
+    assert problems == []
+    assert [(a.record, a.id, a.text, a.author) for a in articles] == [
+        (2, "0", "one\r\ntwo", "X Y"),
+        (5, "1", "three", "A, B"),
+    ]
+    assert all("" not in a.meta and "news_id" not in a.meta for a in articles)
+
+
+def test_csv_long_field(tmp_path):
+    body = "word " * 100_000  # beyond the csv module's default field size limit of 128 KiB
+    path = tmp_path / "a.csv"
+    path.write_text(f'title,text\nT,"{body}"\n', encoding="utf-8")
+    (article,), problems = read([path])
+    assert problems == [] and article.text == body
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def test_html_fixture():
+    (article,), problems = read([FIXTURES / "article.html"])
+    assert problems == []
+    assert article.title == "Harbour Town Opens Its New Ferry Pier"
+    assert article.url == "https://news.example-gazette.co.uk/2023/04/harbour-pier"
+    assert (article.source, article.source_method) == ("example-gazette.co.uk", "url")
+    assert article.published == datetime.date(2023, 4, 18)
+    assert article.author == "Jane Fixture"
+    assert "the first boat left on time" in article.text
+    assert "<p>" not in article.text and "Sport" not in article.text
+    assert article.meta.get("sitename") == "Example Gazette"
+
+
+def test_html_site_name_without_url(tmp_path):
+    html = (FIXTURES / "article.html").read_text(encoding="utf-8")
+    html = "\n".join(line for line in html.splitlines() if "example-gazette.co.uk" not in line)
+    path = tmp_path / "page.html"
+    path.write_text(html, encoding="utf-8")
+    (article,), problems = read([path])
+    assert problems == []
+    assert article.url is None
+    assert (article.source, article.source_method) == ("Example Gazette", "site-name")
+
+
+# --------------------------------------------------------------------------- bad inputs
+# Each bad input gives one problem naming the file (and line), and the batch goes on.
+
+
+@pytest.mark.parametrize("content", [b"", b"  \n\n\t \n"])
+@pytest.mark.parametrize("name", ["bad.txt", "bad.jsonl", "bad.csv", "bad.html"])
+def test_empty_file(tmp_path, good, name, content):
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    articles, problems = read([bad, good])
+    assert str(only(problems)) == f"{bad}: empty file"
+    assert [a.path for a in articles] == [str(good)]
+
+
+@pytest.mark.parametrize("name", ["bad.txt", "bad.jsonl", "bad.csv", "bad.html", "bad.bin"])
+def test_binary_file(tmp_path, good, name):
+    bad = tmp_path / name
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)))
+    articles, problems = read([bad, good])
+    assert str(only(problems)) == f"{bad}: binary file (NUL byte at offset 8), skipped"
+    assert [a.path for a in articles] == [str(good)]
+
+
+def test_invalid_utf8_text_falls_back_to_cp1252(tmp_path, good):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"Title\n\nThe caf\xe9 opened.\n")
+    articles, problems = read([bad, good])
+    problem = only(problems, "warning")
+    assert str(problem) == f"{bad}:3: invalid UTF-8 (byte 0xe9); decoded as cp1252"
+    assert articles[0].text == "Title\n\nThe café opened.\n"
+    assert [a.path for a in articles] == [str(bad), str(good)]
+
+
+def test_utf8_bom_is_stripped_silently(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD_TEXT.encode())
+    jl = tmp_path / "b.jsonl"
+    jl.write_bytes(b'\xef\xbb\xbf{"text": "t"}\n')
+    articles, problems = read([path, jl])
+    assert problems == []
+    assert articles[0].text == GOOD_TEXT and articles[0].title == "A good title"
+    assert articles[1].text == "t"
+
+
+def test_invalid_utf8_jsonl_line(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b'{"text": "one"}\n{"text": "caf\xe9"}\n{"text": "three"}\n')
+    articles, problems = read([path])
+    warning = only(problems, "warning")
+    assert str(warning) == f"{path}:2: invalid UTF-8 (byte 0xe9); decoded as cp1252"
+    assert [a.text for a in articles] == ["one", "café", "three"]
+
+
+def test_invalid_utf8_csv_warns_once(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"title,text\nA,caf\xe9\nB,ok\nC,na\xefve\n")
+    articles, problems = read([path])
+    warning = only(problems, "warning")
+    assert str(warning) == f"{path}:2: invalid UTF-8 (byte 0xe9); decoded as cp1252"
+    assert [a.text for a in articles] == ["café", "ok", "naïve"]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"text": "x", bad}', "invalid JSON: Expecting property name enclosed in double quotes"),
+        ("[1, 2]", "expected a JSON object, got an array"),
+        ('"just a string"', "expected a JSON object, got a string"),
+        ('{"title": "no text"}', "no text field (keys: title); map one with --column text=NAME"),
+        ('{"text": "   "}', "empty text (field 'text')"),
+        ('{"text": null}', "empty text (field 'text')"),
+        ('{"text": 5}', "text field 'text' is a number, not a string"),
+    ],
+)
+def test_bad_jsonl_record(tmp_path, line, message):
+    path = tmp_path / "a.jsonl"
+    path.write_text(f'{{"text": "one"}}\n\n{line}\n{{"text": "four"}}\n', encoding="utf-8")
+    articles, problems = read([path])
+    problem = only(problems)
+    assert problem.line == 3 and str(problem).startswith(f"{path}:3: {message}")
+    assert [(a.text, a.record) for a in articles] == [("one", 1), ("four", 4)]
+
+
+def test_csv_without_text_column(tmp_path, good):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
+    articles, problems = read([bad, good])
+    assert str(only(problems)) == (
+        f"{bad}:1: no text column (columns: a, b, c); map one with --column text=NAME"
+    )
+    assert [a.path for a in articles] == [str(good)]
+
+
+def test_csv_empty_text_row(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text('id,text\n1,"multi\nline"\n2,\n3,fine\n', encoding="utf-8")
+    articles, problems = read([path])
+    assert str(only(problems)) == f"{path}:4: empty text (column 'text')"
+    assert [(a.id, a.record) for a in articles] == [("1", 2), ("3", 5)]
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ('2,"bad"x', "malformed CSV row: ',' expected after '\"'"),
+        ("2,a,b", "row has 3 fields but the header has 2; skipped"),
+    ],
+)
+def test_csv_malformed_row(tmp_path, row, message):
+    path = tmp_path / "a.csv"
+    path.write_text(f"id,text\n1,one\n{row}\n3,three\n", encoding="utf-8")
+    articles, problems = read([path])
+    assert str(only(problems)) == f"{path}:3: {message}"
+    assert [a.text for a in articles] == ["one", "three"]
+
+
+def test_csv_unterminated_quote(tmp_path, good):
+    path = tmp_path / "a.csv"
+    path.write_text('id,text\n1,one\n2,"never closed\n3,three\n', encoding="utf-8")
+    articles, problems = read([path, good])
+    assert str(only(problems)) == (
+        f"{path}:3: malformed CSV row: unexpected end of data (row runs to line 4)"
+    )
+    assert [a.text for a in articles] == ["one", GOOD_TEXT]
+
+
+def test_missing_path(tmp_path, good):
+    missing = tmp_path / "nope.txt"
+    articles, problems = read([missing, good])
+    assert str(only(problems)) == f"{missing}: cannot read: No such file or directory"
+    assert [a.path for a in articles] == [str(good)]
+
+
+def test_permission_denied(tmp_path, good, monkeypatch):
+    locked = tmp_path / "locked.txt"
+    locked.write_text(GOOD_TEXT, encoding="utf-8")
+
+    def fake_open(path, *args, **kwargs):
+        if str(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(path))
+        return open(path, *args, **kwargs)
+
+    # Root ignores file modes, so the refusal is simulated where ingest opens files.
+    monkeypatch.setattr(ingest, "open", fake_open, raising=False)
+    articles, problems = read([locked, good])
+    assert str(only(problems)) == f"{locked}: cannot read: Permission denied"
+    assert [a.path for a in articles] == [str(good)]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads anything")
+def test_permission_denied_for_real(tmp_path, good):
+    locked = tmp_path / "locked.txt"
+    locked.write_text(GOOD_TEXT, encoding="utf-8")
+    locked.chmod(0)
+    articles, problems = read([locked, good])
+    assert "cannot read: Permission denied" in str(only(problems))
+    assert [a.path for a in articles] == [str(good)]
+
+
+def test_html_without_text(tmp_path, good):
+    bad = tmp_path / "bad.html"
+    bad.write_text("<html><head><title>x</title></head><body><script>var a = 1;</script>"
+                   "</body></html>", encoding="utf-8")
+    articles, problems = read([bad, good])
+    assert str(only(problems)) == f"{bad}: no text extracted from HTML"
+    assert [a.path for a in articles] == [str(good)]
+
+
+# --------------------------------------------------------------------------- strict mode, usage
+
+
+def test_strict_raises_with_file_and_line(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"text": "one"}\n{oops\n{"text": "three"}\n', encoding="utf-8")
+    produced = []
+    with pytest.raises(InputError, match=rf"^{path}:2: invalid JSON"):
+        for article in iter_articles([str(path)], strict=True):
+            produced.append(article.text)
+    assert produced == ["one"]
+
+
+def test_strict_raises_on_warnings_too(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"caf\xe9\n")
+    with pytest.raises(InputError, match=r":1: invalid UTF-8"):
+        list(iter_articles([str(path)], strict=True))
+
+
+def test_without_callback_problems_are_dropped(tmp_path, good):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"")
+    assert [a.path for a in iter_articles([str(bad), str(good)])] == [str(good)]
+
+
+def test_usage_errors_raise_at_once():
+    with pytest.raises(InputError, match="unknown input format 'xml'"):
+        iter_articles(["x"], input_format="xml")
+    with pytest.raises(InputError, match="unknown field 'body'"):
+        iter_articles(["x"], columns={"body": "text"})
+
+
+def test_forced_format(tmp_path):
+    path = tmp_path / "records.txt"
+    path.write_text('{"text": "one"}\n', encoding="utf-8")
+    (article,), problems = read([path], input_format="jsonl")
+    assert problems == [] and article.text == "one" and article.record == 1
+
+
+# --------------------------------------------------------------------------- ReCOVery
+
+
+def test_recovery_csv_files_load_without_options():
+    files = sorted(RECOVERY.glob("*/*.csv")) if RECOVERY.is_dir() else []
+    if not files:
+        pytest.skip(f"ReCOVery data not available at {RECOVERY}")
+    start = time.perf_counter()
+    articles, problems = read([RECOVERY])
+    elapsed = time.perf_counter() - start
+    print(f"read {len(articles)} ReCOVery articles from {len(files)} files in {elapsed:.2f} s")
+    assert problems == []
+    assert len(articles) > 1000
+    assert {a.path for a in articles} == {str(f) for f in files}
+    for article in articles:
+        assert article.text.strip() and article.id and article.record >= 2
+        assert article.source and article.source_method == "field"
+        assert article.meta.get("reliability") in {"0", "1"}
+        assert "" not in article.meta and "body_text" not in article.meta
+        if article.author:
+            assert not article.author.startswith("[") and not article.author.endswith("]")
+    dated = sum(a.published is not None for a in articles)
+    assert dated > 0.95 * len(articles)
+    # Publisher names become registered domains where the article URLs confirm them.
+    assert sum("." in a.source for a in articles) > 0.8 * len(articles)
