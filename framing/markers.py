@@ -38,7 +38,7 @@ STRENGTHS = ("strong", "weak")
 _ID_RE = re.compile(r"^[A-Z]{2}\d{3}$")
 _FIELDS_REQUIRED = ("id", "family", "name", "description", "examples")
 _FIELDS_KNOWN = set(_FIELDS_REQUIRED) | {
-    "phrases", "pattern", "case_sensitive", "strength", "check",
+    "phrases", "pattern", "case_sensitive", "requires_any", "strength", "check",
 }
 
 # Characters that may stand between two words of a phrase, and the quote variants.
@@ -93,6 +93,7 @@ class Marker:
     phrases: tuple[str, ...] = ()
     pattern: str | None = None
     case_sensitive: bool = False
+    requires_any: tuple[str, ...] = ()
     check: Callable | None = field(default=None, compare=False, repr=False)
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
@@ -118,6 +119,8 @@ class Marker:
             out["phrases"] = list(self.phrases)
         if self.pattern:
             out["pattern"] = self.pattern
+        if self.requires_any:
+            out["requires_any"] = list(self.requires_any)
         if self.check is not None:
             out["check"] = self.check.__name__
         out["examples"] = {
@@ -198,6 +201,7 @@ def validate_entries(entries: Sequence[dict], source: str = "<markers>") -> list
                 phrases=tuple(entry.get("phrases", ())),
                 pattern=entry.get("pattern"),
                 case_sensitive=bool(entry.get("case_sensitive", False)),
+                requires_any=tuple(x.lower() for x in entry.get("requires_any", ())),
                 check=entry.get("check"),
                 examples_match=tuple(examples.get("match", ())),
                 examples_no_match=tuple(examples.get("no_match", ())),
@@ -245,6 +249,19 @@ def _entry_problems(entry: dict) -> list[str]:
             else:
                 if compiled.groupindex:
                     errs.append("pattern must not use named groups (use (?:...))")
+    requires = entry.get("requires_any")
+    if requires is not None:
+        if pattern is None:
+            errs.append("'requires_any' only goes with 'pattern'")
+        elif not (isinstance(requires, list) and requires
+                  and all(isinstance(x, str) and x for x in requires)):
+            errs.append("'requires_any' must be a list of non-empty strings")
+        elif isinstance(entry.get("examples"), dict):
+            for example in entry["examples"].get("match") or ():
+                if isinstance(example, str) and not any(
+                    x.lower() in example.lower() for x in requires
+                ):
+                    errs.append(f"match example {example!r} contains none of 'requires_any'")
     if "check" in entry and not callable(entry["check"]):
         errs.append("'check' must be a function")
     examples = entry.get("examples")
@@ -270,7 +287,7 @@ def _entry_problems(entry: dict) -> list[str]:
 
 def phrase_key(text: str) -> str:
     """Canonical form of a phrase or matched span: case, separators and quote style removed."""
-    text = _SEP_STRIP.sub("", text.casefold())
+    text = _SEP_STRIP.sub("", text.lower())
     text = _APOS_RE.sub("'", text)
     return _DQUOTE_RE.sub('"', text).rstrip("*")
 
@@ -292,12 +309,12 @@ def _phrase_units(phrase: str) -> list[str]:
             elif _DQUOTE_RE.fullmatch(ch):
                 units.append(_DQUOTE)
             else:
-                units.append(re.escape(ch.casefold()))
+                units.append(re.escape(ch.lower()))
     return units
 
 
 def _trie_regex(phrases: Iterable[str]) -> str:
-    """One regex matching any of ``phrases``, factored as a trie so shared prefixes are tried once."""
+    """One regex matching any of ``phrases``, factored as a trie: shared prefixes are tried once."""
     trie: dict = {}
     for phrase in phrases:
         node = trie
@@ -351,17 +368,23 @@ class Extractor:
                 else:
                     self._phrase_owner[phrase_key(phrase)] = marker
         self._wild_owner.sort(key=lambda item: len(item[0]), reverse=True)
-        self._group_marker: dict[str, Marker] = {}
-        parts: list[str] = []
+        self._phrases_lower = self._phrases_folded = None
         if phrases:
-            parts.append(r"(?P<phr>(?i:(?<!\w)" + _trie_regex(phrases) + r"(?!\w)))")
-        for index, marker in enumerate(m for m in self.markers if m.pattern):
-            group = f"p{index}"
-            # Patterns may anchor on lines (^, $); phrases need no flags but case-folding.
-            flag = "m-i" if marker.case_sensitive else "im"
-            parts.append(f"(?P<{group}>(?{flag}:{marker.pattern}))")
-            self._group_marker[group] = marker
-        self._regex = re.compile("|".join(parts)) if parts else None
+            trie = r"(?<!\w)" + _trie_regex(phrases) + r"(?!\w)"
+            # Matching lower-cased text without IGNORECASE is about twice as fast; the folded
+            # variant serves the rare text whose lower-casing changes its length (offsets).
+            self._phrases_lower = re.compile(trie)
+            self._phrases_folded = re.compile(trie, re.IGNORECASE)
+        # Each pattern is its own regex: joined into one alternation they lose the literal-prefix
+        # search that makes each of them fast alone.
+        self._patterns = [
+            (
+                re.compile(m.pattern, re.MULTILINE | (0 if m.case_sensitive else re.IGNORECASE)),
+                m,
+            )
+            for m in self.markers
+            if m.pattern
+        ]
         self._checks = [m for m in self.markers if m.check is not None]
 
     def scan(self, text: str, *, published: date | None = None) -> list[Evidence]:
@@ -371,16 +394,21 @@ class Extractor:
         date check compares it with the dates the story gives.
         """
         hits: list[tuple[int, int, Marker, str]] = []
-        if self._regex is not None:
-            for match in self._regex.finditer(text):
-                group = match.lastgroup
-                marker = (
-                    self._phrase_owner_of(match.group())
-                    if group == "phr"
-                    else self._group_marker[group]
-                )
+        lower = text.lower()
+        if self._phrases_lower is not None:
+            if len(lower) == len(text):
+                matches = self._phrases_lower.finditer(lower)
+            else:
+                matches = self._phrases_folded.finditer(text)
+            for match in matches:
+                marker = self._phrase_owner_of(match.group())
                 if marker is not None:
                     hits.append((match.start(), match.end(), marker, marker.description))
+        for regex, marker in self._patterns:
+            if marker.requires_any and not any(x in lower for x in marker.requires_any):
+                continue
+            for match in regex.finditer(text):
+                hits.append((match.start(), match.end(), marker, marker.description))
         for marker in self._checks:
             for start, end, message in marker.check(text, published=published):
                 hits.append((start, end, marker, message))

@@ -1,0 +1,71 @@
+"""Benchmarks for `make bench`: prints figures, asserts nothing.
+
+Reads the ReCOVery articles from ../shared/data (or $FRAMING_SHARED_DATA) and times the
+marker extractor over their texts in this one process. Best of several runs is reported, since
+the minimum is the least disturbed by whatever else the machine is doing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from framing.ingest import iter_articles
+from framing.markers import Extractor, load_markers
+
+REPEATS = 3
+
+
+def shared_data() -> Path | None:
+    env = os.environ.get("FRAMING_SHARED_DATA")
+    path = Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
+    return path if path.is_dir() else None
+
+
+def timed(extractor: Extractor, texts: list[str]) -> float:
+    best = float("inf")
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        for text in texts:
+            extractor.scan(text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> int:
+    data = shared_data()
+    if data is None:
+        print("bench: ../shared/data not found (set FRAMING_SHARED_DATA); nothing measured")
+        return 0
+    recovery = data / "recovery"
+    problems = []
+    start = time.perf_counter()
+    texts = [a.text for a in iter_articles([str(recovery)], on_problem=problems.append)]
+    read_s = time.perf_counter() - start
+    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    print(f"corpus: ReCOVery, {len(texts)} articles, {mb:.2f} MB of text "
+          f"({len(problems)} input problems); read in {read_s:.2f} s")
+
+    start = time.perf_counter()
+    markers = load_markers()
+    full = Extractor(markers)
+    print(f"catalogue: {len(markers)} markers loaded and compiled in "
+          f"{time.perf_counter() - start:.3f} s")
+
+    variants = [
+        ("extractor (all markers)", full),
+        ("  phrases + patterns only", Extractor([m for m in markers if m.check is None])),
+        ("  code checks only", Extractor([m for m in markers if m.check is not None])),
+    ]
+    title = f"markers, one process (best of {REPEATS})"
+    print(f"\n{title:<36} {'MB/s':>8} {'articles/s':>11}")
+    for label, extractor in variants:
+        seconds = timed(extractor, texts)
+        print(f"{label:<36} {mb / seconds:8.1f} {len(texts) / seconds:11.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

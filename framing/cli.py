@@ -1,0 +1,303 @@
+"""The ``framing`` command line: parses options, calls the library, formats the output.
+
+Exit codes (stable, documented in the README):
+
+* 0 -- success;
+* 1 -- findings matched ``--fail-on``;
+* 2 -- usage error, invalid marker catalogue, or at least one input could not be read
+  (the other inputs were still processed and reported).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from typing import IO
+
+import click
+
+from framing import __version__
+from framing.atomic import atomic_write
+from framing.errors import FramingError
+from framing.flagging import FlaggedArticle, FlagStats, flag_articles
+from framing.ingest import Problem, iter_articles
+from framing.markers import FAMILIES, Extractor, load_markers
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+SPAN_WIDTH = 80
+
+
+class _FramingCommand(click.Command):
+    """Runs the command, turning library errors into clean messages and exit codes."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except FramingError as exc:
+            error = click.ClickException(str(exc))
+            error.exit_code = exc.exit_code
+            raise error from exc
+
+
+class _FramingGroup(click.Group):
+    command_class = _FramingCommand
+
+
+@click.group(cls=_FramingGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="framing")
+def main():
+    """Tell how news articles frame what they report, with evidence.
+
+    \b
+    Examples:
+      framing flags corpus/seeds                 # lint-style findings
+      framing flags articles.jsonl --format jsonl -o flags.jsonl
+      framing markers                            # the marker catalogue
+    """
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _split_codes(values: tuple[str, ...]) -> list[str]:
+    return [c.strip() for v in values for c in v.split(",") if c.strip()]
+
+
+def _parse_columns(values: tuple[str, ...]) -> dict[str, str]:
+    columns = {}
+    for value in values:
+        field, sep, name = value.partition("=")
+        if not sep or not field.strip() or not name.strip():
+            raise click.BadParameter(f"{value!r} is not FIELD=NAME", param_hint="--column")
+        columns[field.strip()] = name.strip()
+    return columns
+
+
+@contextlib.contextmanager
+def _output(path: str | None) -> Iterator[IO[str]]:
+    """stdout, or an atomically replaced file."""
+    if path is None or path == "-":
+        yield sys.stdout
+    else:
+        with atomic_write(path) as handle:
+            yield handle
+
+
+def _short(span: str) -> str:
+    quoted = json.dumps(span, ensure_ascii=False)
+    if len(quoted) > SPAN_WIDTH:
+        quoted = quoted[: SPAN_WIDTH - 2] + '…"'
+    return quoted
+
+
+class _ProblemLog:
+    """Prints each input problem to stderr as it happens and counts them."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.errors = 0
+        self.warnings = 0
+        self.problems: list[Problem] = []
+
+    def __call__(self, problem: Problem) -> None:
+        self.problems.append(problem)
+        if problem.severity == "error":
+            self.errors += 1
+        else:
+            self.warnings += 1
+        if not self.quiet or problem.severity == "error":
+            click.echo(f"framing: {problem.severity}: {problem}", err=True)
+
+
+def _fails(flagged: FlaggedArticle, fail_on: list[str]) -> bool:
+    if not fail_on:
+        return False
+    return any(
+        code == "any" or e.marker_id.startswith(code) or e.family == code
+        for e in flagged.evidence
+        for code in fail_on
+    )
+
+
+def _write_text_summary(out: IO[str], stats: FlagStats, log: _ProblemLog, statistics: bool):
+    if statistics:
+        out.write("\nfindings  articles  marker\n")
+        for marker_id, count in sorted(stats.findings.items()):
+            out.write(f"{count:8d}  {stats.articles_per_marker[marker_id]:8d}  {marker_id}\n")
+        out.write("\narticles flagged per family:\n")
+        for family, share in stats.family_shares().items():
+            n = stats.articles_per_family[family]
+            out.write(f"  {family:<12} {n:6d} / {stats.articles}  ({share:.1%})\n")
+    total = sum(stats.findings.values())
+    line = (
+        f"{total} finding(s) in {stats.flagged_articles} of {stats.articles} article(s)"
+        + (f"; {log.errors} input(s) skipped" if log.errors else "")
+        + (f"; {log.warnings} warning(s)" if log.warnings else "")
+    )
+    out.write(("\n" if total or statistics else "") + line + "\n")
+
+
+# --------------------------------------------------------------------------- commands
+
+_input_options = [
+    click.option(
+        "--input-format",
+        type=click.Choice(["auto", "text", "jsonl", "csv", "html"]),
+        default="auto",
+        show_default=True,
+        help="How to read the inputs; auto goes by file extension (stdin: JSONL if it starts "
+        "with '{', else text).",
+    ),
+    click.option(
+        "--column",
+        "columns",
+        multiple=True,
+        metavar="FIELD=NAME",
+        help="Read article FIELD (text, title, url, source, published, author, id) from "
+        "CSV column / JSONL key NAME. Repeatable.",
+    ),
+    click.option(
+        "--strict", is_flag=True, help="Stop at the first unreadable input instead of skipping it."
+    ),
+]
+
+
+def _with_input_options(func):
+    for option in reversed(_input_options):
+        func = option(func)
+    return func
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "jsonl"]),
+    default="text",
+    show_default=True,
+    help="text: one 'file:line:col: ID message \"span\"' line per finding and a summary; "
+    "json: one document with articles, summary and input problems; jsonl: one object per "
+    "article.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Write here (atomically) instead of stdout.")
+@click.option("--select", multiple=True, metavar="CODES",
+              help="Only these markers: ids, id prefixes or families, comma-separated.")
+@click.option("--ignore", multiple=True, metavar="CODES",
+              help="Skip these markers: ids, id prefixes or families, comma-separated.")
+@click.option("--fail-on", multiple=True, metavar="CODES",
+              help="Exit 1 when a finding matches: ids, prefixes, families or 'any'.")
+@click.option("--statistics", is_flag=True,
+              help="Text format: add counts per marker and the share of articles per family.")
+@click.option("--markers", "catalogue", type=click.Path(dir_okay=False, exists=True),
+              help="Use this marker catalogue (TOML) instead of the shipped one.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary line and no input warnings.")
+@_with_input_options
+def flags(paths, fmt, output, select, ignore, fail_on, statistics, catalogue, quiet,
+          input_format, columns, strict):
+    """Flag framing markers in articles, with their evidence.
+
+    PATHS are files, directories (read recursively) or - for stdin: plain text, JSONL, CSV
+    or HTML.
+
+    \b
+    Examples:
+      framing flags corpus/seeds
+      framing flags news.csv --column text=body --column source=outlet
+      framing flags crawl/ --format jsonl -o flags.jsonl --fail-on narrative,ai
+      framing flags ../shared/data/recovery/reliable --statistics -q
+      cat article.txt | framing flags -
+    """
+    extractor = Extractor(
+        load_markers(catalogue), select=_split_codes(select), ignore=_split_codes(ignore)
+    )
+    fail_codes = _split_codes(fail_on)
+    log = _ProblemLog(quiet)
+    stats = FlagStats()
+    articles = iter_articles(
+        paths,
+        input_format=input_format,
+        columns=_parse_columns(columns),
+        on_problem=log,
+        strict=strict,
+    )
+    failed = False
+    with _output(output) as out:
+        documents = []
+        for flagged in flag_articles(articles, extractor, stats):
+            failed = failed or _fails(flagged, fail_codes)
+            if fmt == "text":
+                for e in flagged.evidence:
+                    out.write(
+                        f"{flagged.article.location}:{e.line}:{e.col}: {e.marker_id} "
+                        f"{e.message} {_short(e.text)}\n"
+                    )
+            elif fmt == "jsonl":
+                out.write(json.dumps(flagged.to_dict(), ensure_ascii=False) + "\n")
+            else:
+                documents.append(flagged.to_dict())
+        if fmt == "json":
+            json.dump(
+                {
+                    "articles": documents,
+                    "summary": stats.to_dict(),
+                    "problems": [
+                        {"path": p.path, "line": p.line, "severity": p.severity,
+                         "message": p.message}
+                        for p in log.problems
+                    ],
+                },
+                out,
+                ensure_ascii=False,
+                indent=2,
+            )
+            out.write("\n")
+        elif fmt == "text" and (statistics or not quiet):
+            _write_text_summary(out, stats, log, statistics)
+    if fmt != "text" and not quiet:
+        click.echo(
+            f"framing: {sum(stats.findings.values())} finding(s) in {stats.articles} article(s)"
+            + (f", {log.errors} input(s) skipped" if log.errors else ""),
+            err=True,
+        )
+    ctx = click.get_current_context()
+    if log.errors:
+        ctx.exit(EXIT_INPUT)
+    if failed:
+        ctx.exit(EXIT_FINDINGS)
+
+
+@main.command("markers")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--family", type=click.Choice(list(FAMILIES)), multiple=True,
+              help="Only markers of this family. Repeatable.")
+@click.option("--markers", "catalogue", type=click.Path(dir_okay=False, exists=True),
+              help="Validate and list this catalogue (TOML) instead of the shipped one.")
+def markers_command(fmt, family, catalogue):
+    """List the marker catalogue: id, family, strength, description and examples.
+
+    Also validates a catalogue: a broken one exits 2 listing every problem.
+
+    \b
+    Examples:
+      framing markers
+      framing markers --family ai --format json
+      framing markers --markers my-markers.toml
+    """
+    markers = [m for m in load_markers(catalogue) if not family or m.family in family]
+    if fmt == "json":
+        click.echo(json.dumps([m.to_dict() for m in markers], ensure_ascii=False, indent=2))
+        return
+    for m in markers:
+        click.echo(f"{m.id}  {m.family:<11} {m.strength:<6} {m.name}: {m.description}")
+        for example in m.examples_match[:2]:
+            click.echo(f"        e.g. {_short(example)}")
+    counts = ", ".join(
+        f"{f} {sum(m.family == f for m in markers)}" for f in FAMILIES
+        if any(m.family == f for m in markers)
+    )
+    click.echo(f"\n{len(markers)} marker(s): {counts}")

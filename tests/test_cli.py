@@ -1,0 +1,136 @@
+"""The command line through click's CliRunner: exit codes, messages, formats."""
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from framing.cli import main
+from framing.markers import load_markers
+
+from .conftest import SEEDS, seed_path
+
+LINE = re.compile(r"^(?P<loc>[^\s]+?):(?P<line>\d+):(?P<col>\d+): (?P<id>[A-Z]{2}\d{3}) .+ \".*\"$")
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_flags_text_is_linter_style_with_summary(runner):
+    result = runner.invoke(main, ["flags", str(SEEDS)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().split("\n")
+    findings = [m for m in map(LINE.match, lines) if m]
+    assert len(findings) >= 10
+    assert {m["loc"] for m in findings} >= {str(seed_path(n)) for n in (0, 2, 3, 4)}
+    assert re.match(r"\d+ finding\(s\) in \d+ of 5 article\(s\)", lines[-1])
+
+
+def test_fail_on_sets_exit_code_one(runner):
+    assert runner.invoke(main, ["flags", str(SEEDS), "--fail-on", "any"]).exit_code == 1
+    assert runner.invoke(main, ["flags", str(seed_path(3)), "--fail-on", "ai"]).exit_code == 1
+    assert runner.invoke(main, ["flags", str(seed_path(1)), "--fail-on", "KN,ai"]).exit_code == 0
+
+
+def test_select_and_ignore(runner):
+    out = runner.invoke(main, ["flags", str(SEEDS), "--select", "ai", "-q"]).stdout
+    ids = {m["id"] for m in map(LINE.match, out.splitlines()) if m}
+    assert ids and all(i.startswith("AI") for i in ids)
+    out = runner.invoke(main, ["flags", str(SEEDS), "--ignore", "ai,structure", "-q"]).stdout
+    ids = {m["id"] for m in map(LINE.match, out.splitlines()) if m}
+    assert ids and not any(i.startswith(("AI", "ST")) for i in ids)
+
+
+def test_json_and_jsonl_formats(runner):
+    result = runner.invoke(main, ["flags", str(SEEDS), "--format", "json"])
+    doc = json.loads(result.stdout)
+    assert doc["summary"]["articles"] == 5 and len(doc["articles"]) == 5
+    assert doc["problems"] == []
+    flag = doc["articles"][0]["flags"][0]
+    assert {"marker_id", "family", "start", "end", "line", "col", "text", "message"} <= set(flag)
+
+    result = runner.invoke(main, ["flags", str(SEEDS), "--format", "jsonl"])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 5 and all({"id", "source", "flags", "location"} <= set(r) for r in rows)
+
+
+def test_statistics_report_family_shares(runner):
+    out = runner.invoke(main, ["flags", str(SEEDS), "--statistics", "-q"]).stdout
+    assert "articles flagged per family:" in out
+    assert re.search(r"ai\s+1 / 5\s+\(20\.0%\)", out)
+
+
+def test_output_file_written_atomically(runner, tmp_path):
+    target = tmp_path / "flags.jsonl"
+    result = runner.invoke(main, ["flags", str(SEEDS), "--format", "jsonl", "-o", str(target)])
+    assert result.exit_code == 0
+    assert len(target.read_text(encoding="utf-8").splitlines()) == 5
+    assert [p.name for p in tmp_path.iterdir()] == ["flags.jsonl"]
+
+
+def test_bad_inputs_are_reported_counted_and_skipped(runner, tmp_path):
+    (tmp_path / "a_empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "b_good.txt").write_text("This article was created by Artificial Intelligence\n",
+                                         encoding="utf-8")
+    (tmp_path / "c_broken.jsonl").write_text('{"text": "ok text"}\n{broken\n', encoding="utf-8")
+    result = runner.invoke(main, ["flags", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "a_empty.txt" in result.stderr and "empty" in result.stderr
+    assert "c_broken.jsonl:2" in result.stderr
+    assert "b_good.txt:1:1: AI" in result.stdout
+    assert "2 input(s) skipped" in result.stdout
+
+
+def test_strict_stops_at_first_bad_input(runner, tmp_path):
+    (tmp_path / "a_empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "b_good.txt").write_text("This article was created by Artificial Intelligence\n",
+                                         encoding="utf-8")
+    result = runner.invoke(main, ["flags", str(tmp_path), "--strict"])
+    assert result.exit_code == 2
+    assert "a_empty.txt" in result.stderr
+    assert "b_good.txt" not in result.stdout
+
+
+def test_missing_path_is_an_input_error_not_a_crash(runner, tmp_path):
+    result = runner.invoke(main, ["flags", str(tmp_path / "nope.txt"), str(seed_path(3))])
+    assert result.exit_code == 2
+    assert "nope.txt" in result.stderr
+    assert "AI" in result.stdout
+
+
+def test_stdin(runner):
+    result = runner.invoke(main, ["flags", "-"], input="Russia's special military operation\n")
+    assert result.exit_code == 0
+    assert re.search(r"^-:1:\d+: KN\d{3} ", result.stdout, re.M)
+
+
+def test_bad_column_option_is_a_usage_error(runner):
+    result = runner.invoke(main, ["flags", str(SEEDS), "--column", "text"])
+    assert result.exit_code == 2 and "FIELD=NAME" in result.stderr
+
+
+def test_markers_lists_the_whole_catalogue(runner):
+    result = runner.invoke(main, ["markers"])
+    assert result.exit_code == 0
+    for marker in load_markers():
+        assert marker.id in result.stdout
+    doc = json.loads(runner.invoke(main, ["markers", "--format", "json", "--family", "ai"]).stdout)
+    assert doc and all(m["family"] == "ai" and m["examples"]["match"] for m in doc)
+
+
+def test_broken_catalogue_exits_two_listing_problems(runner, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[marker]]\nid = "x1"\nfamily = "nope"\n', encoding="utf-8")
+    for args in (["markers", "--markers", str(bad)], ["flags", str(SEEDS), "--markers", str(bad)]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2
+        assert "problem(s) in the marker catalogue" in result.stderr
+        assert "family 'nope'" in result.stderr
+
+
+def test_version(runner):
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0 and "framing" in result.stdout
