@@ -93,6 +93,8 @@ def test_validation_lists_every_problem_at_once():
 def test_validation_rejects_duplicate_ids_and_two_kinds():
     with pytest.raises(MarkerDataError, match="duplicate id"):
         validate_entries([_entry(), _entry()])
+    with pytest.raises(MarkerDataError, match="may only end a phrase"):
+        validate_entries([_entry(phrases=["shelling Donbas* for years"])])
     with pytest.raises(MarkerDataError, match="exactly one of"):
         validate_entries([_entry(pattern="foo")])
 
@@ -163,3 +165,14 @@ def test_evidence_is_a_record_with_a_dict_form():
     d = ev.to_dict()
     assert d["marker_id"] == "KN101" and d["text"] == "special military operation"
     assert set(d) == {"marker_id", "family", "start", "end", "line", "col", "text", "message"}
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"^[ \t]*Leave a Reply[ \t]*$", r"^[ \t]*Leave a Reply[ \t]*$|^Next post$"]
+)
+def test_line_anchored_patterns_match_every_line_with_exact_offsets(pattern):
+    found = Extractor(validate_entries([_entry(phrases=None, pattern=pattern)]))
+    text = "Leave a Reply\nbody text\n  Leave a Reply\nplease leave a reply here"
+    spans = [(e.start, e.end, e.line, e.col) for e in found.scan(text)]
+    assert spans == [(0, 13, 1, 1), (24, 39, 3, 1)]
+    assert [text[s:e] for s, e, *_ in spans] == ["Leave a Reply", "  Leave a Reply"]
