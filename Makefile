@@ -24,7 +24,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check framing tests bench
 
-## bench: print throughput figures (needs ../shared/data; see bench/README.md)
+## bench: print throughput figures (needs ../shared/data beside the checkout)
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
 
