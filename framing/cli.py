@@ -85,6 +85,23 @@ def _output(path: str | None) -> Iterator[IO[str]]:
             yield handle
 
 
+@contextlib.contextmanager
+def _progress(items: Iterator, quiet: bool) -> Iterator[Iterator]:
+    """A live count with rate on stderr when it is a terminal; the items unchanged otherwise.
+
+    Inputs are streamed, so their number is unknown up front: the bar shows the count and the
+    elapsed time rather than an ETA.
+    """
+    if quiet or not sys.stderr.isatty():
+        yield items
+        return
+    with click.progressbar(
+        items, label="articles", file=sys.stderr, show_pos=True,
+        item_show_func=lambda a: a.location if a is not None else "",
+    ) as bar:
+        yield bar
+
+
 def _short(span: str) -> str:
     quoted = json.dumps(span, ensure_ascii=False)
     if len(quoted) > SPAN_WIDTH:
@@ -225,7 +242,7 @@ def flags(paths, fmt, output, select, ignore, fail_on, statistics, catalogue, qu
         strict=strict,
     )
     failed = False
-    with _output(output) as out:
+    with _output(output) as out, _progress(articles, quiet) as articles:
         documents = []
         for flagged in flag_articles(articles, extractor, stats):
             failed = failed or _fails(flagged, fail_codes)

@@ -5,7 +5,6 @@ edge cases and the false-positive rate on reliable news.
 """
 
 import csv
-import os
 from datetime import date, datetime
 from pathlib import Path
 
@@ -29,9 +28,6 @@ def _found(text: str, marker_id: str, **kwargs) -> list:
     return [e for e in EXTRACTOR.scan(text, **kwargs) if e.marker_id == marker_id]
 
 
-def _shared_data() -> Path:
-    env = os.environ.get("FRAMING_SHARED_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 # --------------------------------------------------------------------------- seeds
@@ -322,11 +318,8 @@ def test_date_record_header_line():
 # --------------------------------------------------------------------------- real data
 
 
-def _recovery_bodies(folder: str) -> list[str]:
-    root = _shared_data() / "recovery" / folder
-    files = sorted(root.glob("*.csv"))
-    if not files:
-        pytest.skip(f"ReCOVery not found at {root} (set FRAMING_SHARED_DATA to shared/data)")
+def _recovery_bodies(shared_data, folder: str) -> list[str]:
+    files = sorted((shared_data / "recovery" / folder).glob("*.csv"))
     csv.field_size_limit(10**9)
     bodies = []
     for path in files:
@@ -335,16 +328,11 @@ def _recovery_bodies(folder: str) -> list[str]:
     return bodies
 
 
-def test_hidden_characters_are_rare_in_reliable_news():
-    bodies = _recovery_bodies("reliable")
-    flagged = sum(
-        any(e.family == "hygiene" for e in EXTRACTOR.scan(body)) for body in bodies
-    )
+# The hygiene family's false-positive bound is tested with the others in test_flagging.py.
+
+
+def test_repeated_bodies_are_rare_in_reliable_news(shared_data):
+    bodies = _recovery_bodies(shared_data, "reliable")
     assert len(bodies) > 500
-    assert flagged / len(bodies) < 0.02, f"{flagged} of {len(bodies)} reliable articles"
-
-
-def test_repeated_bodies_are_rare_in_reliable_news():
-    bodies = _recovery_bodies("reliable")
     flagged = sum(bool(_found(body, "ST601")) for body in bodies)
     assert flagged / len(bodies) < 0.02, f"{flagged} of {len(bodies)} reliable articles"

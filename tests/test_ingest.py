@@ -31,7 +31,6 @@ from framing.ingest import (
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "corpus" / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
-RECOVERY = Path("/work/shared/data/recovery")
 
 GOOD_TEXT = "A good title\n\nA body paragraph that reads fine.\n"
 
@@ -825,12 +824,11 @@ def test_forced_format(tmp_path):
 # --------------------------------------------------------------------------- ReCOVery
 
 
-def test_recovery_csv_files_load_without_options():
-    files = sorted(RECOVERY.glob("*/*.csv")) if RECOVERY.is_dir() else []
-    if not files:
-        pytest.skip(f"ReCOVery data not available at {RECOVERY}")
+def test_recovery_csv_files_load_without_options(shared_data):
+    recovery = shared_data / "recovery"
+    files = sorted(recovery.glob("*/*.csv"))
     start = time.perf_counter()
-    articles, problems = read([RECOVERY])
+    articles, problems = read([recovery])
     elapsed = time.perf_counter() - start
     print(f"read {len(articles)} ReCOVery articles from {len(files)} files in {elapsed:.2f} s")
     assert problems == []
