@@ -28,3 +28,12 @@ def test_binary_mode(tmp_path):
     with atomic_write(target, "wb") as handle:
         handle.write(b"\x00\x01")
     assert target.read_bytes() == b"\x00\x01"
+
+
+def test_file_gets_the_mode_of_a_plain_open(tmp_path):
+    plain = tmp_path / "plain.txt"
+    plain.write_text("x", encoding="utf-8")
+    target = tmp_path / "out.txt"
+    with atomic_write(target) as handle:
+        handle.write("x")
+    assert target.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
