@@ -160,6 +160,7 @@ def iter_articles(
     columns: Mapping[str, str] | None = None,
     on_problem: Callable[[Problem], None] | None = None,
     strict: bool = False,
+    infer_sources: bool = True,
 ) -> Iterator[Article]:
     """Yield the articles of files, directories and ``"-"`` (stdin), in the order given.
 
@@ -174,6 +175,11 @@ def iter_articles(
     names. Problems are passed to ``on_problem`` and the batch goes on; with ``strict=True`` the
     first problem, error or warning, raises :class:`InputError` instead.
 
+    With ``infer_sources=False`` a record's ``source`` is taken exactly as written (or left
+    ``None``) instead of being normalised to a domain or inferred from the URL and text: corpus
+    files, whose sources were decided when they were built, read back unchanged that way.
+    A JSONL ``meta`` object is merged into :attr:`Article.meta` either way.
+
     Raises :class:`InputError` at once for an unknown format or column mapping.
     """
     if input_format not in FORMATS:
@@ -181,7 +187,7 @@ def iter_articles(
     mapping = _check_columns(columns)
     if isinstance(paths, (str, os.PathLike)):  # one path, not an iterable of characters
         paths = [paths]
-    reader = _Reader(mapping, on_problem, strict)
+    reader = _Reader(mapping, on_problem, strict, infer_sources)
     # A separate generator, so that usage errors above raise on the call, not on first use.
     return reader.read_paths([os.fspath(p) for p in paths], input_format)
 
@@ -207,10 +213,12 @@ class _Reader:
         columns: dict[str, str],
         on_problem: Callable[[Problem], None] | None,
         strict: bool,
+        infer_sources: bool = True,
     ):
         self.columns = columns
         self.on_problem = on_problem
         self.strict = strict
+        self.infer_sources = infer_sources
 
     def report(self, path: str, line: int | None, message: str, severity: str = "error") -> None:
         problem = Problem(path, line, message, severity)
@@ -531,6 +539,9 @@ class _Reader:
         meta = {
             k: v for k, v in record.items() if k not in used and not _INDEX_COLUMN_RE.match(k)
         }
+        # Corpus files keep extra fields under one "meta" object; flatten it back.
+        if isinstance(meta.get("meta"), dict):
+            meta.update(meta.pop("meta"))
 
         def value(name: str) -> Any:
             return record.get(fields[name]) if name in fields else None
@@ -563,7 +574,9 @@ class _Reader:
             meta[fields["labels"]] = raw_labels
 
         source_value = _scalar(value("source"))
-        if source_value:
+        if not self.infer_sources:
+            source, method = source_value, "field" if source_value else None
+        elif source_value:
             source, method = source_from_name(source_value, url), "field"
         else:
             source, method = infer_source(url, text)
