@@ -19,6 +19,7 @@ from typing import IO
 import click
 
 from framing import __version__
+from framing import corpus as corpus_lib
 from framing.atomic import atomic_write
 from framing.errors import FramingError
 from framing.flagging import FlaggedArticle, FlagStats, flag_articles
@@ -55,6 +56,7 @@ def main():
       framing flags corpus/seeds                 # lint-style findings
       framing flags articles.jsonl --format jsonl -o flags.jsonl
       framing markers                            # the marker catalogue
+      framing corpus import --format recovery ../shared/data/recovery -o recovery.jsonl
     """
 
 
@@ -318,3 +320,124 @@ def markers_command(fmt, family, catalogue):
         if any(m.family == f for m in markers)
     )
     click.echo(f"\n{len(markers)} marker(s): {counts}")
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+@main.group(cls=_FramingGroup)
+def corpus():
+    """Build and inspect labelled corpora (JSONL with a `labels` map per article).
+
+    \b
+    Examples:
+      framing corpus import --format recovery ../shared/data/recovery -o recovery.jsonl
+      framing corpus label-by-source crawl.jsonl -o labelled.jsonl
+      framing corpus stats recovery.jsonl
+    """
+
+
+def _finish(log: _ProblemLog) -> None:
+    if log.errors:
+        click.get_current_context().exit(EXIT_INPUT)
+
+
+@corpus.command("import")
+@click.option("--format", "fmt", type=click.Choice(corpus_lib.IMPORT_FORMATS), required=True,
+              help="The public data set's layout, as published.")
+@click.argument("path", type=click.Path(exists=True))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Corpus JSONL to write (atomically).")
+@click.option("--strict", is_flag=True, help="Stop at the first bad record instead of skipping it.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary and no warnings.")
+def corpus_import(fmt, path, output, strict, quiet):
+    """Convert a public data set into a labelled corpus.
+
+    \b
+    recovery     ReCOVery CSVs: unreliable_source = 1 - reliability (per publisher)
+    semeval2025  SemEval-2025 Task 10 war articles: pro_kremlin_framing from the
+                 narratives, mapped in framing/data/urw_narratives.csv
+    ptc          Propaganda Techniques Corpus: propaganda = any technique span
+    semeval2023  SemEval-2023 Task 3: genre; frames in meta
+
+    \b
+    Examples:
+      framing corpus import --format recovery ../shared/data/recovery -o recovery.jsonl
+      framing corpus import --format semeval2025 ../shared/data/semeval2025-urw/EN -o urw.jsonl
+    """
+    log = _ProblemLog(quiet)
+    records = corpus_lib.import_corpus(fmt, path, on_problem=log, strict=strict)
+    count = corpus_lib.write_corpus(records, output)
+    if not quiet:
+        click.echo(f"framing: wrote {count} article(s) to {output}"
+                   + (f"; {log.errors} record(s) skipped" if log.errors else ""), err=True)
+    _finish(log)
+
+
+@corpus.command("label-by-source")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--sources", "sources_path", type=click.Path(dir_okay=False, exists=True),
+              help="Domain rating table (default: the shipped framing/data/sources.csv).")
+@click.option("--target", default="unreliable_source", show_default=True,
+              help="Label to set from the source's rating.")
+@click.option("--overwrite", is_flag=True, help="Replace labels the articles already have.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Corpus JSONL to write (atomically).")
+@click.option("-q", "--quiet", is_flag=True, help="No summary and no warnings.")
+@_with_input_options
+def corpus_label_by_source(paths, sources_path, target, overwrite, output, quiet,
+                           input_format, columns, strict):
+    """Label articles by their source's rating (distant supervision, as in QProp and NELA-GT).
+
+    Each article's source (given, or inferred from its URL or text) is looked up in the domain
+    table; reliable -> 0, unreliable or blacklisted -> 1; mixed and unknown domains stay
+    unlabelled, and one warning says how many.
+
+    \b
+    Examples:
+      framing corpus label-by-source crawl.jsonl -o labelled.jsonl
+      framing corpus label-by-source pages/ --sources my-ratings.csv -o labelled.jsonl
+    """
+    log = _ProblemLog(quiet)
+    sources = corpus_lib.load_sources(sources_path)
+    articles = iter_articles(paths, input_format=input_format, columns=_parse_columns(columns),
+                             on_problem=log, strict=strict)
+    labelled = corpus_lib.label_by_source(articles, sources, target=target, on_problem=log,
+                                          overwrite=overwrite)
+    count = corpus_lib.write_corpus(labelled, output)
+    if not quiet:
+        click.echo(f"framing: wrote {count} article(s) to {output}", err=True)
+    _finish(log)
+
+
+@corpus.command("stats")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--top", default=20, show_default=True, help="Sources to list in text format.")
+def corpus_stats(paths, fmt, top):
+    """Counts per target, label and source of a corpus.
+
+    \b
+    Examples:
+      framing corpus stats recovery.jsonl
+      framing corpus stats recovery.jsonl urw.jsonl --format json
+    """
+    log = _ProblemLog(False)
+    stats = corpus_lib.corpus_stats(corpus_lib.read_corpus(paths, on_problem=log))
+    if fmt == "json":
+        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"{stats['articles']} article(s), {stats['without_source']} without a source")
+        for target, info in stats["targets"].items():
+            labels = ", ".join(f"{k}: {v}" for k, v in info["labels"].items())
+            click.echo(f"  {target}: {labels} ({info['unlabelled']} unlabelled)")
+        sources = list(stats["sources"].items())
+        click.echo(f"{len(sources)} source(s); largest:")
+        for name, info in sources[:top]:
+            labels = "; ".join(
+                f"{t} " + ", ".join(f"{k}: {v}" for k, v in counts.items())
+                for t, counts in info["labels"].items()
+            )
+            click.echo(f"  {info['articles']:6d}  {name}  {labels}")
+    _finish(log)

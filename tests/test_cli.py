@@ -134,3 +134,35 @@ def test_broken_catalogue_exits_two_listing_problems(runner, tmp_path):
 def test_version(runner):
     result = runner.invoke(main, ["--version"])
     assert result.exit_code == 0 and "framing" in result.stdout
+
+
+FIXTURES = SEEDS.parents[1] / "tests" / "fixtures" / "corpus"
+
+
+def test_corpus_import_stats_and_label_by_source(runner, tmp_path):
+    out = tmp_path / "recovery.jsonl"
+    args = ["corpus", "import", "--format", "recovery", str(FIXTURES / "recovery"), "-o", str(out)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert rows and all("unreliable_source" in r["labels"] for r in rows)
+    assert f"wrote {len(rows)} article(s)" in result.stderr
+
+    stats = runner.invoke(main, ["corpus", "stats", str(out), "--format", "json"])
+    assert stats.exit_code == 0
+    assert json.loads(stats.stdout)["articles"] == len(rows)
+
+    labelled = tmp_path / "labelled.jsonl"
+    result = runner.invoke(
+        main, ["corpus", "label-by-source", str(seed_path(0)), "-o", str(labelled)]
+    )
+    assert result.exit_code == 0, result.stderr
+    (row,) = [json.loads(line) for line in labelled.read_text(encoding="utf-8").splitlines()]
+    assert row["source"] == "sputniknews.com" and row["labels"] == {"unreliable_source": 1}
+
+
+def test_corpus_import_of_a_wrong_layout_is_an_input_error(runner, tmp_path):
+    out = tmp_path / "o.jsonl"
+    result = runner.invoke(main, ["corpus", "import", "--format", "ptc", str(tmp_path), "-o", out])
+    assert result.exit_code == 2
+    assert str(tmp_path) in result.stderr

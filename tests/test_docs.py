@@ -2,6 +2,7 @@
 
 import re
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -10,7 +11,16 @@ from framing.cli import main
 from .conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
-COMMANDS = sorted(main.commands)
+
+
+def _command_paths(group, prefix=()):
+    for name, command in sorted(group.commands.items()):
+        yield (*prefix, name)
+        if isinstance(command, click.Group):
+            yield from _command_paths(command, (*prefix, name))
+
+
+COMMANDS = [" ".join(path) for path in _command_paths(main)]
 
 
 def test_readme_starts_with_the_two_commands():
@@ -20,7 +30,7 @@ def test_readme_starts_with_the_two_commands():
 
 @pytest.mark.parametrize("name", COMMANDS)
 def test_every_command_has_help_with_examples(name):
-    result = CliRunner().invoke(main, [name, "--help"])
+    result = CliRunner().invoke(main, [*name.split(), "--help"])
     assert result.exit_code == 0
     assert "Examples:" in result.output and f"framing {name}" in result.output
 
