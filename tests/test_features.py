@@ -1,0 +1,443 @@
+"""Tests of the scikit-learn transformers in framing.features.
+
+Written by hand: scikit-learn's ``check_estimator`` skips estimators that take raw text.
+"""
+
+import math
+import pickle
+
+import joblib
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils import get_tags
+from sklearn.utils.validation import check_is_fitted
+
+from framing import features
+from framing.features import MarkerCounts, StyleFeatures, split_sentences
+from framing.ingest import iter_articles
+from framing.markers import load_markers
+
+from .conftest import SEEDS
+
+TRAIN = [
+    "Russia's special military operation in Ukraine continues, the ministry said.",
+    "The Kiev regime and the collective West were blamed. MOSCOW (Sputnik) - Officials spoke.",
+    "Shares rose 3% on Monday as investors welcomed the news.",
+]
+OTHER = [
+    "A calm report about the weather.",
+    "The special military operation, the so-called special military operation.",
+    "",
+    "As an AI language model, I cannot do that.",
+    "Lu\u043fansk was shelled.",
+]
+# Empty, bare punctuation, whitespace, non-Latin scripts, emoji, invisible characters, CJK
+# sentences without spaces, and a long text with no sentence end at all.
+ODD = [
+    "",
+    "!!!",
+    "...",
+    " \n\t \u00a0 ",
+    "\u041c\u043e\u0441\u043a\u0432\u0430",
+    "\u6771\u4eac",
+    "\U0001f600\U0001f525\U0001f44d",
+    "Ze\u200blensky \u200b\u200c\u200d\ufeff",
+    "\u6771\u4eac\u306f\u5927\u304d\u3044\u3002\u672c\u5f53\u306b\uff1f\u306f\u3044",
+    "\u202eevil\u202c \u0130stanbul \u00df \ufb01",
+    "word " * 3000,
+    "1234567890",
+    '"""' * 50,
+]
+
+FACTORIES = {
+    "markers": MarkerCounts,
+    "style": StyleFeatures,
+}
+
+
+@pytest.fixture(params=sorted(FACTORIES), scope="module")
+def fitted(request):
+    return FACTORIES[request.param]().fit(TRAIN)
+
+
+def _dense(matrix):
+    return matrix.toarray() if sp.issparse(matrix) else np.asarray(matrix)
+
+
+def _fitted_attributes(estimator):
+    return [k for k in vars(estimator) if k.endswith("_") and not k.startswith("__")]
+
+
+# --------------------------------------------------------------------------- both transformers
+
+
+@pytest.mark.parametrize("name", sorted(FACTORIES))
+def test_init_stores_parameters_only(name):
+    estimator = FACTORIES[name]()
+    assert _fitted_attributes(estimator) == []
+    assert set(vars(estimator)) == set(estimator.get_params())
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        MarkerCounts(select=["KN1", "ai"], ignore=("AI405",), per_family=False, scale="count"),
+        MarkerCounts(markers=load_markers()[:3]),
+        StyleFeatures(sentiment=False, max_chars=123),
+    ],
+    ids=repr,
+)
+def test_clone_gives_an_equal_unfitted_copy(estimator):
+    estimator.fit(TRAIN)
+    copy = clone(estimator)
+    assert copy is not estimator
+    assert type(copy) is type(estimator)
+    assert copy.get_params().keys() == estimator.get_params().keys()
+    for key, value in estimator.get_params().items():
+        assert copy.get_params()[key] == value, key
+    assert _fitted_attributes(copy) == []
+    with pytest.raises(NotFittedError):
+        check_is_fitted(copy)
+
+
+def test_transform_before_fit_raises(fitted):
+    unfitted = clone(fitted)
+    with pytest.raises(NotFittedError):
+        unfitted.transform(TRAIN)
+    with pytest.raises(NotFittedError):
+        unfitted.get_feature_names_out()
+
+
+def test_fit_returns_self():
+    for factory in FACTORIES.values():
+        estimator = factory()
+        assert estimator.fit(TRAIN) is estimator
+
+
+def test_feature_names_match_the_columns(fitted):
+    names = fitted.get_feature_names_out()
+    assert isinstance(names, np.ndarray)
+    assert all(isinstance(n, str) for n in names)
+    assert len(set(names)) == len(names)
+    assert fitted.transform(TRAIN + OTHER).shape == (len(TRAIN + OTHER), len(names))
+    # input_features is accepted and means nothing for raw text.
+    assert list(fitted.get_feature_names_out(None)) == list(names)
+
+
+def test_joblib_round_trip_gives_identical_output(fitted, tmp_path):
+    path = tmp_path / "model.joblib"
+    joblib.dump(fitted, path)
+    loaded = joblib.load(path)
+    texts = TRAIN + OTHER + ODD
+    before, after = fitted.transform(texts), loaded.transform(texts)
+    assert type(before) is type(after)
+    assert np.array_equal(_dense(before), _dense(after))
+    assert list(loaded.get_feature_names_out()) == list(fitted.get_feature_names_out())
+
+
+def test_odd_texts_give_finite_rows(fitted):
+    out = _dense(fitted.transform(ODD))
+    assert out.shape == (len(ODD), len(fitted.get_feature_names_out()))
+    assert np.isfinite(out).all()
+
+
+def test_fit_on_one_set_transform_another_keeps_the_width(fitted):
+    width = len(fitted.get_feature_names_out())
+    for texts in (OTHER, OTHER[:1], ODD, TRAIN * 3):
+        assert fitted.transform(texts).shape == (len(texts), width)
+    assert fitted.transform([]).shape == (0, width)
+
+
+def test_output_types(fitted):
+    out = fitted.transform(TRAIN)
+    if isinstance(fitted, MarkerCounts):
+        assert sp.issparse(out) and out.format == "csr"
+    else:
+        assert isinstance(out, np.ndarray)
+    assert out.dtype == np.float64
+
+
+def test_a_single_string_or_non_text_is_rejected(fitted):
+    with pytest.raises(ValueError, match="single string"):
+        fitted.transform("one article, not a list")
+    with pytest.raises(TypeError, match="#1"):
+        fitted.transform(["text", None])
+    with pytest.raises(ValueError, match="single string"):
+        clone(fitted).fit("one article")
+
+
+def test_fit_transform_reads_a_generator_once(fitted):
+    expected = _dense(clone(fitted).fit(TRAIN).transform(TRAIN))
+    out = clone(fitted).fit_transform(text for text in TRAIN)
+    assert np.array_equal(_dense(out), expected)
+
+
+def test_declares_text_input(fitted):
+    tags = get_tags(fitted)
+    assert tags.input_tags.string and not tags.input_tags.two_d_array
+
+
+# --------------------------------------------------------------------------- MarkerCounts
+
+
+def _column(model, matrix, name):
+    names = list(model.get_feature_names_out())
+    return _dense(matrix)[:, names.index(name)]
+
+
+def test_marker_counts_find_the_special_military_operation():
+    model = MarkerCounts().fit(TRAIN)
+    out = model.transform(["Russia's special military operation continues.", "Rain today."])
+    assert _column(model, out, "marker__KN101")[0] > 0
+    assert _column(model, out, "family__narrative")[0] > 0
+    assert out[1].nnz == 0
+
+
+def test_marker_counts_names_and_order():
+    model = MarkerCounts().fit([])
+    names = list(model.get_feature_names_out())
+    ids = [m.id for m in load_markers()]
+    families = [n for n in names if n.startswith("family__")]
+    assert names[: len(ids)] == [f"marker__{i}" for i in ids]
+    assert families == [f"family__{f}" for f in model.families_]
+    assert names == names[: len(ids)] + families
+
+
+def test_marker_counts_select_ai_only_has_ai_features():
+    model = MarkerCounts(select=["ai"]).fit(TRAIN)
+    names = list(model.get_feature_names_out())
+    assert names[-1] == "family__ai"
+    assert all(n.startswith("marker__AI") for n in names[:-1]) and len(names) > 1
+    out = model.transform(["As an AI language model, I cannot help."])
+    assert _column(model, out, "family__ai")[0] > 0
+    # A comma-separated string, as on the command line, means the same.
+    assert list(MarkerCounts(select="ai").fit([]).get_feature_names_out()) == names
+
+
+def test_marker_counts_ignore_and_per_family():
+    model = MarkerCounts(ignore=["narrative", "TH5"], per_family=False).fit([])
+    names = list(model.get_feature_names_out())
+    assert not any(n.startswith(("family__", "marker__KN", "marker__TH5")) for n in names)
+    assert model.families_ == ()
+
+
+@pytest.mark.parametrize(
+    ("scale", "expected"), [("count", 2.0), ("log1p", math.log(3.0)), ("binary", 1.0)]
+)
+def test_marker_counts_scales(scale, expected):
+    model = MarkerCounts(select=["KN101"], scale=scale).fit([])
+    out = model.transform(["The special military operation and the special military operation."])
+    assert _dense(out)[0].tolist() == pytest.approx([expected, expected])
+
+
+def test_marker_counts_bad_parameters_fail_at_fit_not_init():
+    bad = MarkerCounts(scale="rate")  # stored as given
+    with pytest.raises(ValueError, match="scale"):
+        bad.fit(TRAIN)
+    with pytest.raises(ValueError, match="no marker"):
+        MarkerCounts(select=["XX9"]).fit(TRAIN)
+
+
+def test_marker_counts_evidence_matches_the_counts():
+    model = MarkerCounts(scale="count").fit([])
+    text = (SEEDS / sorted(p.name for p in SEEDS.glob("000_*.txt"))[0]).read_text()
+    evidence = model.evidence(text)
+    assert evidence and {e.marker_id for e in evidence} >= {"SM301", "TH501"}
+    row = _dense(model.transform([text]))[0]
+    n_markers = len(model.marker_ids_)
+    assert row[:n_markers].sum() == len(evidence)
+    assert row[n_markers:].sum() == len(evidence)
+    with pytest.raises(NotFittedError):
+        MarkerCounts().evidence(text)
+
+
+def test_marker_counts_keep_their_catalogue_snapshot(tmp_path):
+    catalogue = tmp_path / "markers.toml"
+    entry = """
+[[marker]]
+id = "XX101"
+family = "loaded"
+name = "test-marker"
+description = "A test marker"
+phrases = ["{phrase}"]
+examples.match = ["a {phrase} here"]
+examples.no_match = ["nothing here"]
+"""
+    catalogue.write_text(entry.format(phrase="blue moon"), encoding="utf-8")
+    # The code markers of framing.checks come with any catalogue; select keeps them out.
+    model = MarkerCounts(markers=str(catalogue), select=["XX"], scale="count").fit([])
+    assert list(model.get_feature_names_out()) == ["marker__XX101", "family__loaded"]
+    texts = ["once in a blue moon", "a red sun"]
+    before = _dense(model.transform(texts))
+    assert before[:, 0].tolist() == [1.0, 0.0]
+    # The file changes after fitting: the fitted model, and its pickle, do not.
+    catalogue.write_text(entry.format(phrase="red sun"), encoding="utf-8")
+    assert np.array_equal(_dense(model.transform(texts)), before)
+    assert np.array_equal(_dense(pickle.loads(pickle.dumps(model)).transform(texts)), before)
+    refitted = clone(model).fit([])
+    assert _dense(refitted.transform(texts))[:, 0].tolist() == [0.0, 1.0]
+
+
+def test_marker_counts_pickle_keeps_the_code_markers():
+    model = pickle.loads(pickle.dumps(MarkerCounts(select=["hygiene"]).fit([])))
+    assert [e.marker_id for e in model.evidence("The Lu\u043fansk region")] == ["TH501"]
+
+
+# --------------------------------------------------------------------------- StyleFeatures
+
+
+def _style(texts, **params):
+    model = StyleFeatures(**params).fit([])
+    out = model.transform(texts)
+    names = [n.removeprefix("style__") for n in model.get_feature_names_out()]
+    return [dict(zip(names, row, strict=True)) for row in out]
+
+
+def test_style_feature_names():
+    names = list(StyleFeatures().fit([]).get_feature_names_out())
+    assert names[0] == "style__vader_compound" and "style__flesch" in names
+    assert 15 <= len(names) <= 25
+    without = list(StyleFeatures(sentiment=False).fit([]).get_feature_names_out())
+    assert without == [n for n in names if not n.startswith("style__vader")]
+
+
+def test_vader_orders_positive_above_negative():
+    good, bad = _style(
+        [
+            "What a wonderful, happy day. I love this great news!",
+            "This is a horrible, tragic disaster. People are angry and afraid.",
+        ]
+    )
+    assert good["vader_compound"] > 0.5 > -0.5 > bad["vader_compound"]
+    assert good["vader_pos"] > bad["vader_pos"] and bad["vader_neg"] > good["vader_neg"]
+    assert bad["vader_intensity"] == pytest.approx(-bad["vader_compound"])
+
+
+def test_vader_reads_only_the_opening():
+    text = "It is a wonderful day. " + "x " * 300 + "A horrible, hateful, tragic disaster."
+    (short,) = _style([text], max_chars=100)
+    (whole,) = _style([text], max_chars=None)
+    assert short["vader_compound"] > 0
+    assert whole["vader_compound"] < short["vader_compound"]
+
+
+def test_quotes_attribution_and_distancing():
+    quoted, plain = _style(
+        [
+            '"We will win," he said. \u201cNever,\u201d she told reporters. \u00abNo\u00bb.',
+            "The committee met on Tuesday and approved the budget for next year.",
+        ]
+    )
+    assert quoted["quotes_per_kchar"] > plain["quotes_per_kchar"] == 0
+    assert quoted["attributions_per_sentence"] == pytest.approx(2 / 3)
+    (distanced,) = _style(["The so-called experts claimed it. It allegedly happened."])
+    assert distanced["distancing_per_sentence"] == pytest.approx(3 / 2)
+
+
+def test_punctuation_and_sentence_ends():
+    (row,) = _style(["Wow! Really? Yes. Stop!!"])
+    assert row["exclamatory_sentence_share"] == pytest.approx(2 / 4)
+    assert row["question_sentence_share"] == pytest.approx(1 / 4)
+    assert row["exclamations_per_kchar"] == pytest.approx(1000 * 3 / 24)
+    assert row["questions_per_kchar"] == pytest.approx(1000 * 1 / 24)
+
+
+def test_capitals_digits_and_pronouns():
+    caps, digits = _style(["THIS IS BIG news", "abc 123"])
+    assert caps["allcaps_word_share"] == pytest.approx(3 / 4)
+    assert digits["digit_share"] == pytest.approx(3 / 7)
+    (row,) = _style(["I think we should tell you. The US and us."])
+    assert row["first_singular_rate"] == pytest.approx(1 / 10)
+    assert row["first_plural_rate"] == pytest.approx(2 / 10)  # "we", "us"; not "US"
+    assert row["second_person_rate"] == pytest.approx(1 / 10)
+
+
+def test_readability():
+    simple, hard = _style(
+        [
+            "The cat sat. The dog ran. We had fun.",
+            "Notwithstanding considerable institutional heterogeneity, comprehensive "
+            "epidemiological investigations demonstrated extraordinarily unanticipated "
+            "immunological characteristics.",
+        ]
+    )
+    assert simple["flesch"] > 90 > 0 > hard["flesch"] >= -100
+    assert simple["words_per_sentence"] == pytest.approx(3.0)
+    assert hard["chars_per_word"] > simple["chars_per_word"]
+    assert simple["log_words"] == pytest.approx(math.log1p(9))
+
+
+def test_style_bad_max_chars_fails_at_fit():
+    for bad in (0, -5, 2.5, "100", True):
+        estimator = StyleFeatures(max_chars=bad)
+        with pytest.raises(ValueError, match="max_chars"):
+            estimator.fit(TRAIN)
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", []),
+        ("!!! ... ???", []),
+        ("One. Two! Three? Four", ["One.", "Two!", "Three?", "Four"]),
+        ("Mr. Smith went to the U.S. Senate. He left.", [
+            "Mr. Smith went to the U.S. Senate.", "He left."]),
+        ('He said: "No!" Then he left.', ['He said: "No!"', "Then he left."]),
+        ("Headline without stop\nBody text. More text.", [
+            "Headline without stop", "Body text.", "More text."]),
+        ("Rose 5%. Fell (AP).", ["Rose 5%.", "Fell (AP)."]),
+        ("Wow !!!\n!!!", ["Wow !!!"]),
+        ("\u6771\u4eac\u3002\u672c\u5f53\uff1f\u306f\u3044", [
+            "\u6771\u4eac\u3002", "\u672c\u5f53\uff1f", "\u306f\u3044"]),
+    ],
+)
+def test_split_sentences(text, expected):
+    assert split_sentences(text) == expected
+
+
+def test_sentence_counts_agree_with_split_sentences():
+    # The style columns count sentences from summed token profiles, without splitting: the
+    # two must agree on every text, tricky ones included.
+    texts = ODD + TRAIN + OTHER + [p.read_text() for p in SEEDS.glob("*.txt")]
+    texts += ["a. !!! b", "x \u3002\u300d y", "\u201cQuote.\u201d \u2014", "a\u3002b\u3002 \u2014"]
+    for text in texts:
+        sentences = split_sentences(text)
+        counts = features._text_counts(text)
+        assert counts["sentences"] == len(sentences), text
+        ends = [s.split()[-1] for s in sentences]
+        assert counts["exclamatory_ends"] == sum("!" in e or "\uff01" in e for e in ends), text
+
+
+def test_token_cache_overflow_keeps_results(monkeypatch):
+    texts = TRAIN + OTHER + ODD
+    expected = StyleFeatures(sentiment=False).fit([]).transform(texts)
+    monkeypatch.setattr(features, "_CACHE", {})
+    monkeypatch.setattr(features, "_CACHE_SIZE", 8)
+    assert np.array_equal(StyleFeatures(sentiment=False).fit([]).transform(texts), expected)
+    assert len(features._CACHE) <= 8
+
+
+# --------------------------------------------------------------------------- real data
+
+
+def test_transformers_on_recovery(shared_data):
+    articles = iter_articles([str(shared_data / "recovery")], on_problem=lambda p: None)
+    texts = [a.text for _, a in zip(range(300), articles, strict=False)]
+    assert len(texts) == 300
+    for model in (MarkerCounts(), StyleFeatures()):
+        out = _dense(model.fit_transform(texts))
+        assert out.shape == (300, len(model.get_feature_names_out()))
+        assert np.isfinite(out).all()
+    style = StyleFeatures().fit([])
+    names = list(style.get_feature_names_out())
+    out = style.transform(texts)
+    # News prose: most articles quote, attribute and read as ordinary English.
+    assert np.median(out[:, names.index("style__flesch")]) > 20
+    assert np.median(out[:, names.index("style__words_per_sentence")]) > 10
+    assert np.mean(out[:, names.index("style__attributions_per_sentence")] > 0) > 0.5
