@@ -166,3 +166,68 @@ def test_corpus_import_of_a_wrong_layout_is_an_input_error(runner, tmp_path):
     result = runner.invoke(main, ["corpus", "import", "--format", "ptc", str(tmp_path), "-o", out])
     assert result.exit_code == 2
     assert str(tmp_path) in result.stderr
+
+
+@pytest.fixture(scope="module")
+def tiny_corpus_file(tmp_path_factory):
+    from framing.corpus import write_corpus
+
+    from .test_model import tiny_corpus
+
+    path = tmp_path_factory.mktemp("corpus") / "tiny.jsonl"
+    write_corpus(tiny_corpus(), path)
+    return path
+
+
+def test_train_evaluate_score_round_trip(runner, tmp_path, tiny_corpus_file):
+    model_dir = tmp_path / "pk"
+    result = runner.invoke(main, [
+        "train", str(tiny_corpus_file), "--target", "pro_kremlin_framing", "--out",
+        str(model_dir), "--folds", "4", "--features", "words,markers", "--C", "1",
+    ])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^model\s+\d\.\d{3}", result.stdout, re.M)
+    assert re.search(r"^baseline TF-IDF\+LR\s+\d\.\d{3}", result.stdout, re.M)
+    assert (model_dir / "model.joblib").is_file() and (model_dir / "card.json").is_file()
+
+    result = runner.invoke(main, ["evaluate", str(tiny_corpus_file), "--model", str(model_dir),
+                                  "--format", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)["pro_kremlin_framing"]
+    assert {"metrics", "confusion_matrix", "calibration", "per_source"} <= set(report)
+    assert len(report["per_source"]) == 8
+
+    result = runner.invoke(main, ["score", str(SEEDS), "--model", str(model_dir),
+                                  "--format", "jsonl", "--explain"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 5
+    for row in rows:
+        assert {"id", "source", "scores", "flags", "explanations"} <= set(row)
+        assert 0 <= row["scores"]["pro_kremlin_framing"] <= 1
+
+    for fmt in ("table", "csv", "json"):
+        result = runner.invoke(main, ["score", str(SEEDS), "--model", str(model_dir),
+                                      "--format", fmt])
+        assert result.exit_code == 0 and "pro_kremlin_framing" in result.stdout
+
+
+def test_train_refuses_unknown_target_and_bad_features(runner, tiny_corpus_file, tmp_path):
+    result = runner.invoke(main, ["train", str(tiny_corpus_file), "--target", "nope",
+                                  "--out", str(tmp_path / "m")])
+    assert result.exit_code == 2 and "no article in the corpus is labelled" in result.stderr
+    result = runner.invoke(main, ["train", str(tiny_corpus_file), "--target", "x",
+                                  "--features", "words,magic"])
+    assert result.exit_code == 2 and "magic" in result.stderr
+
+
+def test_score_refuses_a_tampered_model(runner, tmp_path, tiny_corpus_file):
+    model_dir = tmp_path / "pk"
+    runner.invoke(main, ["train", str(tiny_corpus_file), "--target", "pro_kremlin_framing",
+                         "--out", str(model_dir), "--folds", "4", "--features", "words",
+                         "--no-baseline"])
+    with open(model_dir / "model.joblib", "ab") as handle:
+        handle.write(b"tampered")
+    result = runner.invoke(main, ["score", str(SEEDS), "--model", str(model_dir)])
+    assert result.exit_code == 2
+    assert "does not match the card" in result.stderr
