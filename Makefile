@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench model clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,9 +12,10 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## demo: flag the bundled seed articles (the main job of this release)
+## demo: score the bundled seed articles with the shipped models, with reasons and flags
 demo: $(STAMP)
-	$(BIN)/framing flags corpus/seeds --statistics
+	$(BIN)/framing score corpus/seeds --explain
+	$(BIN)/framing flags corpus/seeds --statistics -q
 
 ## test: run the test suite
 test: $(STAMP)
@@ -27,6 +28,20 @@ lint: $(STAMP)
 ## bench: print throughput figures (needs ../shared/data beside the checkout)
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
+
+SHARED ?= ../shared/data
+BUILD := build/corpus
+
+## model: rebuild models/ from the public data sets in $(SHARED), deterministically
+model: $(STAMP)
+	mkdir -p $(BUILD)
+	$(BIN)/framing corpus import --format recovery $(SHARED)/recovery -o $(BUILD)/recovery.jsonl
+	$(BIN)/framing corpus import --format semeval2025 $(SHARED)/semeval2025-urw/EN \
+		-o $(BUILD)/semeval2025.jsonl
+	$(BIN)/framing train $(BUILD)/recovery.jsonl --target unreliable_source \
+		--out models/unreliable_source
+	$(BIN)/framing train $(BUILD)/semeval2025.jsonl corpus/seeds.jsonl \
+		--target pro_kremlin_framing --out models/pro_kremlin_framing
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

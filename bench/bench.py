@@ -14,6 +14,8 @@ from pathlib import Path
 
 from framing.ingest import iter_articles
 from framing.markers import Extractor, load_markers
+from framing.model import baseline_pipeline, discover_models, load_model, model_text
+from framing.scoring import score_articles
 
 REPEATS = 3
 
@@ -24,14 +26,40 @@ def shared_data() -> Path | None:
     return path if path.is_dir() else None
 
 
-def timed(extractor: Extractor, texts: list[str]) -> float:
+def best_of(run) -> float:
     best = float("inf")
     for _ in range(REPEATS):
         start = time.perf_counter()
-        for text in texts:
-            extractor.scan(text)
+        run()
         best = min(best, time.perf_counter() - start)
     return best
+
+
+def timed(extractor: Extractor, texts: list[str]) -> float:
+    return best_of(lambda: [extractor.scan(text) for text in texts])
+
+
+def bench_scoring(articles: list) -> None:
+    """Shipped models against the bare TF-IDF + LR baseline, predicting on the same texts."""
+    models = [load_model(d) for d in discover_models()]
+    if not models:
+        print("\nscoring: no model in models/ (make model); skipped")
+        return
+    texts = [model_text(a) for a in articles]
+    labels = [1 - int(a.meta.get("reliability", 1)) for a in articles]
+    baseline = baseline_pipeline().fit(texts, labels)
+    base_s = best_of(lambda: baseline.predict_proba(texts))
+    title = f"scoring {len(texts)} texts, one process (best of {REPEATS})"
+    print(f"\n{title:<44} {'articles/s':>11} {'x baseline':>11}")
+    print(f"{'baseline: word TF-IDF + LR':<44} {len(texts) / base_s:11.0f} {1.0:11.2f}")
+    for model in models:
+        seconds = best_of(lambda m=model: m.predict_proba(texts))
+        print(f"{'model ' + model.target:<44} {len(texts) / seconds:11.0f} "
+              f"{base_s / seconds:11.2f}")
+    extractor = Extractor()
+    seconds = best_of(lambda: list(score_articles(articles, models, extractor)))
+    print(f"{'framing score: all models + flags':<44} {len(texts) / seconds:11.0f} "
+          f"{base_s / seconds:11.2f}")
 
 
 def main() -> int:
@@ -42,7 +70,8 @@ def main() -> int:
     recovery = data / "recovery"
     problems = []
     start = time.perf_counter()
-    texts = [a.text for a in iter_articles([str(recovery)], on_problem=problems.append)]
+    articles = list(iter_articles([str(recovery)], on_problem=problems.append))
+    texts = [a.text for a in articles]
     read_s = time.perf_counter() - start
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     print(f"corpus: ReCOVery, {len(texts)} articles, {mb:.2f} MB of text "
@@ -64,6 +93,7 @@ def main() -> int:
     for label, extractor in variants:
         seconds = timed(extractor, texts)
         print(f"{label:<36} {mb / seconds:8.1f} {len(texts) / seconds:11.0f}")
+    bench_scoring(articles)
     return 0
 
 
