@@ -451,7 +451,7 @@ def corpus_stats(paths, fmt, top):
 
 
 def _read_labelled(paths, log) -> list:
-    return [a for a in corpus_lib.read_corpus(paths, on_problem=log)]
+    return list(corpus_lib.read_corpus(paths, on_problem=log))
 
 
 def _load_models(model_dirs: tuple[str, ...]) -> list:

@@ -49,11 +49,20 @@ def _texts(X) -> list[str]:
     return texts
 
 
-def _text_tags(tags):
-    """Declare raw-text input, as scikit-learn's own vectorizers do (scikit-learn >= 1.6)."""
-    tags.input_tags.string = True
-    tags.input_tags.two_d_array = False
-    return tags
+class _TextTransformer(TransformerMixin, BaseEstimator):
+    """What both transformers share: raw-text input tags and a one-pass ``fit_transform``."""
+
+    def fit_transform(self, X, y=None, **fit_params):
+        """``fit`` then ``transform``, reading ``X`` once (it may be a generator)."""
+        texts = _texts(X)
+        return self.fit(texts, y, **fit_params).transform(texts)
+
+    def __sklearn_tags__(self):
+        # Declare raw-text input, as scikit-learn's own vectorizers do (scikit-learn >= 1.6).
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
 
 
 # --------------------------------------------------------------------------- marker counts
@@ -61,7 +70,7 @@ def _text_tags(tags):
 _SCALES = ("log1p", "count", "binary")
 
 
-class MarkerCounts(TransformerMixin, BaseEstimator):
+class MarkerCounts(_TextTransformer):
     """Per-article counts of the framing markers of a catalogue, and of their families.
 
     Parameters
@@ -178,11 +187,6 @@ class MarkerCounts(TransformerMixin, BaseEstimator):
             shape=(len(texts), width),
         )
 
-    def fit_transform(self, X, y=None, **fit_params):
-        """``fit`` then ``transform``, reading ``X`` once (it may be a generator)."""
-        texts = _texts(X)
-        return self.fit(texts, y, **fit_params).transform(texts)
-
     def get_feature_names_out(self, input_features=None):
         """Column names: ``marker__KN101``, ..., then ``family__narrative``, ...
 
@@ -202,9 +206,6 @@ class MarkerCounts(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         return self.extractor_.scan(text, published=published)
-
-    def __sklearn_tags__(self):
-        return _text_tags(super().__sklearn_tags__())
 
 
 def _codes(codes: Iterable[str] | str) -> tuple[str, ...]:
@@ -546,7 +547,7 @@ _STYLE_NAMES = (
 )
 
 
-class StyleFeatures(TransformerMixin, BaseEstimator):
+class StyleFeatures(_TextTransformer):
     """Dense style measures of each article: sentiment, readability, quoting, punctuation.
 
     Parameters
@@ -636,11 +637,6 @@ class StyleFeatures(TransformerMixin, BaseEstimator):
             out[i] = row + _style(text)
         return out
 
-    def fit_transform(self, X, y=None, **fit_params):
-        """``fit`` then ``transform``, reading ``X`` once (it may be a generator)."""
-        texts = _texts(X)
-        return self.fit(texts, y, **fit_params).transform(texts)
-
     def get_feature_names_out(self, input_features=None):
         """Column names, ``style__vader_compound`` ... ``style__second_person_rate``.
 
@@ -649,9 +645,6 @@ class StyleFeatures(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         return np.asarray(self.columns_, dtype=object)
-
-    def __sklearn_tags__(self):
-        return _text_tags(super().__sklearn_tags__())
 
     def _sentiment(self, analyzer, text: str) -> list[float]:
         """Mean VADER scores over the sentences of the first ``max_chars`` characters."""

@@ -333,7 +333,6 @@ def grouped_cross_validation(
     make_estimator: Callable[[], object],
     folds: int = 5,
     progress: Callable[[int], None] | None = None,
-    weighted: bool = False,
 ) -> np.ndarray:
     """Out-of-fold probabilities with whole publishers held out in each fold."""
     n_groups = len(set(data.groups))
@@ -349,9 +348,6 @@ def grouped_cross_validation(
         x_train = [data.texts[i] for i in train]
         if isinstance(estimator, FramingClassifier):
             estimator.fit(x_train, data.labels[train], groups=data.groups[train])
-        elif weighted:
-            estimator.fit(x_train, data.labels[train],
-                          clf__sample_weight=publisher_weights(data.groups[train]))
         else:
             estimator.fit(x_train, data.labels[train])
         p[test] = estimator.predict_proba([data.texts[i] for i in test])[:, 1]
