@@ -1,0 +1,272 @@
+"""Per-source reports: how each outlet's coverage scores, how it frames, and the evidence.
+
+:func:`build_report` aggregates scored articles (from :func:`framing.scoring.score_articles` or
+a score store) by source. The band rule, documented in the README and in :func:`band_for`:
+
+* fewer than ``min_articles`` scored articles: **insufficient evidence**;
+* otherwise, on the band target (``unreliable_source``) with the 95% interval of its mean
+  probability: **unreliable** when the whole interval lies at or above ``1 - margin``,
+  **reliable** when it lies at or below ``margin``, else **mixed**.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from scipy import stats
+
+from framing.markers import FAMILIES
+from framing.scoring import ScoredArticle
+
+UNKNOWN_SOURCE = "(unknown)"
+BANDS = ("reliable", "mixed", "unreliable", "insufficient evidence")
+HOMOGLYPH_MARKER = "TH501"
+#: How a known rating of the source table reads next to the model's band.
+_KNOWN_TO_BAND = {"reliable": "reliable", "unreliable": "unreliable",
+                  "blacklisted": "unreliable", "mixed": "mixed"}
+
+
+@dataclass
+class TargetSummary:
+    """Mean probability of one target over a source's articles, with its 95% interval."""
+
+    mean: float
+    low: float
+    high: float
+    share_above: float
+    n: int
+
+    def to_dict(self) -> dict:
+        return {k: round(v, 4) if isinstance(v, float) else v for k, v in self.__dict__.items()}
+
+
+@dataclass
+class SourceReport:
+    """Everything the report says about one source."""
+
+    source: str
+    articles: int
+    scores: dict[str, TargetSummary]
+    band: str
+    band_reason: str
+    families: dict[str, dict[str, int]]
+    top_markers: list[dict]
+    share_ai: float
+    share_homoglyph: float
+    known_rating: str | None = None
+    disagreement: bool = False
+    trend: list[dict] = field(default_factory=list)
+    links: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        out = dict(self.__dict__)
+        out["scores"] = {t: s.to_dict() for t, s in self.scores.items()}
+        out["share_ai"] = round(self.share_ai, 4)
+        out["share_homoglyph"] = round(self.share_homoglyph, 4)
+        return out
+
+
+@dataclass
+class Report:
+    """A per-source report over one set of scored articles."""
+
+    sources: list[SourceReport]
+    targets: list[str]
+    threshold: float
+    min_articles: int
+    margin: float
+    articles: int
+    links: list[dict] = field(default_factory=list)
+    generated: str = field(default_factory=lambda: datetime.date.today().isoformat())
+
+    def to_dict(self) -> dict:
+        return {
+            "generated": self.generated,
+            "articles": self.articles,
+            "targets": self.targets,
+            "rule": {"threshold": self.threshold, "min_articles": self.min_articles,
+                     "margin": self.margin, "band_target": BAND_TARGET},
+            "sources": [s.to_dict() for s in self.sources],
+            "links": self.links,
+        }
+
+
+BAND_TARGET = "unreliable_source"
+
+
+def source_key(article) -> str:
+    """The name a report files an article under.
+
+    A source read from a credit line ("Source: CNN") names where the text came from, not who
+    published it (seed 003 is an AI rewrite site crediting CNN): such articles are filed apart,
+    as "cnn.com (credited)", so they neither count toward nor borrow the credited outlet's
+    rating.
+    """
+    if not article.source:
+        return UNKNOWN_SOURCE
+    if article.source_method == "credit":
+        return f"{article.source} (credited)"
+    return article.source
+
+
+def mean_interval(values: list[float], confidence: float = 0.95) -> tuple[float, float, float]:
+    """Mean and Student-t interval, clipped to [0, 1]; one value gives the whole [0, 1]."""
+    n = len(values)
+    mean = sum(values) / n
+    if n < 2:
+        return mean, 0.0, 1.0
+    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
+    half = stats.t.ppf((1 + confidence) / 2, n - 1) * sd / math.sqrt(n)
+    return mean, max(0.0, mean - half), min(1.0, mean + half)
+
+
+def band_for(summary: TargetSummary | None, n: int, min_articles: int,
+             margin: float) -> tuple[str, str]:
+    """The band and a one-line reason (see the module docstring for the rule)."""
+    if n < min_articles:
+        return "insufficient evidence", f"{n} article(s), fewer than {min_articles}"
+    if summary is None:
+        return "insufficient evidence", f"no {BAND_TARGET} score"
+    interval = f"mean {summary.mean:.2f}, 95% interval {summary.low:.2f}-{summary.high:.2f}"
+    if summary.low >= 1 - margin:
+        return "unreliable", f"{interval}, at or above {1 - margin:.2f}"
+    if summary.high <= margin:
+        return "reliable", f"{interval}, at or below {margin:.2f}"
+    return "mixed", f"{interval}, between {margin:.2f} and {1 - margin:.2f}"
+
+
+def build_report(
+    scored: Iterable[ScoredArticle],
+    *,
+    sources_table: Mapping | None = None,
+    threshold: float = 0.5,
+    min_articles: int = 5,
+    margin: float = 0.35,
+    links: Iterable | None = None,
+    top: int = 5,
+) -> Report:
+    """Aggregate scored articles per source.
+
+    ``sources_table`` maps domains to :class:`framing.corpus.SourceRating` (see
+    :func:`framing.corpus.load_sources`) to show the known rating beside the model's band.
+    ``links`` are :class:`framing.syndication.SourceLink` records to attach to their sources.
+    """
+    per_source: dict[str, list[ScoredArticle]] = defaultdict(list)
+    targets: set[str] = set()
+    total = 0
+    for item in scored:
+        total += 1
+        per_source[source_key(item.article)].append(item)
+        targets.update(item.scores)
+    link_dicts = [_link_dict(link) for link in links or ()]
+    reports = [
+        _source_report(name, items, sorted(targets), sources_table, threshold, min_articles,
+                       margin, link_dicts, top)
+        for name, items in per_source.items()
+    ]
+    reports.sort(key=lambda r: (-r.articles, r.source))
+    return Report(reports, sorted(targets), threshold, min_articles, margin, total, link_dicts)
+
+
+def _source_report(name, items, targets, sources_table, threshold, min_articles, margin,
+                   links, top) -> SourceReport:
+    n = len(items)
+    summaries = {}
+    for target in targets:
+        values = [i.scores[target] for i in items if target in i.scores]
+        if values:
+            mean, low, high = mean_interval(values)
+            above = sum(v >= threshold for v in values) / len(values)
+            summaries[target] = TargetSummary(mean, low, high, above, len(values))
+    band, reason = band_for(summaries.get(BAND_TARGET), n, min_articles, margin)
+
+    families = {f: {"findings": 0, "articles": 0} for f in FAMILIES}
+    marker_articles: Counter = Counter()
+    examples: dict[str, tuple[str, str]] = {}
+    ai = homoglyph = 0
+    for item in items:
+        seen_families = set()
+        seen_markers = set()
+        for e in item.flags:
+            families[e.family]["findings"] += 1
+            seen_families.add(e.family)
+            seen_markers.add(e.marker_id)
+            examples.setdefault(e.marker_id, (e.family, e.text))
+        for family in seen_families:
+            families[family]["articles"] += 1
+        marker_articles.update(seen_markers)
+        ai += "ai" in seen_families
+        homoglyph += HOMOGLYPH_MARKER in seen_markers
+    top_markers = [
+        {"marker_id": mid, "family": examples[mid][0], "articles": count,
+         "example": examples[mid][1][:120]}
+        for mid, count in sorted(marker_articles.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    ]
+
+    known = None
+    disagreement = False
+    if sources_table is not None and name != UNKNOWN_SOURCE:
+        from framing.corpus import lookup_source
+
+        rating = lookup_source(name, sources_table)
+        if rating is not None:
+            known = rating.rating
+            expected = _KNOWN_TO_BAND.get(known)
+            disagreement = (
+                band in ("reliable", "unreliable") and expected in ("reliable", "unreliable")
+                and band != expected
+            )
+    return SourceReport(
+        source=name,
+        articles=n,
+        scores=summaries,
+        band=band,
+        band_reason=reason,
+        families=families,
+        top_markers=top_markers,
+        share_ai=ai / n,
+        share_homoglyph=homoglyph / n,
+        known_rating=known,
+        disagreement=disagreement,
+        trend=_trend(items, targets),
+        links=[link for link in links if name in (link["source"], link["origin"])],
+    )
+
+
+def _trend(items: list[ScoredArticle], targets: list[str]) -> list[dict]:
+    by_month: dict[str, list[ScoredArticle]] = defaultdict(list)
+    for item in items:
+        if item.article.published is not None:
+            by_month[item.article.published.strftime("%Y-%m")].append(item)
+    rows = []
+    for month in sorted(by_month):
+        group = by_month[month]
+        means = {}
+        for target in targets:
+            values = [i.scores[target] for i in group if target in i.scores]
+            if values:
+                means[target] = round(sum(values) / len(values), 4)
+        rows.append({"month": month, "articles": len(group), "means": means})
+    return rows
+
+
+def _link_dict(link) -> dict:
+    if isinstance(link, dict):
+        return link
+    return {
+        "source": link.source,
+        "origin": link.origin,
+        "passages": link.passages,
+        "articles": link.articles,
+        "direction_known": link.direction_known,
+        "examples": [
+            {"article_a": p.article_a, "article_b": p.article_b, "source_a": p.source_a,
+             "source_b": p.source_b, "text_a": p.text_a, "text_b": p.text_b,
+             "similarity": round(p.similarity, 4)}
+            for p in link.examples
+        ],
+    }
