@@ -29,6 +29,7 @@ from framing.ingest import Problem, iter_articles
 from framing.markers import FAMILIES, Extractor, load_markers
 from framing.report import build_report
 from framing.scoring import score_articles
+from framing.store import Store
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 SPAN_WIDTH = 80
@@ -598,9 +599,13 @@ def evaluate(corpus_paths, model_dirs, fmt):
 @click.option("--top", default=5, show_default=True, help="Features per direction with --explain.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write here (atomically) instead of stdout.")
+@click.option("--store", "store_path", type=click.Path(dir_okay=False),
+              help="Also keep the scored articles in this SQLite store (idempotent: an "
+              "article already scored by the same model is not added again).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary and no input warnings.")
 @_with_input_options
-def score(paths, model_dirs, fmt, explain, top, output, quiet, input_format, columns, strict):
+def score(paths, model_dirs, fmt, explain, top, output, store_path, quiet, input_format,
+          columns, strict):
     """Score articles with the trained models: a calibrated probability per target.
 
     \b
@@ -609,6 +614,7 @@ def score(paths, model_dirs, fmt, explain, top, output, quiet, input_format, col
       framing score corpus/seeds --explain
       framing score crawl.jsonl --format jsonl -o scores.jsonl
       framing score news.csv --column text=body --format csv
+      framing score crawl/ --store scores.db -q --format jsonl -o scores.jsonl
     """
     models = _load_models(model_dirs)
     extractor = Extractor()
@@ -625,8 +631,8 @@ def score(paths, model_dirs, fmt, explain, top, output, quiet, input_format, col
         if fmt == "table":
             out.write("  ".join(targets) + "  flags  article\n")
         documents = []
-        for scored in scored_all:
-            count += 1
+
+        def emit(scored):
             if fmt == "jsonl":
                 out.write(json.dumps(scored.to_dict(), ensure_ascii=False) + "\n")
             elif fmt == "json":
@@ -638,11 +644,24 @@ def score(paths, model_dirs, fmt, explain, top, output, quiet, input_format, col
                                  " ".join(sorted({e.marker_id for e in scored.flags}))])
             else:
                 _write_score_row(out, scored, targets, explain)
+            return scored
+
+        stored = ""
+        if store_path:
+            # The store consumes the stream in batches; each article is written out on its way.
+            with Store(store_path) as store:
+                added, present = store.add(map(emit, scored_all), models)
+            count = added + present
+            stored = f"; store {store_path}: {added} added, {present} already there"
+        else:
+            for scored in scored_all:
+                emit(scored)
+                count += 1
         if fmt == "json":
             json.dump(documents, out, ensure_ascii=False, indent=2)
             out.write("\n")
     if not quiet:
-        click.echo(f"framing: scored {count} article(s) with {', '.join(targets)}"
+        click.echo(f"framing: scored {count} article(s) with {', '.join(targets)}" + stored
                    + (f"; {log.errors} input(s) skipped" if log.errors else ""), err=True)
     _finish(log)
 
@@ -692,10 +711,16 @@ _RENDERERS = {
               help="Probability counted as 'above' in the share columns.")
 @click.option("--sources", "sources_path", type=click.Path(dir_okay=False, exists=True),
               help="Domain rating table for the known ratings (default: the shipped one).")
+@click.option("--store", "store_path", type=click.Path(dir_okay=False, exists=True),
+              help="Report on the articles kept in this store instead of scoring PATHS.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="With --store: from this date.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="With --store: to this date.")
+@click.option("--source", "only_sources", multiple=True,
+              help="With --store: only this source (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary and no input warnings.")
 @_with_input_options
-def report(paths, model_dirs, fmt, output, min_articles, threshold, sources_path, quiet,
-           input_format, columns, strict):
+def report(paths, model_dirs, fmt, output, min_articles, threshold, sources_path, store_path,
+           since, until, only_sources, quiet, input_format, columns, strict):
     """Per-source report: scores with intervals, band, markers, known rating, shared text.
 
     Scores the articles at PATHS with the models, then aggregates by source. The band of a
@@ -708,17 +733,29 @@ def report(paths, model_dirs, fmt, output, min_articles, threshold, sources_path
       framing report corpus/seeds --min-articles 1
       framing report crawl/ --format html -o report.html
       framing report crawl.jsonl --format csv -o sources.csv
+      framing report --store scores.db --since 2022-02-24 --format html -o war.html
     """
-    if not paths:
-        raise click.UsageError("give PATHS to score")
-    models = _load_models(model_dirs)
+    if bool(paths) == bool(store_path):
+        raise click.UsageError("give PATHS to score, or --store to read, not both")
+    if not store_path and (since or until or only_sources):
+        raise click.UsageError("--since, --until and --source go with --store")
     log = _ProblemLog(quiet)
-    articles = iter_articles(paths, input_format=input_format, columns=_parse_columns(columns),
-                             on_problem=log, strict=strict)
-    with _progress(articles, quiet) as articles:
-        scored = score_articles(articles, models, Extractor())
-        built = build_report(scored, sources_table=corpus_lib.load_sources(sources_path),
-                             threshold=threshold, min_articles=min_articles)
+    sources_table = corpus_lib.load_sources(sources_path)
+    if store_path:
+        with Store(store_path) as store:
+            scored = list(store.scored(since=since.date() if since else None,
+                                       until=until.date() if until else None,
+                                       sources=only_sources))
+        built = build_report(scored, sources_table=sources_table, threshold=threshold,
+                             min_articles=min_articles)
+    else:
+        models = _load_models(model_dirs)
+        articles = iter_articles(paths, input_format=input_format,
+                                 columns=_parse_columns(columns), on_problem=log, strict=strict)
+        with _progress(articles, quiet) as articles:
+            scored = score_articles(articles, models, Extractor())
+            built = build_report(scored, sources_table=sources_table, threshold=threshold,
+                                 min_articles=min_articles)
     with _output(output) as out:
         out.write(_RENDERERS[fmt](built))
     if not quiet:

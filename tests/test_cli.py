@@ -231,3 +231,28 @@ def test_score_refuses_a_tampered_model(runner, tmp_path, tiny_corpus_file):
     result = runner.invoke(main, ["score", str(SEEDS), "--model", str(model_dir)])
     assert result.exit_code == 2
     assert "does not match the card" in result.stderr
+
+
+def test_score_into_a_store_is_idempotent_and_reports_from_it(runner, tmp_path):
+    db = tmp_path / "scores.db"
+    first = runner.invoke(main, ["score", str(SEEDS), "--store", str(db)])
+    assert first.exit_code == 0, first.output
+    assert "5 added, 0 already there" in first.stderr
+    again = runner.invoke(main, ["score", str(SEEDS), "--store", str(db), "--format", "jsonl"])
+    assert "0 added, 5 already there" in again.stderr
+    assert len(again.stdout.splitlines()) == 5  # output still written while storing
+
+    result = runner.invoke(main, ["report", "--store", str(db), "--min-articles", "1",
+                                  "--format", "json"])
+    assert result.exit_code == 0, result.output
+    sources = {s["source"] for s in json.loads(result.stdout)["sources"]}
+    assert {"sputniknews.com", "urdupoint.com", "zerohedge.com"} <= sources
+    only = runner.invoke(main, ["report", "--store", str(db), "--source", "zerohedge.com",
+                                "--format", "json", "--min-articles", "1"])
+    assert [s["source"] for s in json.loads(only.stdout)["sources"]] == ["zerohedge.com"]
+
+
+def test_report_needs_paths_or_store_not_both(runner, tmp_path):
+    assert runner.invoke(main, ["report"]).exit_code == 2
+    result = runner.invoke(main, ["report", str(SEEDS), "--since", "2022-01-01"])
+    assert result.exit_code == 2 and "--store" in result.stderr

@@ -1,0 +1,592 @@
+"""The score store: scored articles kept in one SQLite file, for reports over many runs.
+
+``framing score --store scores.db`` adds what it scores; ``framing report --store scores.db``
+reads it back. The store is keyed by the article's content hash
+(:func:`framing.ingest.content_id` of its text) and the sha256 of the model that scored it, so
+adding the same article with the same model twice adds nothing, and a second model adds its
+scores to the articles already there.
+
+Guarantees:
+
+- **Concurrent writers.** The database is in WAL mode; each batch is written in one
+  ``BEGIN IMMEDIATE`` transaction, so two processes adding at once queue for the write lock
+  (waiting up to ``timeout`` seconds) instead of failing, and readers never wait for writers.
+- **Killed runs.** A batch is committed whole or not at all: a run killed midway leaves the
+  batches it finished and nothing of the one it was writing, and rerunning the same command adds
+  only what is missing.
+- **Versioned schema.** ``PRAGMA user_version`` holds the schema version and
+  ``PRAGMA application_id`` marks the file as a framing store. Opening an older store applies
+  the steps of :data:`MIGRATIONS` in order inside one transaction; a store from a newer framing
+  is refused.
+
+Schema (version 1)::
+
+    models    model INTEGER PRIMARY KEY, sha256 UNIQUE, target, card (JSON), first_seen (UTC)
+    articles  article INTEGER PRIMARY KEY, content_hash UNIQUE, id, source, source_method,
+              title, url, published (ISO date), author, path, record, flags (JSON list of
+              Evidence fields), added (UTC), text (zlib-compressed UTF-8)
+    scores    (article, model) PRIMARY KEY, probability
+    article_scores  a view joining the three, for ad-hoc SQL
+
+The article row keeps what the first run that stored it saw (id, source, path, flags): a later
+run with the same text adds scores but does not rewrite it. Labels, meta and explanations are
+not stored.
+
+The text is kept (reports need it to find syndicated copies and to show evidence in context),
+compressed with zlib: ReCOVery-sized articles (5.3 kB of text) take 2.4 kB each, 24 MB per
+10,000 articles, out of about 40 MB per 10,000 for the whole store (``bench/bench_store.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+
+from framing.errors import FramingError
+from framing.ingest import Article, content_id
+from framing.markers import Evidence
+from framing.model import Model
+from framing.scoring import ScoredArticle
+
+#: "FRMG": marks a SQLite file as a framing store (``PRAGMA application_id``).
+APPLICATION_ID = int.from_bytes(b"FRMG", "big")
+
+# zlib's default. On ReCOVery texts level 9 is no smaller and 20% slower; level 3 is a third
+# faster but 4% larger, and compressing (~0.15 ms an article) is small next to scoring.
+_ZLIB_LEVEL = 6
+# Stays under SQLite's oldest default limit of 999 bound parameters per statement.
+_MAX_PARAMS = 900
+_READ_PAGE = 500
+
+
+class StoreError(FramingError):
+    """The score store cannot be opened, read or written (the message names the file)."""
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def _create_v1(conn: sqlite3.Connection) -> None:
+    """Version 0 (an empty file) to 1: the first schema."""
+    statements = (
+        """CREATE TABLE models (
+            model INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE,
+            target TEXT NOT NULL,
+            card TEXT NOT NULL,
+            first_seen TEXT NOT NULL
+        )""",
+        # The text goes last: SQLite then skips its overflow pages when a query does not ask
+        # for it (counts, filters, known()).
+        """CREATE TABLE articles (
+            article INTEGER PRIMARY KEY,
+            content_hash TEXT NOT NULL UNIQUE,
+            id TEXT NOT NULL,
+            source TEXT,
+            source_method TEXT,
+            title TEXT,
+            url TEXT,
+            published TEXT,
+            author TEXT,
+            path TEXT NOT NULL,
+            record INTEGER,
+            flags TEXT NOT NULL,
+            added TEXT NOT NULL,
+            text BLOB NOT NULL
+        )""",
+        # Serves the order of scored() (the rowid is implicitly the last column) and the
+        # source filter.
+        "CREATE INDEX articles_order ON articles (source, published, id)",
+        """CREATE TABLE scores (
+            article INTEGER NOT NULL REFERENCES articles,
+            model INTEGER NOT NULL REFERENCES models,
+            probability REAL NOT NULL CHECK (probability BETWEEN 0 AND 1),
+            PRIMARY KEY (article, model)
+        ) WITHOUT ROWID""",
+        """CREATE VIEW article_scores AS
+            SELECT a.content_hash, a.id, a.source, a.published, m.target,
+                   m.sha256 AS model_sha256, s.probability
+            FROM scores s JOIN articles a USING (article) JOIN models m USING (model)""",
+    )
+    for statement in statements:
+        conn.execute(statement)
+
+
+#: Migration steps: ``MIGRATIONS[i]`` takes a store from version ``i`` to ``i + 1``. A step gets
+#: the connection inside the migration's transaction and must not commit (so no
+#: ``executescript``, which commits first). Append a step to change the schema; never edit one.
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_v1,)
+
+#: The schema version this code writes and reads.
+SCHEMA_VERSION: int = len(MIGRATIONS)
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class Store:
+    """A score store in one SQLite file: opened (created if missing), in WAL mode, migrated.
+
+    ``timeout`` is how long to wait for another process's write lock before giving up with a
+    :class:`StoreError`. Use as a context manager, or call :meth:`close`. A store object
+    belongs to the thread that opened it.
+    """
+
+    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
+        self.path = Path(path)
+        self.timeout = timeout
+        self._conn: sqlite3.Connection | None = None
+        if self.path.is_dir():
+            raise StoreError(f"{self.path}: is a directory, not a store file")
+        try:
+            # isolation_level=None: transactions are begun explicitly, as BEGIN IMMEDIATE for
+            # writes, instead of implicitly by the sqlite3 module.
+            self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+        try:
+            with self._errors():
+                # Before anything is written: a foreign or newer file must be left as it was,
+                # not even switched to WAL.
+                self._version()
+                self._set_pragmas()
+                self._check_and_migrate()
+        except BaseException:
+            self.close()
+            raise
+
+    # ---------------------------------------------------------------- connection
+
+    def _set_pragmas(self) -> None:
+        conn = self._db
+        conn.execute("PRAGMA foreign_keys = ON")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise StoreError(
+                f"{self.path}: cannot switch the store to WAL mode (journal mode stays "
+                f"{mode!r}); is it on a network file system?"
+            )
+        # In WAL mode NORMAL still keeps every commit when the process is killed; only a power
+        # cut may lose the last commits, and never consistency.
+        conn.execute("PRAGMA synchronous = NORMAL")
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        self._require_open()
+        return self._conn
+
+    def _require_open(self) -> None:
+        if self._conn is None:
+            raise StoreError(f"{self.path}: the store is closed")
+
+    def close(self) -> None:
+        """Close the store (the last connection to close also folds the WAL into the file)."""
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+
+    def _error(self, exc: sqlite3.Error) -> StoreError:
+        name = getattr(exc, "sqlite_errorname", "")
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            return StoreError(
+                f"{self.path}: the store stayed locked by another process for more than "
+                f"{self.timeout:g} s; try again, or give it a longer timeout"
+            )
+        if name.startswith("SQLITE_NOTADB"):
+            return StoreError(f"{self.path}: not a SQLite database, so not a framing store")
+        if name.startswith("SQLITE_CANTOPEN"):
+            return StoreError(f"{self.path}: cannot open or create the store file ({exc})")
+        return StoreError(f"{self.path}: {exc}")
+
+    # ---------------------------------------------------------------- schema
+
+    def _check_and_migrate(self) -> None:
+        conn = self._db
+        if self._version() == len(MIGRATIONS):
+            return
+        # Checked again under the write lock: another process may be creating or migrating the
+        # same store right now, and only one may do it.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._version()
+            if version < len(MIGRATIONS):
+                self._migrate(version)
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+
+    def _migrate(self, version: int) -> None:
+        """Apply the steps from ``version`` on, inside the caller's transaction."""
+        conn = self._db
+        try:
+            for step in MIGRATIONS[version:]:
+                step(conn)
+            # Both pragmas live in the file header, so they commit or roll back with the steps.
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+        except Exception as exc:
+            raise StoreError(
+                f"{self.path}: migrating the store from schema version {version} to "
+                f"{len(MIGRATIONS)} failed ({exc}); it was left unchanged at version {version}"
+            ) from exc
+
+    def _version(self) -> int:
+        """The schema version, after checking the file is a store this code can read."""
+        # One statement, so one snapshot: another process may be creating the store right now,
+        # and pragmas read one by one could straddle its commit.
+        application_id, version, tables = self._db.execute(
+            "SELECT a.application_id, v.user_version, (SELECT count(*) FROM sqlite_master) "
+            "FROM pragma_application_id() a, pragma_user_version() v"
+        ).fetchone()
+        if application_id != APPLICATION_ID:
+            if application_id or version or tables:
+                raise StoreError(
+                    f"{self.path}: a SQLite database but not a framing store "
+                    "(it holds other data); give another file name"
+                )
+            return 0
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path}: store schema version {version} is newer than this framing "
+                f"knows (up to {len(MIGRATIONS)}); upgrade framing to read it"
+            )
+        return version
+
+    # ---------------------------------------------------------------- writing
+
+    def add(
+        self,
+        scored: Iterable[ScoredArticle],
+        models: Sequence[Model],
+        *,
+        batch_size: int = 500,
+    ) -> tuple[int, int]:
+        """Store scored articles with the models that scored them; returns (added, present).
+
+        Each article's score for a target is stored against the model of that target in
+        ``models`` (identified by its card's sha256). An article counts as *added* when
+        anything of it was new (the article or one of its scores), else as *already present*.
+
+        Batches of ``batch_size`` articles are committed one by one, so a killed run keeps the
+        batches it finished and loses only the one in progress (the items of an unfinished
+        batch are also dropped when ``scored`` raises); running the same add again completes
+        it. Scoring happens outside the write lock: a batch is gathered (pulling ``scored``)
+        before the lock is taken.
+
+        Raises :class:`StoreError` for two models of the same target, a model without a
+        sha256 in its card, a score for a target no model is given for, a probability outside
+        [0, 1], or a lock held by another process longer than the store's timeout.
+        """
+        if batch_size < 1:
+            raise StoreError(f"batch_size must be at least 1, got {batch_size}")
+        by_target = _models_by_target(models)
+        added = present = 0
+        batch: list[ScoredArticle] = []
+        for item in scored:
+            batch.append(item)
+            if len(batch) >= batch_size:
+                a, p = self._add_batch(batch, by_target)
+                added, present, batch = added + a, present + p, []
+        if batch:
+            a, p = self._add_batch(batch, by_target)
+            added, present = added + a, present + p
+        return added, present
+
+    def _add_batch(
+        self, batch: list[ScoredArticle], by_target: dict[str, _ModelRow]
+    ) -> tuple[int, int]:
+        conn = self._db
+        items = []
+        for item in batch:
+            for target, probability in item.scores.items():
+                if target not in by_target:
+                    raise StoreError(
+                        f"{item.article.location}: a score for target {target!r} but no model "
+                        f"of that target was given (models: {', '.join(sorted(by_target))})"
+                    )
+                try:
+                    valid = 0 <= float(probability) <= 1  # NaN fails too
+                except (TypeError, ValueError):
+                    valid = False
+                if not valid:
+                    raise StoreError(
+                        f"{item.article.location}: probability {probability!r} for "
+                        f"{target!r} is not a number between 0 and 1"
+                    )
+            items.append((content_id(item.article.text), item))
+        with self._errors():
+            # Read before taking the write lock: which texts are new, so that only those are
+            # compressed, and outside the lock. Rows are never deleted, so a hash seen here is
+            # still there under the lock.
+            known = self._rowids([h for h, _ in items])
+            now = _utc_now()
+            rows: dict[str, tuple] = {}
+            for content_hash, item in items:
+                if content_hash not in known and content_hash not in rows:  # the first copy wins
+                    rows[content_hash] = _article_row(content_hash, item, now)
+            added = present = 0
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                model_ids = self._model_ids(by_target)
+                for content_hash, item in items:
+                    new = False
+                    article = known.get(content_hash)
+                    if article is None:
+                        cursor = conn.execute(
+                            "INSERT INTO articles (content_hash, id, source, source_method, "
+                            "title, url, published, author, path, record, flags, added, text) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                            "ON CONFLICT (content_hash) DO NOTHING",
+                            rows[content_hash],
+                        )
+                        if cursor.rowcount == 1:
+                            article, new = cursor.lastrowid, True
+                        else:  # written by another process, or earlier in this batch
+                            article = self._rowids([content_hash])[content_hash]
+                        known[content_hash] = article
+                    for target, probability in item.scores.items():
+                        cursor = conn.execute(
+                            "INSERT INTO scores (article, model, probability) VALUES (?, ?, ?) "
+                            "ON CONFLICT DO NOTHING",
+                            (article, model_ids[target], float(probability)),
+                        )
+                        new = new or cursor.rowcount == 1
+                    if new:
+                        added += 1
+                    else:
+                        present += 1
+                conn.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+                raise
+        return added, present
+
+    def _model_ids(self, by_target: dict[str, _ModelRow]) -> dict[str, int]:
+        """Row ids of the models, inserting those the store has not seen (inside a write)."""
+        ids = {}
+        for target, (sha256, card) in by_target.items():
+            self._db.execute(
+                "INSERT INTO models (sha256, target, card, first_seen) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (sha256) DO NOTHING",
+                (sha256, target, card, _utc_now()),
+            )
+            model, stored_target = self._db.execute(
+                "SELECT model, target FROM models WHERE sha256 = ?", (sha256,)
+            ).fetchone()
+            if stored_target != target:
+                raise StoreError(
+                    f"{self.path}: model {sha256[:12]}… is stored for target {stored_target!r} "
+                    f"but was given for {target!r}"
+                )
+            ids[target] = model
+        return ids
+
+    def _rowids(self, hashes: Sequence[str]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for chunk in _chunks(list(dict.fromkeys(hashes))):
+            marks = ", ".join("?" * len(chunk))
+            out.update(self._db.execute(
+                f"SELECT content_hash, article FROM articles WHERE content_hash IN ({marks})",
+                chunk,
+            ).fetchall())
+        return out
+
+    # ---------------------------------------------------------------- reading
+
+    def has(self, content_hash: str, model_sha256: str) -> bool:
+        """Whether the article with this content hash was scored by the model with this sha256."""
+        with self._errors():
+            row = self._db.execute(
+                "SELECT 1 FROM scores s JOIN articles a USING (article) JOIN models m "
+                "USING (model) WHERE a.content_hash = ? AND m.sha256 = ?",
+                (content_hash, model_sha256),
+            ).fetchone()
+        return row is not None
+
+    def known(self, model_sha256s: Iterable[str]) -> set[str]:
+        """Content hashes of the articles scored by *all* the given models.
+
+        With no model given, every stored article's hash (nothing is asked of it).
+        """
+        shas = sorted(set(model_sha256s))
+        with self._errors():
+            if not shas:
+                return {h for (h,) in self._db.execute("SELECT content_hash FROM articles")}
+            if len(shas) > _MAX_PARAMS:
+                raise StoreError(f"known(): at most {_MAX_PARAMS} models, got {len(shas)}")
+            marks = ", ".join("?" * len(shas))
+            rows = self._db.execute(
+                "SELECT a.content_hash FROM scores s JOIN articles a USING (article) "
+                f"WHERE s.model IN (SELECT model FROM models WHERE sha256 IN ({marks})) "
+                "GROUP BY s.article HAVING count(*) = ?",
+                (*shas, len(shas)),
+            )
+            return {h for (h,) in rows}
+
+    def count(self) -> int:
+        """Number of articles in the store (each text counted once, whatever scored it)."""
+        with self._errors():
+            return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def scored(
+        self,
+        *,
+        since: datetime.date | None = None,
+        until: datetime.date | None = None,
+        sources: Sequence[str] = (),
+        targets: Sequence[str] = (),
+    ) -> Iterator[ScoredArticle]:
+        """Stream the stored articles as :class:`ScoredArticle`, by source, date, then id.
+
+        ``since`` and ``until`` are inclusive and leave out articles without a date;
+        ``sources`` keeps the given sources. ``targets`` keeps those targets' scores and the
+        articles scored for at least one of them. With several models of the same target
+        scoring one article, the score of the model added to the store last wins (a newer
+        model is preferred wherever it scored). Articles without a source or date sort first.
+
+        The rebuilt :class:`~framing.ingest.Article` has the stored fields, path and record;
+        its ``labels`` and ``meta`` are empty, and explanations are not stored. The whole
+        stream reads one snapshot: what is committed meanwhile is not seen, and while it lasts
+        those commits pile up in the WAL file, which SQLite cannot fold back under a reader.
+        """
+        if isinstance(sources, str) or isinstance(targets, str):
+            raise StoreError("sources and targets are sequences of names, not one string")
+        where, params = [], []
+        if since is not None:
+            where.append("published >= ?")
+            params.append(since.isoformat())
+        if until is not None:
+            where.append("published <= ?")
+            params.append(until.isoformat())
+        if sources:
+            where.append(f"source IN ({', '.join('?' * len(sources))})")
+            params.extend(sources)
+        sql = ("SELECT article, content_hash, id, source, source_method, title, url, published, "
+               "author, path, record, flags, text FROM articles")
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY source, published, id, article"
+        self._require_open()  # here, not at the first row
+        return self._stream(sql, params, tuple(targets))
+
+    def _stream(self, sql: str, params: list, targets: tuple[str, ...]) -> Iterator[ScoredArticle]:
+        # A connection of its own: the snapshot is held in a transaction, which must neither
+        # block add() on this store nor stay open if the caller drops the stream halfway.
+        try:
+            conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+        try:
+            with self._errors():
+                conn.execute("BEGIN")
+                rows = conn.execute(sql, params)
+                while page := rows.fetchmany(_READ_PAGE):
+                    scores = _page_scores(conn, [r[0] for r in page], targets)
+                    for row in page:
+                        article_scores = scores.get(row[0], {})
+                        if targets and not article_scores:
+                            continue
+                        yield _scored_from_row(row, article_scores)
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            conn.close()
+
+
+# --------------------------------------------------------------------------- helpers
+
+_ModelRow = tuple[str, str]  # (sha256, card JSON)
+
+
+def _models_by_target(models: Sequence[Model]) -> dict[str, _ModelRow]:
+    by_target: dict[str, _ModelRow] = {}
+    for model in models:
+        target = model.target
+        sha256 = (model.card or {}).get("sha256")
+        if not sha256:
+            raise StoreError(f"model for target {target!r} has no sha256 in its card; "
+                             "save it (framing train) before storing its scores")
+        if target in by_target:
+            raise StoreError(f"two models for target {target!r} given; a run stores the "
+                             "scores of one model per target")
+        by_target[target] = (sha256, json.dumps(model.card, sort_keys=True, default=str))
+    return by_target
+
+
+def _article_row(content_hash: str, item: ScoredArticle, added: str) -> tuple:
+    a = item.article
+    flags = json.dumps([e.to_dict() for e in item.flags], ensure_ascii=False,
+                       separators=(",", ":"))
+    text = zlib.compress(a.text.encode("utf-8"), _ZLIB_LEVEL)
+    published = a.published.isoformat() if a.published else None
+    return (content_hash, a.id, a.source, a.source_method, a.title, a.url, published,
+            a.author, a.path, a.record, flags, added, text)
+
+
+def _page_scores(
+    conn: sqlite3.Connection, articles: list[int], targets: tuple[str, ...]
+) -> dict[int, dict[str, float]]:
+    """{article: {target: probability}} with, per target, the last-added model's score."""
+    sql = ("SELECT s.article, m.target, s.probability FROM scores s JOIN models m USING (model) "
+           f"WHERE s.article IN ({', '.join('?' * len(articles))})")
+    params: list = list(articles)
+    if targets:
+        sql += f" AND m.target IN ({', '.join('?' * len(targets))})"
+        params.extend(targets)
+    # Ascending model id = the order models were added, so a later one overwrites.
+    sql += " ORDER BY s.article, s.model"
+    out: dict[int, dict[str, float]] = {}
+    for article, target, probability in conn.execute(sql, params):
+        out.setdefault(article, {})[target] = probability
+    return out
+
+
+def _scored_from_row(row: tuple, scores: dict[str, float]) -> ScoredArticle:
+    (_, _, id_, source, source_method, title, url, published, author, path, record, flags,
+     text) = row
+    article = Article(
+        id=id_,
+        text=zlib.decompress(text).decode("utf-8"),
+        title=title,
+        url=url,
+        source=source,
+        source_method=source_method,
+        published=datetime.date.fromisoformat(published) if published else None,
+        author=author,
+        path=path,
+        record=record,
+    )
+    return ScoredArticle(article, scores, [Evidence(**e) for e in json.loads(flags)])
+
+
+def _chunks(values: list, size: int = _MAX_PARAMS) -> Iterator[list]:
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
+
+
+def _utc_now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")

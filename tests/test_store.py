@@ -1,0 +1,618 @@
+"""The score store: idempotency, concurrent writers, killed runs, round trip, schema.
+
+The concurrency and kill tests run this file as a script in child processes (see
+:func:`_child`), so that they write through a real second process with its own locks.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from framing import store as store_module
+from framing.errors import FramingError
+from framing.ingest import Article, content_id
+from framing.markers import Evidence
+from framing.scoring import ScoredArticle
+from framing.store import SCHEMA_VERSION, Store, StoreError
+
+REPO = Path(__file__).resolve().parents[1]
+CHILD_TIMEOUT = 120
+
+
+# --------------------------------------------------------------------------- building blocks
+
+
+@dataclass
+class FakeModel:
+    """What the store needs of a model: its target and the sha256 in its card."""
+
+    target: str
+    card: dict = field(default_factory=dict)
+
+
+def fake_model(target: str, sha256: str) -> FakeModel:
+    return FakeModel(target, {"sha256": sha256, "target": target, "note": "fake"})
+
+
+MODEL_A = fake_model("pro_kremlin_framing", "a" * 64)
+MODEL_B = fake_model("unreliable_source", "b" * 64)
+MODELS = [MODEL_A, MODEL_B]
+
+
+def make_article(i: int, *, words: int = 40) -> Article:
+    """Article ``i``: a distinct text (non-ASCII included), varied metadata, some fields empty."""
+    pick = random.Random(i)
+    body = " ".join(f"word{pick.randrange(5000)}" for _ in range(words))
+    text = (f"Story {i}: Київ — «special military operation» in Luпansk\u200b, café ☕ 北京\n"
+            f"{body}\nעברית ({i})\n")
+    return Article(
+        id=f"art-{i:05d}",
+        text=text,
+        title=f"Title {i} — ünïcode" if i % 3 else None,
+        url=f"https://example{i % 5}.com/{i}" if i % 4 else None,
+        source=f"source{i % 5}.com" if i % 7 else None,
+        source_method="url" if i % 7 else None,
+        published=datetime.date(2024, 1, 1) + datetime.timedelta(days=i % 60) if i % 6 else None,
+        author=f"Автор {i}" if i % 2 else None,
+        path=f"/data/batch{i // 100}.jsonl" if i % 2 else f"/data/{i}.txt",
+        record=i + 1 if i % 2 else None,
+    )
+
+
+def make_flags(i: int) -> list[Evidence]:
+    return [
+        Evidence("KN101", "narrative", 20 + k, 47 + k, 1, 21 + k,
+                 "special military operation", f"Kremlin euphemism {k} «quoted»")
+        for k in range(i % 3)
+    ]
+
+
+def probability(i: int, salt: int = 0) -> float:
+    # Full-precision floats: the round trip must give back the very same number.
+    return ((i + 1) * 0.6180339887498949 + salt * 0.1234567) % 1.0
+
+
+def make_scored(i: int, models=MODELS, salt: int = 0, words: int = 40) -> ScoredArticle:
+    return ScoredArticle(
+        make_article(i, words=words),
+        {m.target: probability(i, salt + k) for k, m in enumerate(models)},
+        make_flags(i),
+    )
+
+
+def rows(path: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def table_counts(path: Path) -> tuple[int, int, int]:
+    return tuple(rows(path, f"SELECT count(*) FROM {t}")[0][0]
+                 for t in ("articles", "scores", "models"))
+
+
+def integrity(path: Path) -> str:
+    return rows(path, "PRAGMA integrity_check")[0][0]
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    return tmp_path / "scores.db"
+
+
+# --------------------------------------------------------------------------- idempotency
+
+
+def test_adding_the_same_articles_twice_adds_nothing(db):
+    items = [make_scored(i) for i in range(25)]
+    with Store(db) as store:
+        assert store.add(items, MODELS, batch_size=10) == (25, 0)
+        assert table_counts(db) == (25, 50, 2)
+        assert store.add(items, MODELS, batch_size=7) == (0, 25)
+        assert table_counts(db) == (25, 50, 2)
+        assert store.count() == 25
+    with Store(db) as store:  # and after reopening
+        assert store.add(items[:5], MODELS) == (0, 5)
+    assert table_counts(db) == (25, 50, 2)
+
+
+def test_a_new_model_adds_score_rows_only(db):
+    items = [make_scored(i) for i in range(12)]
+    newer_a = fake_model(MODEL_A.target, "c" * 64)
+    with Store(db) as store:
+        store.add(items, MODELS)
+        assert store.add([make_scored(i, [newer_a]) for i in range(12)], [newer_a]) == (12, 0)
+        assert table_counts(db) == (12, 36, 3)
+        assert store.add([make_scored(i, [newer_a]) for i in range(12)], [newer_a]) == (0, 12)
+        assert table_counts(db) == (12, 36, 3)
+        assert store.count() == 12
+        h = content_id(items[0].article.text)
+        assert store.has(h, "a" * 64) and store.has(h, "c" * 64)
+        assert not store.has(h, "d" * 64) and not store.has("0" * 16, "a" * 64)
+
+
+def test_the_same_text_twice_in_one_batch_is_stored_once(db):
+    twin = make_scored(3)
+    twin.article.id = "another-id"  # same text, so the same content hash
+    with Store(db) as store:
+        assert store.add([make_scored(3), twin, make_scored(4)], MODELS) == (2, 1)
+        assert [s.article.id for s in store.scored()] == ["art-00003", "art-00004"]
+
+
+def test_known_needs_every_given_model(db):
+    only_a = [make_scored(i, [MODEL_A]) for i in range(5)]
+    both = [make_scored(i) for i in range(5, 8)]
+    with Store(db) as store:
+        store.add(only_a, [MODEL_A])
+        store.add(both, MODELS)
+        hashes = {i: content_id(make_article(i).text) for i in range(8)}
+        assert store.known(["a" * 64]) == set(hashes.values())
+        assert store.known(["a" * 64, "b" * 64]) == {hashes[i] for i in (5, 6, 7)}
+        assert store.known(["b" * 64, "unknown"]) == set()
+        assert store.known([]) == set(hashes.values())
+
+
+def test_the_last_added_model_of_a_target_wins(db):
+    newer_a = fake_model(MODEL_A.target, "c" * 64)
+    with Store(db) as store:
+        store.add([make_scored(i, [MODEL_A]) for i in range(6)], [MODEL_A])
+        store.add([make_scored(i, [newer_a], salt=5) for i in range(3)], [newer_a])
+        # The older model scoring again later does not take over.
+        store.add([make_scored(i, [MODEL_A]) for i in range(6)], [MODEL_A])
+        got = {s.article.id: s.scores[MODEL_A.target] for s in store.scored()}
+    expected = {f"art-{i:05d}": probability(i, 5 if i < 3 else 0) for i in range(6)}
+    assert got == expected
+
+
+# --------------------------------------------------------------------------- round trip
+
+
+def test_round_trip_gives_back_articles_scores_and_flags(db):
+    items = [make_scored(i) for i in range(40)]
+    with Store(db) as store:
+        store.add(items, MODELS, batch_size=9)
+        back = list(store.scored())
+    by_id = {s.article.id: s for s in items}
+    assert len(back) == len(items)
+    for got in back:
+        original = by_id[got.article.id]
+        assert got.article == original.article  # every field, text included
+        assert got.article.location == original.article.location
+        assert got.scores == original.scores  # exactly, not approximately
+        assert got.flags == original.flags
+        assert all(isinstance(e, Evidence) for e in got.flags)
+    assert any(s.flags for s in back) and any("Київ" in s.article.text for s in back)
+
+
+def test_stream_order_is_source_then_date_then_id(db):
+    with Store(db) as store:
+        store.add([make_scored(i) for i in range(40)], MODELS)
+        keys = [(s.article.source or "", s.article.published or datetime.date.min, s.article.id)
+                for s in store.scored()]
+    assert keys == sorted(keys)
+
+
+def test_filters_by_date_source_and_target(db):
+    items = [make_scored(i) for i in range(60)]
+    only_a = ScoredArticle(make_article(1000), {MODEL_A.target: 0.5}, [])
+    with Store(db) as store:
+        store.add(items + [only_a], MODELS)
+        since, until = datetime.date(2024, 1, 10), datetime.date(2024, 1, 20)
+        everything = items + [only_a]
+        got = {s.article.id for s in store.scored(since=since, until=until)}
+        assert got == {a.article.id for a in everything
+                       if a.article.published and since <= a.article.published <= until}
+        assert {s.article.id for s in store.scored(since=until)} == {
+            a.article.id for a in everything
+            if a.article.published and a.article.published >= until}
+        assert {s.article.id for s in store.scored(until=since)} == {
+            a.article.id for a in everything
+            if a.article.published and a.article.published <= since}
+        assert len(list(store.scored())) == 61  # no filter: undated articles too
+
+        picked = ["source1.com", "source3.com"]
+        got = list(store.scored(sources=picked))
+        assert got and {s.article.source for s in got} == set(picked)
+        assert len(got) == sum(a.article.source in picked for a in items)
+
+        got = list(store.scored(targets=[MODEL_B.target]))
+        assert len(got) == 60 and all(set(s.scores) == {MODEL_B.target} for s in got)
+        assert len(list(store.scored(targets=[MODEL_A.target]))) == 61
+        assert list(store.scored(targets=["no_such_target"])) == []
+
+        got = list(store.scored(since=since, sources=["source2.com"], targets=[MODEL_A.target]))
+        assert got and all(s.article.source == "source2.com" and s.article.published >= since
+                           for s in got)
+
+
+def test_a_stream_reads_one_snapshot_and_does_not_block_writes(db):
+    with Store(db) as store:
+        store.add([make_scored(i) for i in range(30)], MODELS)
+        stream = store.scored()
+        first = next(stream)
+        assert store.add([make_scored(i) for i in range(30, 40)], MODELS) == (10, 0)
+        assert len([first, *stream]) == 30  # the 10 added meanwhile are not in this stream
+        assert len(list(store.scored())) == 40
+        half = store.scored()
+        next(half)
+        del half  # dropped halfway: its transaction must not linger
+        assert store.add([make_scored(40)], MODELS) == (1, 0)
+
+
+def test_real_models_and_seed_articles_round_trip(db):
+    from framing.ingest import iter_articles
+    from framing.markers import Extractor
+    from framing.model import MODELS_DIR, discover_models, load_model
+    from framing.scoring import score_articles
+
+    models = [load_model(d) for d in discover_models(MODELS_DIR)]
+    if not models:
+        pytest.skip("no shipped model in models/")
+    scored = list(score_articles(iter_articles([str(REPO / "corpus" / "seeds")]), models,
+                                 Extractor()))
+    with Store(db) as store:
+        assert store.add(scored, models) == (len(scored), 0)
+        assert store.add(scored, models) == (0, len(scored))
+        back = {s.article.id: s for s in store.scored()}
+        assert store.known([m.card["sha256"] for m in models]) == {
+            content_id(s.article.text) for s in scored}
+    assert len(back) == len(scored)
+    for original in scored:
+        got = back[original.article.id]
+        assert got.scores == original.scores and got.flags == original.flags
+        assert got.article.text == original.article.text
+        assert got.article.location == original.article.location
+        assert got.article.published == original.article.published
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_scores_must_match_the_models_given(db):
+    with Store(db) as store:
+        with pytest.raises(StoreError, match="no model of that target"):
+            store.add([make_scored(1)], [MODEL_A])
+        with pytest.raises(StoreError, match="two models for target"):
+            store.add([make_scored(1)], [MODEL_A, fake_model(MODEL_A.target, "e" * 64)])
+        with pytest.raises(StoreError, match="no sha256"):
+            store.add([make_scored(1)], [FakeModel("unreliable_source", {})])
+        for bad in (1.5, float("nan"), "high"):
+            item = ScoredArticle(make_article(1), {MODEL_A.target: bad}, [])
+            with pytest.raises(StoreError, match="between 0 and 1"):
+                store.add([item], [MODEL_A])
+        assert store.count() == 0
+    assert issubclass(StoreError, FramingError)
+
+
+def test_a_model_sha_cannot_change_target(db):
+    with Store(db) as store:
+        store.add([make_scored(1, [MODEL_A])], [MODEL_A])
+        impostor = fake_model("unreliable_source", MODEL_A.card["sha256"])
+        with pytest.raises(StoreError, match="stored for target"):
+            store.add([make_scored(2, [impostor])], [impostor])
+        assert store.count() == 1
+
+
+def test_a_closed_store_says_so(db):
+    store = Store(db)
+    store.close()
+    store.close()  # twice is fine
+    with pytest.raises(StoreError, match="closed"):
+        store.count()
+    with pytest.raises(StoreError, match="closed"):
+        store.scored()
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def test_new_store_is_versioned_and_in_wal_mode(db):
+    Store(db).close()
+    assert rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert rows(db, "PRAGMA application_id") == [(store_module.APPLICATION_ID,)]
+    assert rows(db, "PRAGMA journal_mode") == [("wal",)]
+    assert SCHEMA_VERSION == len(store_module.MIGRATIONS) >= 1
+
+
+def test_a_newer_store_is_refused_untouched(db):
+    with Store(db) as store:
+        store.add([make_scored(1)], MODELS)
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match=rf"version {SCHEMA_VERSION + 1} is newer"):
+        Store(db)
+    assert rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION + 1,)]
+
+
+def _add_language(conn: sqlite3.Connection) -> None:
+    """A fake version 1 -> 2 step: a new column filled from existing data."""
+    conn.execute("ALTER TABLE articles ADD COLUMN language TEXT")
+    conn.execute("UPDATE articles SET language = 'en'")
+
+
+def test_an_older_store_is_migrated_in_order(db, monkeypatch):
+    items = [make_scored(i) for i in range(10)]
+    with Store(db) as store:  # a version-1 store, made by this test
+        store.add(items, MODELS)
+    assert rows(db, "PRAGMA user_version") == [(1,)]
+
+    steps = []
+    def record(conn):
+        steps.append(conn.execute("PRAGMA user_version").fetchone()[0])
+    monkeypatch.setattr(store_module, "MIGRATIONS",
+                        (*store_module.MIGRATIONS[:1], _add_language, record))
+    with Store(db) as store:
+        assert store.count() == 10
+        assert [s.scores for s in store.scored()] == [
+            s.scores for s in sorted(items, key=lambda s: (s.article.source or "",
+                                                           s.article.published or
+                                                           datetime.date.min, s.article.id))]
+    assert steps == [1]  # inside the migration's transaction, before the version is bumped
+    assert rows(db, "PRAGMA user_version") == [(3,)]
+    assert rows(db, "SELECT DISTINCT language FROM articles") == [("en",)]
+    assert integrity(db) == "ok"
+
+
+def test_a_fresh_store_runs_every_step_from_zero(db, monkeypatch):
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, _add_language))
+    with Store(db) as store:
+        store.add([make_scored(1)], MODELS)
+    assert rows(db, "PRAGMA user_version") == [(2,)]
+    assert rows(db, "SELECT language FROM articles") == [(None,)]
+
+
+def test_a_failing_migration_leaves_the_store_unchanged(db, monkeypatch):
+    with Store(db) as store:
+        store.add([make_scored(1)], MODELS)
+
+    def half_done(conn):
+        conn.execute("CREATE TABLE half (x)")
+        conn.execute("ALTER TABLE articles ADD COLUMN language TEXT")
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, half_done))
+    with pytest.raises(StoreError, match="from schema version 1 to 2 failed.*disk on fire"):
+        Store(db)
+    assert rows(db, "PRAGMA user_version") == [(1,)]
+    assert rows(db, "SELECT name FROM sqlite_master WHERE name = 'half'") == []
+    assert "language" not in [r[1] for r in rows(db, "PRAGMA table_info(articles)")]
+    monkeypatch.undo()
+    with Store(db) as store:
+        assert store.count() == 1
+
+
+def test_a_file_that_is_not_sqlite_is_refused_by_name(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes, not a database\n" * 20)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a SQLite database") as info:
+        Store(path)
+    assert str(path) in str(info.value)
+    assert path.read_bytes() == before
+
+
+def test_another_sqlite_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE things (x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="not a framing store") as info:
+        Store(path)
+    assert str(path) in str(info.value)
+    assert rows(path, "PRAGMA journal_mode") == [("delete",)]
+
+
+def test_unusable_paths_are_named(tmp_path):
+    with pytest.raises(StoreError, match="is a directory"):
+        Store(tmp_path)
+    missing = tmp_path / "no" / "such" / "dir" / "scores.db"
+    with pytest.raises(StoreError, match="cannot open") as info:
+        Store(missing)
+    assert str(missing) in str(info.value)
+
+
+def test_a_lock_held_too_long_gives_a_clear_error(db):
+    with Store(db) as store:
+        store.add([make_scored(1)], MODELS)
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer that does not let go
+    try:
+        with Store(db, timeout=0.2) as store:
+            assert store.count() == 1  # readers do not wait for writers in WAL mode
+            assert len(list(store.scored())) == 1
+            start = time.monotonic()
+            with pytest.raises(StoreError, match=r"locked by another process for more than 0.2"):
+                store.add([make_scored(2)], MODELS)
+            assert time.monotonic() - start >= 0.15
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    with Store(db) as store:
+        assert store.add([make_scored(2)], MODELS) == (1, 0)
+
+
+# --------------------------------------------------------------------------- other processes
+
+
+def _run_child(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, __file__, *args], cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for(path: Path, process: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + CHILD_TIMEOUT
+    while not path.exists():
+        if process.poll() is not None:
+            pytest.fail(f"child exited ({process.returncode}) before {what}: "
+                        f"{process.stderr.read()}")
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"child never reached {what}")
+        time.sleep(0.01)
+
+
+def test_two_processes_writing_at_once(tmp_path, db):
+    # Overlapping ranges, the second written backwards, so both meet on the shared articles;
+    # both open the fresh store, then start together.
+    go = tmp_path / "go"
+    jobs = [("0", "400", "forward"), ("200", "600", "backward")]
+    children = [_run_child("write", str(db), start, stop, "5", "--order", order,
+                           "--ready", str(tmp_path / f"ready{n}"), "--go", str(go))
+                for n, (start, stop, order) in enumerate(jobs)]
+    for n, child in enumerate(children):
+        _wait_for(tmp_path / f"ready{n}", child, "opening the store")
+    go.touch()
+    results = []
+    for child in children:
+        out, err = child.communicate(timeout=CHILD_TIMEOUT)
+        assert child.returncode == 0, err
+        results.append(json.loads(out))
+    added = sum(r["added"] for r in results)
+    present = sum(r["present"] for r in results)
+    assert (added, present) == (600, 200)  # each shared article added by exactly one writer
+    assert table_counts(db) == (600, 1200, 2)
+    assert rows(db, "SELECT content_hash FROM articles GROUP BY content_hash "
+                    "HAVING count(*) > 1") == []
+    assert integrity(db) == "ok"
+    with Store(db) as store:
+        assert {s.article.id for s in store.scored()} == {f"art-{i:05d}" for i in range(600)}
+
+
+def test_processes_creating_the_store_at_once(tmp_path, db):
+    # All open the same missing file at the same moment: one creates the schema, the others
+    # must wait for it and neither fail nor take the half-made file for a foreign database.
+    go = tmp_path / "go"
+    children = [_run_child("write", str(db), str(n * 10), str(n * 10 + 20), "5",
+                           "--ready", str(tmp_path / f"ready{n}"), "--go", str(go),
+                           "--open-after-go")
+                for n in range(4)]
+    for n, child in enumerate(children):
+        _wait_for(tmp_path / f"ready{n}", child, "start")
+    go.touch()
+    for child in children:
+        _, err = child.communicate(timeout=CHILD_TIMEOUT)
+        assert child.returncode == 0, err
+    assert table_counts(db) == (50, 100, 2)
+    assert rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert integrity(db) == "ok"
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_a_killed_run_keeps_whole_batches_and_a_rerun_completes_it(tmp_path, db):
+    batch, total, words = 20, 100, 1500  # long texts, so a batch outgrows the page cache
+    marker = tmp_path / "two-batches-committed"
+    child = _run_child("write", str(db), "0", str(total), str(batch), "--words", str(words),
+                       "--stall-after", "2", "--marker", str(marker))
+    _wait_for(marker, child, "the third batch")
+    # Part of the third batch is on disk in the WAL, uncommitted: what recovery must ignore.
+    assert os.path.getsize(f"{db}-wal") > int(marker.read_text())
+    os.kill(child.pid, signal.SIGKILL)  # in the middle of the third batch's transaction
+    child.communicate(timeout=CHILD_TIMEOUT)
+    assert child.returncode == -signal.SIGKILL
+
+    assert integrity(db) == "ok"
+    assert table_counts(db) == (2 * batch, 2 * batch * 2, 2)
+    assert {r[0] for r in rows(db, "SELECT id FROM articles")} == {
+        f"art-{i:05d}" for i in range(2 * batch)}
+    with Store(db) as store:
+        assert store.known(["a" * 64, "b" * 64]) == {
+            content_id(make_article(i, words=words).text) for i in range(2 * batch)}
+        # The rerun of the same add completes the work.
+        rerun = (make_scored(i, words=words) for i in range(total))
+        assert store.add(rerun, MODELS, batch_size=batch) == (total - 2 * batch, 2 * batch)
+        assert store.count() == total
+    assert table_counts(db) == (total, total * 2, 2)
+    assert integrity(db) == "ok"
+
+
+# --------------------------------------------------------------------------- child process
+
+
+def _child(argv: list[str]) -> int:
+    """``write DB START STOP BATCH [options]``: add articles START..STOP-1, print the counts.
+
+    ``--ready FILE`` is created once the store is open and ``--go FILE`` awaited before
+    writing (with ``--open-after-go``, both before opening the store). ``--order backward``
+    writes the range in reverse; ``--words N`` sets the text length. ``--stall-after K``
+    writes ``--marker FILE`` (holding the WAL file's size when the K-th batch was committed)
+    inside the next batch's transaction, all its rows written but not committed, and then
+    sleeps there until killed.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("command", choices=["write"])
+    parser.add_argument("db")
+    parser.add_argument("start", type=int)
+    parser.add_argument("stop", type=int)
+    parser.add_argument("batch", type=int)
+    parser.add_argument("--order", default="forward")
+    parser.add_argument("--words", type=int, default=40)
+    parser.add_argument("--ready")
+    parser.add_argument("--go")
+    parser.add_argument("--open-after-go", action="store_true")
+    parser.add_argument("--stall-after", type=int)
+    parser.add_argument("--marker")
+    args = parser.parse_args(argv)
+
+    def wait_for_go():
+        if args.ready:
+            Path(args.ready).touch()
+        if args.go:
+            deadline = time.monotonic() + CHILD_TIMEOUT
+            while not Path(args.go).exists() and time.monotonic() < deadline:
+                time.sleep(0.002)
+
+    if args.open_after_go:
+        wait_for_go()
+    store = Store(args.db)
+    if args.stall_after is not None:
+        commits, committed_wal = 0, None
+
+        def stall(statement: str) -> None:
+            # Called as each statement starts, before it runs: COMMITs counted so far are
+            # finished batches (each batch is one transaction), and the next COMMIT is that of
+            # batch K + 1 with all its rows written but not committed.
+            nonlocal commits, committed_wal
+            if statement.startswith("COMMIT"):
+                if commits == args.stall_after:
+                    Path(args.marker).write_text(str(committed_wal))
+                    time.sleep(CHILD_TIMEOUT * 10)
+                commits += 1
+            elif commits == args.stall_after and committed_wal is None:
+                committed_wal = os.path.getsize(f"{args.db}-wal")
+
+        # A tiny page cache makes SQLite spill the unfinished transaction's pages into the WAL
+        # file before the kill, so the test sees uncommitted frames ignored, not just absent.
+        store._conn.execute("PRAGMA cache_size = 10")
+        store._conn.set_trace_callback(stall)
+    if not args.open_after_go:
+        wait_for_go()
+    numbers = range(args.start, args.stop)
+    if args.order == "backward":
+        numbers = reversed(numbers)
+    added, present = store.add((make_scored(i, words=args.words) for i in numbers), MODELS,
+                               batch_size=args.batch)
+    store.close()
+    print(json.dumps({"added": added, "present": present}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_child(sys.argv[1:]))
