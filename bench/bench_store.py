@@ -23,8 +23,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from framing.corpus import load_sources
 from framing.ingest import Article, iter_articles
 from framing.markers import Evidence, load_markers
+from framing.render import render_html, render_table
+from framing.report import build_report
 from framing.scoring import ScoredArticle
 from framing.store import Store
 
@@ -98,6 +101,10 @@ def bench(bases: list[Article], n: int) -> None:
             one_s, one = timed(lambda: sum(1 for _ in store.scored(sources=["outlet007.com"])))
             month_s, month = timed(lambda: sum(1 for _ in store.scored(
                 since=datetime.date(2024, 3, 1), until=datetime.date(2024, 3, 31))))
+            # What `framing report --store` does: read everything, aggregate, render.
+            report_s, built = timed(lambda: build_report(store.scored(),
+                                                         sources_table=load_sources()))
+            render_s, _ = timed(lambda: (render_table(built), render_html(built)))
     add_store_s = add_s - build_s
     per_10k = 10_000 / n
     print(f"\n{n:,} articles, 2 targets (building them: {build_s:.2f} s, left out below)")
@@ -112,6 +119,8 @@ def bench(bases: list[Article], n: int) -> None:
     print(f"  scored() all   {read_s:7.2f} s  {rows / read_s:9.0f} articles/s  ({rows:,} rows)")
     print(f"  one source     {one_s:7.2f} s  ({one:,} rows)")
     print(f"  one month      {month_s:7.2f} s  ({month:,} rows)")
+    print(f"  report         {report_s:7.2f} s  read + aggregate {len(built.sources)} sources; "
+          f"table + HTML rendered in {render_s:.2f} s")
 
 
 def main(argv: list[str]) -> int:

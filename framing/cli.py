@@ -743,11 +743,11 @@ def report(paths, model_dirs, fmt, output, min_articles, threshold, sources_path
     sources_table = corpus_lib.load_sources(sources_path)
     if store_path:
         with Store(store_path) as store:
-            scored = list(store.scored(since=since.date() if since else None,
-                                       until=until.date() if until else None,
-                                       sources=only_sources))
-        built = build_report(scored, sources_table=sources_table, threshold=threshold,
-                             min_articles=min_articles)
+            # Streamed: a report over 100k stored articles never holds their texts at once.
+            scored = store.scored(since=since.date() if since else None,
+                                  until=until.date() if until else None, sources=only_sources)
+            built = build_report(scored, sources_table=sources_table, threshold=threshold,
+                                 min_articles=min_articles)
     else:
         models = _load_models(model_dirs)
         articles = iter_articles(paths, input_format=input_format,
