@@ -41,9 +41,10 @@ model: $(STAMP)
 	$(BIN)/framing corpus import --format semeval2025 $(SHARED)/semeval2025-urw/EN \
 		-o $(BUILD)/semeval2025.jsonl
 	$(BIN)/framing train $(BUILD)/recovery.jsonl --target unreliable_source \
-		--out models/unreliable_source
+		--features words --C 3 --out models/unreliable_source
 	$(BIN)/framing train $(BUILD)/semeval2025.jsonl corpus/seeds.jsonl \
-		--target pro_kremlin_framing --out models/pro_kremlin_framing
+		--target pro_kremlin_framing --features words,markers --C 3 \
+		--out models/pro_kremlin_framing
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -68,8 +68,14 @@ class FeatureConfig:
     style: bool = False
     max_word_features: int = 50_000
     max_char_features: int = 50_000
+    # Inverse document frequency on the word block. Off by default: idf up-weights rare words,
+    # which name the topics and outlets of the training articles more than how they frame;
+    # plain sublinear term frequencies (l2-normalised) measured +0.04 ROC-AUC for
+    # pro_kremlin_framing on each of eight shuffled grouped splits, and a lower calibration
+    # error for unreliable_source (see the README's measured alternatives).
+    word_idf: bool = False
     marker_weight: float = 1.0
-    C: float = 10.0
+    C: float = 3.0
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -81,7 +87,7 @@ def build_pipeline(config: FeatureConfig = FeatureConfig()) -> Pipeline:
     if config.words:
         parts.append(("words", TfidfVectorizer(
             ngram_range=(1, config.word_ngrams), sublinear_tf=True, min_df=2, max_df=0.9,
-            max_features=config.max_word_features, dtype=np.float32,
+            max_features=config.max_word_features, use_idf=config.word_idf, dtype=np.float32,
         )))
     if config.chars:
         parts.append(("chars", TfidfVectorizer(
@@ -129,9 +135,14 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
     ``fit(X, y, groups=...)``: ``X`` are texts, ``groups`` the publisher of each (articles of
     one publisher never sit on both sides of a calibration split). Without groups every
     article is its own group.
+
+    Five calibration folds by default: the inner models then see 80% of the publishers, so
+    their scores are closer in scale to the final model's than with three folds (60%), and the
+    Platt fit transfers better (ReCOVery, unigrams: ECE 0.051 with 3 folds, 0.048 with 5,
+    0.039 with 10, which costs twice the training time of 5).
     """
 
-    def __init__(self, config: FeatureConfig = FeatureConfig(), calibration_folds: int = 3,
+    def __init__(self, config: FeatureConfig = FeatureConfig(), calibration_folds: int = 5,
                  weight_publishers: bool = True):
         self.config = config
         self.calibration_folds = calibration_folds

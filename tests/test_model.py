@@ -104,6 +104,18 @@ def test_feature_names_match_the_matrix_width():
     assert union.transform(PRO).shape[1] == len(union.get_feature_names_out())
 
 
+def test_word_idf_is_off_by_default_and_can_be_turned_on():
+    words = build_pipeline(FeatureConfig()).named_steps["features"].transformer_list[0][1]
+    assert words.use_idf is False
+    words = build_pipeline(FeatureConfig(word_idf=True)).named_steps["features"]
+    assert words.transformer_list[0][1].use_idf is True
+    assert FeatureConfig().to_dict()["word_idf"] is False  # recorded in the model card
+
+
+def test_calibration_uses_five_publisher_folds_by_default():
+    assert FramingClassifier().calibration_folds == 5
+
+
 def test_no_features_is_refused():
     with pytest.raises(ModelError, match="no features"):
         build_pipeline(FeatureConfig(words=False, chars=False, markers=False, style=False))
