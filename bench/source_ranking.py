@@ -17,7 +17,14 @@ from sklearn.metrics import roc_auc_score
 
 from framing.corpus import import_corpus, load_sources, lookup_source, read_corpus, write_corpus
 from framing.markers import Extractor
-from framing.model import Dataset, FramingClassifier, grouped_cross_validation
+from framing.model import (
+    MODELS_DIR,
+    Dataset,
+    FeatureConfig,
+    FramingClassifier,
+    grouped_cross_validation,
+    load_model,
+)
 from framing.report import build_report
 from framing.scoring import ScoredArticle
 
@@ -38,7 +45,10 @@ def main() -> int:
         write_corpus(import_corpus("recovery", data / "recovery"), corpus)
         articles = list(read_corpus(corpus))
     dataset = Dataset.from_articles(articles, "unreliable_source")
-    p = grouped_cross_validation(dataset, FramingClassifier, folds=5)
+    # The shipped model's own configuration, read from its card.
+    card = load_model(MODELS_DIR / "unreliable_source").card
+    config = FeatureConfig(**card["features"])
+    p = grouped_cross_validation(dataset, lambda: FramingClassifier(config), folds=5)
     extractor = Extractor()
     scored = [ScoredArticle(a, {"unreliable_source": float(prob)}, extractor.scan(a.text))
               for a, prob in zip(articles, p, strict=True)]
