@@ -717,10 +717,12 @@ _RENDERERS = {
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="With --store: to this date.")
 @click.option("--source", "only_sources", multiple=True,
               help="With --store: only this source (repeatable).")
+@click.option("--syndication/--no-syndication", default=True, show_default=True,
+              help="Find passages that sources share (republished text).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary and no input warnings.")
 @_with_input_options
 def report(paths, model_dirs, fmt, output, min_articles, threshold, sources_path, store_path,
-           since, until, only_sources, quiet, input_format, columns, strict):
+           since, until, only_sources, syndication, quiet, input_format, columns, strict):
     """Per-source report: scores with intervals, band, markers, known rating, shared text.
 
     Scores the articles at PATHS with the models, then aggregates by source. The band of a
@@ -747,7 +749,7 @@ def report(paths, model_dirs, fmt, output, min_articles, threshold, sources_path
             scored = store.scored(since=since.date() if since else None,
                                   until=until.date() if until else None, sources=only_sources)
             built = build_report(scored, sources_table=sources_table, threshold=threshold,
-                                 min_articles=min_articles)
+                                 min_articles=min_articles, syndication=syndication)
     else:
         models = _load_models(model_dirs)
         articles = iter_articles(paths, input_format=input_format,
@@ -755,7 +757,7 @@ def report(paths, model_dirs, fmt, output, min_articles, threshold, sources_path
         with _progress(articles, quiet) as articles:
             scored = score_articles(articles, models, Extractor())
             built = build_report(scored, sources_table=sources_table, threshold=threshold,
-                                 min_articles=min_articles)
+                                 min_articles=min_articles, syndication=syndication)
     with _output(output) as out:
         out.write(_RENDERERS[fmt](built))
     if not quiet:

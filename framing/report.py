@@ -147,21 +147,34 @@ def build_report(
     min_articles: int = 5,
     margin: float = 0.35,
     links: Iterable | None = None,
+    syndication: bool = False,
     top: int = 5,
 ) -> Report:
     """Aggregate scored articles per source.
 
     ``sources_table`` maps domains to :class:`framing.corpus.SourceRating` (see
     :func:`framing.corpus.load_sources`) to show the known rating beside the model's band.
-    ``links`` are :class:`framing.syndication.SourceLink` records to attach to their sources.
+    ``links`` are :class:`framing.syndication.SourceLink` records to attach to their sources;
+    with ``syndication=True`` they are found here, from the articles' texts.
     """
     per_source: dict[str, list[ScoredArticle]] = defaultdict(list)
     targets: set[str] = set()
     total = 0
+    docs = []
     for item in scored:
         total += 1
-        per_source[source_key(item.article)].append(item)
+        key = source_key(item.article)
+        per_source[key].append(item)
         targets.update(item.scores)
+        if syndication and key != UNKNOWN_SOURCE:
+            a = item.article
+            docs.append((a.id, key, a.text, a.published))
+            # The aggregates need no text; the passage search holds it only in ``docs``.
+    if syndication:
+        from framing.syndication import find_shared_passages, link_sources
+
+        published = {doc[0]: doc[3] for doc in docs}
+        links = link_sources(find_shared_passages(docs), published)
     link_dicts = [_link_dict(link) for link in links or ()]
     reports = [
         _source_report(name, items, sorted(targets), sources_table, threshold, min_articles,

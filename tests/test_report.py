@@ -119,3 +119,14 @@ def test_seed_report_ai_site_shows_ai_content(seed_report):
 def test_seed_report_known_ratings(seed_report):
     assert seed_report["sputniknews.com"].known_rating == "unreliable"
     assert seed_report["sputniknews.com"].share_homoglyph == 1.0
+
+
+def test_seed_report_links_urdupoint_to_sputnik():
+    models = [load_model(MODELS_DIR / "pro_kremlin_framing")]
+    scored = score_articles(iter_articles([str(SEEDS)]), models, Extractor())
+    report = build_report(scored, min_articles=1, syndication=True)
+    by = {s.source: s for s in report.sources}
+    (link,) = by["urdupoint.com"].links
+    assert (link["source"], link["origin"]) == ("urdupoint.com", "sputniknews.com")
+    assert link["passages"] >= 1 and "appealed for help" in link["examples"][0]["text_a"]
+    assert by["zerohedge.com"].links == [] and by["(unknown)"].links == []
