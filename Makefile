@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/bench_store.py 10000 100000
 	$(BIN)/python bench/source_ranking.py
+	$(BIN)/python bench/bench_syndication.py
 
 SHARED ?= ../shared/data
 BUILD := build/corpus

@@ -30,9 +30,9 @@ def _links_text(source: SourceReport) -> str:
     parts = []
     for link in source.links:
         if link["source"] == source.source:
-            parts.append(f"republishes {link['origin']} ({link['passages']} passages)")
+            parts.append(f"republishes {link['origin']} ({link['passages']} passage(s))")
         else:
-            parts.append(f"republished by {link['source']} ({link['passages']} passages)")
+            parts.append(f"republished by {link['source']} ({link['passages']} passage(s))")
     return "; ".join(parts)
 
 

@@ -168,7 +168,8 @@ def build_report(
         targets.update(item.scores)
         if syndication and key != UNKNOWN_SOURCE:
             a = item.article
-            docs.append((a.id, key, a.text, a.published))
+            # Keyed by location: ids may repeat across files (ReCOVery's restart per CSV).
+            docs.append((a.location, key, a.text, a.published))
             # The aggregates need no text; the passage search holds it only in ``docs``.
     if syndication:
         from framing.syndication import find_shared_passages, link_sources

@@ -57,7 +57,7 @@ def test_csv_has_one_row_per_source():
 
 def test_markdown_shows_links_and_bands():
     md = render_markdown(_report())
-    assert "republishes gamma.example (2 passages)" in md
+    assert "republishes gamma.example (2 passage(s))" in md
     assert "| alpha.example | 6 | reliable |" in md
 
 
