@@ -7,10 +7,10 @@ the minimum is the least disturbed by whatever else the machine is doing.
 
 from __future__ import annotations
 
-import os
 import sys
 import time
-from pathlib import Path
+
+from _shared import shared_data
 
 from framing.ingest import iter_articles
 from framing.markers import Extractor, load_markers
@@ -18,12 +18,6 @@ from framing.model import baseline_pipeline, discover_models, load_model, model_
 from framing.scoring import score_articles
 
 REPEATS = 3
-
-
-def shared_data() -> Path | None:
-    env = os.environ.get("FRAMING_SHARED_DATA")
-    path = Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
-    return path if path.is_dir() else None
 
 
 def best_of(run) -> float:

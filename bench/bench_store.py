@@ -13,7 +13,6 @@ present), the size of the database, and the time to stream every row back with `
 from __future__ import annotations
 
 import datetime
-import os
 import random
 import sqlite3
 import sys
@@ -22,6 +21,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from _shared import shared_data
 
 from framing.corpus import load_sources
 from framing.ingest import Article, iter_articles
@@ -45,12 +46,6 @@ class BenchModel:
 
 MODELS = [BenchModel("pro_kremlin_framing", {"sha256": "1" * 64}),
           BenchModel("unreliable_source", {"sha256": "2" * 64})]
-
-
-def shared_data() -> Path | None:
-    env = os.environ.get("FRAMING_SHARED_DATA")
-    path = Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
-    return path if path.is_dir() else None
 
 
 def synthetic(bases: list[Article], n: int, seed: int = 0) -> Iterator[ScoredArticle]:

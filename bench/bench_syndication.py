@@ -39,9 +39,9 @@ import resource
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
+from _shared import shared_data
 
 from framing.ingest import iter_articles
 from framing.syndication import find_shared_passages, link_sources, normalize
@@ -49,12 +49,6 @@ from framing.syndication import find_shared_passages, link_sources, normalize
 SIZES = (1_000, 10_000, 100_000)
 SEED = 20240601
 HOMOGLYPHS = {"a": "\u0430", "e": "\u0435", "o": "\u043e", "c": "\u0441", "p": "\u0440"}
-
-
-def shared_data() -> Path | None:
-    env = os.environ.get("FRAMING_SHARED_DATA")
-    path = Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
-    return path if path.is_dir() else None
 
 
 class Bigrams:

@@ -8,11 +8,11 @@ framing/data/sources.csv. Prints figures; asserts nothing.
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 from pathlib import Path
 
+from _shared import shared_data
 from sklearn.metrics import roc_auc_score
 
 from framing.corpus import import_corpus, load_sources, lookup_source, read_corpus, write_corpus
@@ -27,12 +27,6 @@ from framing.model import (
 )
 from framing.report import build_report
 from framing.scoring import ScoredArticle
-
-
-def shared_data() -> Path | None:
-    env = os.environ.get("FRAMING_SHARED_DATA")
-    path = Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
-    return path if path.is_dir() else None
 
 
 def main() -> int:
