@@ -22,15 +22,9 @@ class FlaggedArticle:
 
     def to_dict(self) -> dict:
         """JSON-ready form: where the article came from, its metadata and its flags."""
-        a = self.article
         return {
-            "id": a.id,
-            "location": a.location,
-            "source": a.source,
-            "source_method": a.source_method,
-            "title": a.title,
-            "url": a.url,
-            "published": a.published.isoformat() if a.published else None,
+            **self.article.summary(),
+            "url": self.article.url,
             "flags": [e.to_dict() for e in self.evidence],
         }
 

@@ -120,6 +120,20 @@ class Article:
         """``path`` for a one-article file, ``path#record`` for a record of a JSONL or CSV file."""
         return self.path if self.record is None else f"{self.path}#{self.record}"
 
+    def summary(self) -> dict:
+        """The fields outputs show beside their findings: who, where from, what, when.
+
+        JSON-ready; the text, labels and meta are left out.
+        """
+        return {
+            "id": self.id,
+            "location": self.location,
+            "source": self.source,
+            "source_method": self.source_method,
+            "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
+        }
+
     def to_dict(self) -> dict:
         """JSON-ready form of every field (``published`` as an ISO date string)."""
         out = asdict(self)

@@ -24,14 +24,8 @@ class ScoredArticle:
 
     def to_dict(self) -> dict:
         """JSON-ready form: ``id``, ``source``, ``scores``, ``flags`` (and ``explanations``)."""
-        a = self.article
         out = {
-            "id": a.id,
-            "location": a.location,
-            "source": a.source,
-            "source_method": a.source_method,
-            "title": a.title,
-            "published": a.published.isoformat() if a.published else None,
+            **self.article.summary(),
             "scores": {t: round(p, 4) for t, p in self.scores.items()},
             "flags": [e.to_dict() for e in self.flags],
         }
