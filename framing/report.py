@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 
 from scipy import stats
 
+from framing.corpus import lookup_source
 from framing.markers import FAMILIES
 from framing.scoring import ScoredArticle
+from framing.syndication import find_shared_passages, link_sources
 
 UNKNOWN_SOURCE = "(unknown)"
 BANDS = ("reliable", "mixed", "unreliable", "insufficient evidence")
@@ -172,8 +174,6 @@ def build_report(
             docs.append((a.location, key, a.text, a.published))
             # The aggregates need no text; the passage search holds it only in ``docs``.
     if syndication:
-        from framing.syndication import find_shared_passages, link_sources
-
         published = {doc[0]: doc[3] for doc in docs}
         links = link_sources(find_shared_passages(docs), published)
     link_dicts = [_link_dict(link) for link in links or ()]
@@ -224,8 +224,6 @@ def _source_report(name, items, targets, sources_table, threshold, min_articles,
     known = None
     disagreement = False
     if sources_table is not None and name != UNKNOWN_SOURCE:
-        from framing.corpus import lookup_source
-
         rating = lookup_source(name, sources_table)
         if rating is not None:
             known = rating.rating
