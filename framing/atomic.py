@@ -42,3 +42,75 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+class PartialOutputError(FileExistsError):
+    """An unfinished output of an earlier run is in the way (and ``resume`` was not asked)."""
+
+
+def partial_path(path: str | Path) -> Path:
+    """Where :func:`resumable_write` keeps an output while it is being written."""
+    path = Path(path)
+    return path.with_name(path.name + ".partial")
+
+
+@contextlib.contextmanager
+def resumable_write(path: str | Path, *, resume: bool = False,
+                    encoding: str = "utf-8") -> Iterator[tuple[IO[str], bool]]:
+    """An output written line by line as work finishes, that appears at ``path`` when complete.
+
+    Lines go to ``PATH.partial``, which replaces ``path`` in one rename on success. A run
+    that is killed or fails leaves the partial file holding every line it finished; with
+    ``resume=True`` the next run appends to it (after dropping a torn last line), or, when
+    only a finished ``path`` exists, to a copy of it. Yields ``(handle, continued)``, where
+    ``continued`` says the file already held output (read it for what to skip, and do not
+    write a header again).
+
+    Without ``resume``, an existing partial file raises :class:`PartialOutputError`: it is
+    work that would otherwise be lost.
+    """
+    path = Path(path)
+    partial = partial_path(path)
+    if partial.exists() and not resume:
+        raise PartialOutputError(
+            f"{partial} holds the unfinished output of an earlier run; pass --resume to "
+            "continue it, or delete it to start again")
+    continued = False
+    if resume and partial.exists():
+        _drop_torn_line(partial)
+        continued = partial.stat().st_size > 0
+    elif resume and path.exists():
+        with atomic_write(partial, "wb") as copy, open(path, "rb") as finished:
+            for block in iter(lambda: finished.read(1 << 20), b""):
+                copy.write(block)
+        _drop_torn_line(partial)
+        continued = partial.stat().st_size > 0
+    else:
+        partial.write_bytes(b"")
+    with open(partial, "a", encoding=encoding, newline="") as handle:
+        yield handle, continued
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, path)
+
+
+def _drop_torn_line(path: Path) -> None:
+    """Cut a file back to its last newline: a killed writer may have left half a line."""
+    size = path.stat().st_size
+    if not size:
+        return
+    with open(path, "rb+") as handle:
+        position = size
+        while position > 0:
+            step = min(1 << 16, position)
+            handle.seek(position - step)
+            block = handle.read(step)
+            newline = block.rfind(b"\n")
+            if newline >= 0:
+                keep = position - step + newline + 1
+                break
+            position -= step
+        else:
+            keep = 0
+        if keep != size:
+            handle.truncate(keep)

@@ -175,6 +175,7 @@ def iter_articles(
     on_problem: Callable[[Problem], None] | None = None,
     strict: bool = False,
     infer_sources: bool = True,
+    on_bytes: Callable[[int], None] | None = None,
 ) -> Iterator[Article]:
     """Yield the articles of files, directories and ``"-"`` (stdin), in the order given.
 
@@ -194,6 +195,9 @@ def iter_articles(
     files, whose sources were decided when they were built, read back unchanged that way.
     A JSONL ``meta`` object is merged into :attr:`Article.meta` either way.
 
+    ``on_bytes`` is called with the number of input bytes read so far since its last call
+    (in blocks of up to 64 KiB), for progress against :func:`input_size`.
+
     Raises :class:`InputError` at once for an unknown format or column mapping.
     """
     if input_format not in FORMATS:
@@ -201,9 +205,94 @@ def iter_articles(
     mapping = _check_columns(columns)
     if isinstance(paths, (str, os.PathLike)):  # one path, not an iterable of characters
         paths = [paths]
-    reader = _Reader(mapping, on_problem, strict, infer_sources)
+    reader = _Reader(mapping, on_problem, strict, infer_sources, on_bytes)
     # A separate generator, so that usage errors above raise on the call, not on first use.
     return reader.read_paths([os.fspath(p) for p in paths], input_format)
+
+
+def input_files(paths: Iterable[str], input_format: str = "auto") -> list[tuple[str, str]]:
+    """``(path, format)`` of every file :func:`iter_articles` would read, in its order.
+
+    ``"-"`` (stdin) is listed with the format ``input_format``. Paths that cannot be read are
+    listed too: reading them reports the problem.
+    """
+    reader = _Reader({}, None, False)
+    files = []
+    for path in [os.fspath(p) for p in paths]:
+        if path == "-":
+            files.append((path, input_format))
+        elif os.path.isdir(path):
+            files.extend((f, input_format if input_format != "auto" else _format_of(f))
+                         for f in reader.walk(path))
+        else:
+            fmt = input_format if input_format != "auto" else _format_of(path) or "text"
+            files.append((path, fmt))
+    return files
+
+
+def input_size(paths: Iterable[str], input_format: str = "auto") -> int | None:
+    """Bytes :func:`iter_articles` will read from ``paths``; ``None`` when one is stdin."""
+    total = 0
+    for path, _ in input_files(paths, input_format):
+        if path == "-":
+            return None
+        try:
+            total += os.path.getsize(path)
+        except OSError:
+            pass  # reported when it is read
+    return total
+
+
+def jsonl_ranges(path: str, block_size: int) -> Iterator[tuple[int, int, int]]:
+    """Cut a JSONL file into ``(start, end, first_line)`` byte ranges of about ``block_size``.
+
+    Ranges end just after a newline, so each holds whole records and knows the line number it
+    starts on (for messages). One pass over the file, counting newlines in 1 MiB blocks.
+    """
+    if block_size < 1:
+        raise ValueError(f"block_size must be at least 1, got {block_size}")
+    size = os.path.getsize(path)
+    start, line = 0, 1
+    with open(path, "rb") as handle:
+        while start < size:
+            target = start + block_size
+            if target >= size:
+                yield start, size, line
+                return
+            # Lines in [start, target) plus the rest of the line crossing target.
+            handle.seek(start)
+            lines, position = 0, start
+            while position < target:
+                block = handle.read(min(1 << 20, target - position))
+                if not block:
+                    break
+                lines += block.count(b"\n")
+                position += len(block)
+            rest = handle.readline()
+            end = position + len(rest)
+            if rest.endswith(b"\n"):
+                lines += 1
+            yield start, end, line
+            start, line = end, line + lines
+
+
+def iter_jsonl_range(
+    path: str,
+    start: int,
+    end: int,
+    first_line: int = 1,
+    *,
+    columns: Mapping[str, str] | None = None,
+    on_problem: Callable[[Problem], None] | None = None,
+    strict: bool = False,
+    infer_sources: bool = True,
+) -> Iterator[Article]:
+    """The articles of bytes ``start``-``end`` of a JSONL file (a range of :func:`jsonl_ranges`).
+
+    Records and problems carry their real line numbers, counted from ``first_line``.
+    """
+    reader = _Reader(_check_columns(columns), on_problem, strict, infer_sources)
+    return reader.read_jsonl_range(os.fspath(path), start, end, first_line)
 
 
 def _check_columns(columns: Mapping[str, str] | None) -> dict[str, str]:
@@ -228,11 +317,13 @@ class _Reader:
         on_problem: Callable[[Problem], None] | None,
         strict: bool,
         infer_sources: bool = True,
+        on_bytes: Callable[[int], None] | None = None,
     ):
         self.columns = columns
         self.on_problem = on_problem
         self.strict = strict
         self.infer_sources = infer_sources
+        self.on_bytes = on_bytes
 
     def report(self, path: str, line: int | None, message: str, severity: str = "error") -> None:
         problem = Problem(path, line, message, severity)
@@ -281,7 +372,8 @@ class _Reader:
             stream = io.BytesIO(sys.stdin.read().encode("utf-8"))
         head = stream.read(_BINARY_PROBE)
         fmt = input_format if input_format != "auto" else _sniff(head)
-        yield from self.read_stream("-", _PrefixedStream.wrap(head, stream), head, fmt)
+        stream = _PrefixedStream.wrap(head, stream, self.on_bytes)
+        yield from self.read_stream("-", stream, head, fmt)
 
     def read_file(self, path: str, fmt: str) -> Iterator[Article]:
         try:
@@ -295,7 +387,8 @@ class _Reader:
             except OSError as exc:  # e.g. EISDIR, or an I/O error on a bad disk
                 self.report(path, None, f"cannot read: {_reason(exc)}")
                 return
-            yield from self.read_stream(path, _PrefixedStream.wrap(head, handle), head, fmt)
+            stream = _PrefixedStream.wrap(head, handle, self.on_bytes)
+            yield from self.read_stream(path, stream, head, fmt)
 
     def read_stream(self, path: str, stream: IO[bytes], head: bytes, fmt: str) -> Iterator[Article]:
         nul = head.find(b"\0")
@@ -404,10 +497,12 @@ class _Reader:
 
     # ----------------------------------------------------------------------- JSONL
 
-    def read_jsonl(self, path: str, stream: IO[bytes]) -> Iterator[Article]:
+    def read_jsonl(
+        self, path: str, stream: IO[bytes], first_line: int = 1
+    ) -> Iterator[Article]:
         fields_for: dict[tuple[str, ...], dict[str, str]] = {}
         seen_content = False
-        for number, raw in enumerate(stream, 1):
+        for number, raw in enumerate(stream, first_line):
             if number == 1:
                 raw = raw.removeprefix(_UTF8_BOM)
             if not raw.strip():
@@ -436,8 +531,34 @@ class _Reader:
             article = self.record_article(path, number, value, fields, "field")
             if article is not None:
                 yield article
-        if not seen_content:
+        if not seen_content and first_line == 1:
             self.report(path, None, "empty file")
+
+    def read_jsonl_range(self, path: str, start: int, end: int, first_line: int
+                         ) -> Iterator[Article]:
+        try:
+            handle = open(path, "rb")
+        except OSError as exc:
+            self.report(path, None, f"cannot read: {_reason(exc)}")
+            return
+        with handle:
+            try:
+                handle.seek(start)
+                head = handle.read(min(_BINARY_PROBE, end - start))
+            except OSError as exc:
+                self.report(path, None, f"cannot read: {_reason(exc)}")
+                return
+            nul = head.find(b"\0")
+            if nul >= 0:
+                self.report(path, first_line, f"binary data (NUL byte at offset {start + nul}); "
+                            f"bytes {start}-{end} skipped")
+                return
+            stream = _PrefixedStream.wrap(head, _Limited(handle, end - start - len(head)),
+                                          self.on_bytes)
+            try:
+                yield from self.read_jsonl(path, stream, first_line)
+            except OSError as exc:
+                self.report(path, None, f"cannot read: {_reason(exc)}")
 
     # ----------------------------------------------------------------------- CSV
 
@@ -617,14 +738,17 @@ class _PrefixedStream(io.RawIOBase):
     Sniffing reads the start of stdin, which cannot be rewound; this puts it back.
     """
 
-    def __init__(self, prefix: bytes, stream: IO[bytes]):
+    def __init__(self, prefix: bytes, stream: IO[bytes],
+                 on_bytes: Callable[[int], None] | None = None):
         super().__init__()
         self._prefix = memoryview(prefix)
         self._stream = stream
+        self._on_bytes = on_bytes
 
     @classmethod
-    def wrap(cls, prefix: bytes, stream: IO[bytes]) -> IO[bytes]:
-        return io.BufferedReader(cls(prefix, stream), buffer_size=1 << 16)
+    def wrap(cls, prefix: bytes, stream: IO[bytes],
+             on_bytes: Callable[[int], None] | None = None) -> IO[bytes]:
+        return io.BufferedReader(cls(prefix, stream, on_bytes), buffer_size=1 << 16)
 
     def readable(self) -> bool:
         return True
@@ -634,11 +758,38 @@ class _PrefixedStream(io.RawIOBase):
             n = min(len(buffer), len(self._prefix))
             buffer[:n] = self._prefix[:n]
             self._prefix = self._prefix[n:]
-            return n
-        read1 = getattr(self._stream, "read1", self._stream.read)
-        data = read1(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
+        else:
+            read1 = getattr(self._stream, "read1", self._stream.read)
+            data = read1(len(buffer))
+            n = len(data)
+            buffer[:n] = data
+        if n and self._on_bytes is not None:
+            self._on_bytes(n)
+        return n
+
+
+class _Limited(io.RawIOBase):
+    """At most ``limit`` bytes of another stream: one byte range of a file."""
+
+    def __init__(self, stream: IO[bytes], limit: int):
+        super().__init__()
+        self._stream = stream
+        self._left = max(0, limit)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._left <= 0:
+            return 0
+        data = self._stream.read(min(len(buffer), self._left))
+        n = len(data)
+        buffer[:n] = data
+        self._left -= n
+        return n
+
+    def read1(self, size: int = -1) -> bytes:
+        return self.read(size if size >= 0 else self._left)
 
 
 # --------------------------------------------------------------------------- helpers: formats

@@ -37,3 +37,78 @@ def test_file_gets_the_mode_of_a_plain_open(tmp_path):
     with atomic_write(target) as handle:
         handle.write("x")
     assert target.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777
+
+
+# --------------------------------------------------------------------------- resumable_write
+
+
+def _write(target, lines, **kwargs):
+    from framing.atomic import resumable_write
+
+    with resumable_write(target, **kwargs) as (handle, continued):
+        for line in lines:
+            handle.write(line + "\n")
+    return continued
+
+
+def test_resumable_output_appears_only_when_complete(tmp_path):
+    from framing.atomic import resumable_write
+
+    target = tmp_path / "scores.jsonl"
+    with resumable_write(target) as (handle, continued):
+        assert not continued
+        handle.write("one\n")
+        handle.flush()
+        assert not target.exists()
+        assert (tmp_path / "scores.jsonl.partial").read_text(encoding="utf-8") == "one\n"
+    assert target.read_text(encoding="utf-8") == "one\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["scores.jsonl"]
+
+
+def test_failed_run_keeps_its_lines_and_blocks_a_fresh_start(tmp_path):
+    from framing.atomic import PartialOutputError, resumable_write
+
+    target = tmp_path / "scores.jsonl"
+    with pytest.raises(KeyboardInterrupt), resumable_write(target) as (handle, _):
+        handle.write("one\n")
+        raise KeyboardInterrupt
+    assert not target.exists()
+    assert (tmp_path / "scores.jsonl.partial").read_text(encoding="utf-8") == "one\n"
+    with pytest.raises(PartialOutputError, match="--resume"):
+        _write(target, ["other"])
+    assert (tmp_path / "scores.jsonl.partial").read_text(encoding="utf-8") == "one\n"
+
+
+def test_resume_drops_a_torn_last_line_and_appends(tmp_path):
+    target = tmp_path / "scores.jsonl"
+    (tmp_path / "scores.jsonl.partial").write_text("one\ntwo\nthr", encoding="utf-8")
+    assert _write(target, ["three"], resume=True) is True
+    assert target.read_text(encoding="utf-8") == "one\ntwo\nthree\n"
+
+
+def test_resume_of_a_torn_first_line_starts_empty(tmp_path):
+    target = tmp_path / "scores.jsonl"
+    (tmp_path / "scores.jsonl.partial").write_text("x" * 70_000, encoding="utf-8")
+    assert _write(target, ["one"], resume=True) is False
+    assert target.read_text(encoding="utf-8") == "one\n"
+
+
+def test_resume_continues_a_finished_output_without_touching_it_until_done(tmp_path):
+    from framing.atomic import resumable_write
+
+    target = tmp_path / "scores.jsonl"
+    target.write_text("one\n", encoding="utf-8")
+    with pytest.raises(RuntimeError), resumable_write(target, resume=True) as (handle, cont):
+        assert cont
+        handle.write("two\n")
+        raise RuntimeError
+    assert target.read_text(encoding="utf-8") == "one\n"
+    assert _write(target, ["three"], resume=True)
+    assert target.read_text(encoding="utf-8") == "one\ntwo\nthree\n"
+
+
+def test_without_resume_a_finished_output_is_replaced(tmp_path):
+    target = tmp_path / "scores.jsonl"
+    target.write_text("old\n", encoding="utf-8")
+    assert _write(target, ["new"]) is False
+    assert target.read_text(encoding="utf-8") == "new\n"

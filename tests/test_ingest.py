@@ -845,3 +845,61 @@ def test_recovery_csv_files_load_without_options(shared_data):
     assert dated > 0.95 * len(articles)
     # Publisher names become registered domains where the article URLs confirm them.
     assert sum("." in a.source for a in articles) > 0.8 * len(articles)
+
+
+# --------------------------------------------------------------------------- byte ranges, sizes
+
+
+def _jsonl_with_problems(path):
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(60):
+            f.write(json.dumps({"id": str(i), "text": "word " * (i % 7 + 1)}) + "\n")
+            if i % 13 == 0:
+                f.write("\n")
+            if i == 40:
+                f.write("{broken\n")
+        f.write(json.dumps({"id": "last", "text": "no newline at the end"}))
+
+
+@pytest.mark.parametrize("block", [1, 10, 77, 500, 10**6])
+def test_jsonl_ranges_read_back_as_the_whole_file(tmp_path, block):
+    path = tmp_path / "a.jsonl"
+    _jsonl_with_problems(path)
+    whole_problems, range_problems = [], []
+    whole = [(a.id, a.record) for a in iter_articles([path], on_problem=whole_problems.append)]
+    ranges = list(ingest.jsonl_ranges(str(path), block))
+    assert ranges[0][:2] == (0, ranges[0][1]) and ranges[-1][1] == path.stat().st_size
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
+    parts = [(a.id, a.record) for r in ranges
+             for a in ingest.iter_jsonl_range(path, *r, on_problem=range_problems.append)]
+    assert parts == whole
+    assert range_problems == whole_problems
+    assert [p.line for p in whole_problems] == [46]  # real line numbers, not per range
+    if block >= 500:
+        assert len(ranges) < 10
+
+
+def test_jsonl_range_with_binary_data_is_reported_and_skipped(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b'{"text": "fine"}\n\x00\x01garbage\n')
+    problems = []
+    ranges = list(ingest.jsonl_ranges(str(path), 5))
+    found = [a.text for r in ranges
+             for a in ingest.iter_jsonl_range(path, *r, on_problem=problems.append)]
+    assert found == ["fine"]
+    assert len(problems) == 1 and "NUL byte" in problems[0].message and problems[0].line == 2
+
+
+def test_on_bytes_counts_every_input_byte(tmp_path):
+    (tmp_path / "d").mkdir()
+    _jsonl_with_problems(tmp_path / "d" / "a.jsonl")
+    (tmp_path / "d" / "b.txt").write_text("A plain article.\n", encoding="utf-8")
+    (tmp_path / "d" / "c.csv").write_text("text\nOne row.\n", encoding="utf-8")
+    (tmp_path / "d" / "skipped.bin").write_bytes(b"\0" * 10)
+    seen = []
+    list(iter_articles([tmp_path / "d"], on_bytes=seen.append, on_problem=lambda p: None))
+    size = ingest.input_size([tmp_path / "d"])
+    assert sum(seen) == size == sum(
+        (tmp_path / "d" / n).stat().st_size for n in ("a.jsonl", "b.txt", "c.csv"))
+    assert ingest.input_size(["-"]) is None
+    assert ingest.input_size([tmp_path / "missing.txt"]) == 0
