@@ -14,12 +14,13 @@ import contextlib
 import csv
 import json
 import sys
+import time
 from collections.abc import Iterator
 from typing import IO
 
 import click
 
-from framing import __version__, render
+from framing import __version__, atomic, batch, ingest, render
 from framing import corpus as corpus_lib
 from framing import model as model_lib
 from framing.atomic import atomic_write
@@ -108,6 +109,71 @@ def _progress(items: Iterator, quiet: bool) -> Iterator[Iterator]:
         item_show_func=lambda a: a.location if a is not None else "",
     ) as bar:
         yield bar
+
+
+class _Progress:
+    """Progress of a long run on stderr: share done, articles, rate and ETA.
+
+    Shown only on a terminal and without ``--quiet``. Work is measured in input bytes
+    (known up front for files, unlike the number of articles); without a total (stdin) the
+    line shows the count and rate only.
+    """
+
+    BAR = 24
+
+    def __init__(self, total_bytes: int | None, quiet: bool, stream: IO[str] | None = None,
+                 enabled: bool | None = None, interval: float = 0.25):
+        self.stream = stream or sys.stderr
+        if enabled is None:
+            enabled = not quiet and self.stream.isatty()
+        self.enabled = enabled
+        self.total = total_bytes or None
+        self.interval = interval
+        self.bytes_read = self.bytes_done = self.articles = 0
+        self.start = self._shown = time.monotonic()
+
+    def read(self, n: int) -> None:
+        """The reader's ``on_bytes`` callback."""
+        self.bytes_read += n
+
+    def total_read(self) -> int:
+        return self.bytes_read
+
+    def advance(self, nbytes: int, articles: int) -> None:
+        """Count finished work; redraw at most every ``interval`` seconds."""
+        self.bytes_done += nbytes
+        self.articles += articles
+        now = time.monotonic()
+        if self.enabled and now - self._shown >= self.interval:
+            self._shown = now
+            self.stream.write("\r" + self.line(now) + "\x1b[K")
+            self.stream.flush()
+
+    def line(self, now: float | None = None) -> str:
+        elapsed = max((now or time.monotonic()) - self.start, 1e-9)
+        rate = self.articles / elapsed
+        text = f"{self.articles:,} articles  {rate:,.0f}/s  {_clock(elapsed)}"
+        if self.total:
+            share = min(self.bytes_done / self.total, 1.0)
+            filled = int(share * self.BAR)
+            eta = elapsed * (1 - share) / share if share > 0 else None
+            bar = "#" * filled + "-" * (self.BAR - filled)
+            text = (f"[{bar}] {share:4.0%}  " + text
+                    + f"  ETA {_clock(eta) if eta is not None else '?'}")
+        return "framing: " + text
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.enabled:
+            self.stream.write("\r" + self.line() + "\x1b[K\n")
+            self.stream.flush()
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 def _short(span: str) -> str:
@@ -593,77 +659,203 @@ def evaluate(corpus_paths, model_dirs, fmt):
 @click.option("--model", "model_dirs", multiple=True, type=click.Path(exists=True),
               help="Model directory (repeatable; default: every model in models/).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]),
-              default="table", show_default=True)
+              default="table", show_default=True,
+              help="jsonl and csv are written as articles finish (and can be resumed); table "
+              "streams to stdout; json is one document at the end.")
 @click.option("--explain", is_flag=True,
               help="Add the features pushing each score up and down, with marker evidence.")
 @click.option("--top", default=5, show_default=True, help="Features per direction with --explain.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
-              help="Write here (atomically) instead of stdout.")
+@click.option("-o", "--output", type=click.Path(allow_dash=True),
+              help="Write here instead of stdout. jsonl/csv grow in OUTPUT.partial, renamed to "
+              "OUTPUT when complete; other formats are written atomically. With --engine dask, "
+              "a directory of partition files.")
 @click.option("--store", "store_path", type=click.Path(dir_okay=False),
               help="Also keep the scored articles in this SQLite store (idempotent: an "
               "article already scored by the same model is not added again).")
-@click.option("-q", "--quiet", is_flag=True, help="No summary and no input warnings.")
+@click.option("--resume", is_flag=True,
+              help="Continue an interrupted run: skip articles whose id is already in the "
+              "output (jsonl/csv) or that the store holds scored by these models; with "
+              "--engine dask, skip finished partitions.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+              help="Worker processes for the local engine  [default: 0 = all cores]")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=batch.DEFAULT_CHUNK_SIZE,
+              show_default=True,
+              help="Articles per chunk: the unit of work sent to a worker and flushed to the "
+              "output.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True,
+              help="dask: partitioned JSONL scored on a Dask cluster (pip install "
+              "'framing[dask]'), one output file per partition.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --engine dask: the scheduler to use, e.g. tcp://10.0.0.5:8786 "
+              "(default: a LocalCluster on this machine).")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="With --engine dask and no --scheduler: LocalCluster worker processes "
+              "(default: --jobs).")
+@click.option("--partition-size", type=click.IntRange(min=1), default=32, show_default=True,
+              metavar="MB", help="With --engine dask: input megabytes per partition.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary, progress bar or input warnings.")
 @_with_input_options
-def score(paths, model_dirs, fmt, explain, top, output, store_path, quiet, input_format,
-          columns, strict):
+def score(paths, model_dirs, fmt, explain, top, output, store_path, resume, jobs, chunk_size,
+          engine, scheduler, workers, partition_size, quiet, input_format, columns, strict):
     """Score articles with the trained models: a calibrated probability per target.
+
+    Inputs are streamed in chunks: memory stays flat however large they are, jsonl and csv
+    output grows as chunks finish, and a killed run keeps what it finished (--resume goes
+    on from there). Chunks are scored on all cores (--jobs), in input order; a progress bar
+    with rate and ETA shows on stderr when it is a terminal.
 
     \b
     Examples:
       framing score corpus/seeds
       framing score corpus/seeds --explain
       framing score crawl.jsonl --format jsonl -o scores.jsonl
-      framing score news.csv --column text=body --format csv
+      framing score crawl.jsonl --format jsonl -o scores.jsonl --resume   # after a kill
+      framing score news.csv --column text=body --format csv --jobs 4
       framing score crawl/ --store scores.db -q --format jsonl -o scores.jsonl
+      framing score parts/*.jsonl --engine dask --workers 2 -o scored/
+      framing score parts/*.jsonl --engine dask --scheduler tcp://head:8786 -o /shared/out
     """
-    models = _load_models(model_dirs)
-    extractor = Extractor()
+    job = batch.ScoringJob(tuple(str(d) for d in (model_dirs or model_lib.discover_models())),
+                           explain=explain, top=top, columns=tuple(_parse_columns(columns).items()),
+                           strict=strict)
+    if not job.model_dirs:
+        raise model_lib.ModelError(
+            f"no model found in {model_lib.MODELS_DIR}; train one (framing train) or pass --model"
+        )
+    models, _ = job.load()
+    jobs = jobs or batch.available_cores()
+    if engine == "dask":
+        _score_dask(paths, job, models, fmt, output, store_path, scheduler,
+                    workers or jobs, partition_size, resume, quiet, input_format)
+        return
+    if scheduler or workers:
+        raise click.UsageError("--scheduler and --workers go with --engine dask")
+    if resume and not store_path and not (output and output != "-" and fmt in ("jsonl", "csv")):
+        raise click.UsageError("--resume needs --store, or -o FILE with --format jsonl or csv")
     log = _ProblemLog(quiet)
-    articles = iter_articles(paths, input_format=input_format, columns=_parse_columns(columns),
-                             on_problem=log, strict=strict)
+    progress = _Progress(ingest.input_size(paths, input_format), quiet)
+    articles = iter_articles(paths, input_format=input_format, columns=dict(job.columns),
+                             on_problem=log, strict=strict, on_bytes=progress.read)
     targets = [m.target for m in models]
-    count = 0
-    with _output(output) as out, _progress(articles, quiet) as articles:
-        scored_all = score_articles(articles, models, extractor, explain=explain, top=top)
-        if fmt == "csv":
-            writer = csv.writer(out)
-            writer.writerow(["id", "location", "source", *targets, "flags"])
-        if fmt == "table":
-            out.write("  ".join(targets) + "  flags  article\n")
-        documents = []
-
-        def emit(scored):
-            if fmt == "jsonl":
-                out.write(json.dumps(scored.to_dict(), ensure_ascii=False) + "\n")
-            elif fmt == "json":
-                documents.append(scored.to_dict())
-            elif fmt == "csv":
-                writer.writerow([scored.article.id, scored.article.location,
-                                 scored.article.source or "",
-                                 *[f"{scored.scores[t]:.4f}" for t in targets],
-                                 " ".join(sorted({e.marker_id for e in scored.flags}))])
+    count = skipped = 0
+    partial = None
+    try:
+        with contextlib.ExitStack() as stack:
+            continued = False
+            if output and output != "-" and fmt in ("jsonl", "csv"):
+                try:
+                    out, continued = stack.enter_context(
+                        atomic.resumable_write(output, resume=resume))
+                except atomic.PartialOutputError as exc:
+                    raise batch.BatchError(str(exc)) from None
+                partial = atomic.partial_path(output)
             else:
-                _write_score_row(out, scored, targets, explain)
-            return scored
+                out = stack.enter_context(_output(output))
+            done_ids = batch.ids_in_output(partial, fmt) if continued else []
+            store = stack.enter_context(Store(store_path)) if store_path else None
+            known = store.known(m.card["sha256"] for m in models) if (store and resume) else ()
+            done = batch.DoneSet(done_ids, known) if resume else None
+            stack.enter_context(progress)
+            writer = _ScoreWriter(out, fmt, targets, explain, header=not continued)
+            results = batch.score_stream(articles, job, jobs=jobs, chunk_size=chunk_size,
+                                         done=done, bytes_read=progress.total_read)
 
-        stored = ""
-        if store_path:
-            # The store consumes the stream in batches; each article is written out on its way.
-            with Store(store_path) as store:
-                added, present = store.add(map(emit, scored_all), models)
-            count = added + present
-            stored = f"; store {store_path}: {added} added, {present} already there"
-        else:
-            for scored in scored_all:
-                emit(scored)
-                count += 1
-        if fmt == "json":
-            json.dump(documents, out, ensure_ascii=False, indent=2)
-            out.write("\n")
+            def scored_articles():
+                nonlocal count, skipped
+                for result in results:
+                    for scored in result.scored:
+                        writer.write(scored)
+                        yield scored
+                    count += len(result.scored)
+                    skipped += result.skipped
+                    out.flush()  # a killed run keeps every chunk it finished
+                    progress.advance(result.bytes_read, len(result.scored) + result.skipped)
+
+            stored = ""
+            if store is not None:
+                # The store takes the stream in batches; each article is written out on its way.
+                added, present = store.add(scored_articles(), models)
+                stored = f"; store {store_path}: {added} added, {present} already there"
+            else:
+                for _ in scored_articles():
+                    pass
+            writer.close()
+    except BaseException:
+        if partial is not None and partial.exists():
+            click.echo(f"framing: stopped; the articles scored so far are in {partial} "
+                       "(rerun with --resume to finish)", err=True)
+        raise
     if not quiet:
+        resumed = f"; {skipped} already done (--resume)" if skipped else ""
         click.echo(f"framing: scored {count} article(s) with {', '.join(targets)}" + stored
-                   + (f"; {log.errors} input(s) skipped" if log.errors else ""), err=True)
+                   + resumed + (f"; {log.errors} input(s) skipped" if log.errors else ""),
+                   err=True)
     _finish(log)
+
+
+def _score_dask(paths, job, models, fmt, output, store_path, scheduler, workers,
+                partition_size, resume, quiet, input_format) -> None:
+    if fmt != "jsonl":
+        raise click.UsageError("--engine dask writes jsonl partition files; use --format jsonl")
+    if not output or output == "-":
+        raise click.UsageError("--engine dask needs -o DIRECTORY for its partition files")
+    if store_path:
+        raise click.UsageError("--store goes with the local engine")
+    if input_format not in ("auto", "jsonl"):
+        raise click.UsageError("--engine dask reads JSONL only")
+    partitions = batch.plan_partitions(paths, partition_size << 20)
+    progress = _Progress(sum(p.end - p.start for p in partitions), quiet)
+    log = _ProblemLog(quiet)
+
+    def on_result(result):
+        for problem in result.problems:
+            log(problem)
+        progress.advance(result.bytes, result.articles)
+
+    with progress:
+        results = batch.score_with_dask(partitions, job, output, scheduler=scheduler,
+                                        workers=workers, resume=resume, on_result=on_result)
+    if not quiet:
+        count = sum(r.articles for r in results)
+        resumed = sum(r.resumed for r in results)
+        click.echo(f"framing: scored {count} article(s) with "
+                   f"{', '.join(m.target for m in models)} in {len(results) - resumed} "
+                   f"partition(s) under {output}"
+                   + (f"; {resumed} partition(s) already done (--resume)" if resumed else "")
+                   + (f"; {log.errors} input problem(s)" if log.errors else ""), err=True)
+    _finish(log)
+
+
+class _ScoreWriter:
+    """Writes scored articles in one of the score formats, as they come."""
+
+    def __init__(self, out, fmt: str, targets: list[str], explain: bool, header: bool = True):
+        self.out, self.fmt, self.targets, self.explain = out, fmt, targets, explain
+        self.documents: list[dict] = []
+        self.writer = csv.writer(out) if fmt == "csv" else None
+        if header and fmt == "csv":
+            self.writer.writerow(["id", "location", "source", *targets, "flags"])
+        if header and fmt == "table":
+            out.write("  ".join(targets) + "  flags  article\n")
+
+    def write(self, scored) -> None:
+        if self.fmt == "jsonl":
+            self.out.write(json.dumps(scored.to_dict(), ensure_ascii=False) + "\n")
+        elif self.fmt == "json":
+            self.documents.append(scored.to_dict())
+        elif self.fmt == "csv":
+            self.writer.writerow([scored.article.id, scored.article.location,
+                                  scored.article.source or "",
+                                  *[f"{scored.scores[t]:.4f}" for t in self.targets],
+                                  " ".join(sorted({e.marker_id for e in scored.flags}))])
+        else:
+            _write_score_row(self.out, scored, self.targets, self.explain)
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            json.dump(self.documents, self.out, ensure_ascii=False, indent=2)
+            self.out.write("\n")
 
 
 def _write_score_row(out, scored, targets, explain) -> None:

@@ -256,3 +256,167 @@ def test_report_needs_paths_or_store_not_both(runner, tmp_path):
     assert runner.invoke(main, ["report"]).exit_code == 2
     result = runner.invoke(main, ["report", str(SEEDS), "--since", "2022-01-01"])
     assert result.exit_code == 2 and "--store" in result.stderr
+
+
+# --------------------------------------------------------------------------- score at scale
+
+
+def _batch_file(path, n, bad_line_after=None):
+    from .test_batch import _write_batch
+
+    return _write_batch(path, n, bad_line_after)
+
+
+def _lines(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_score_with_two_jobs_matches_one_job(runner, tmp_path):
+    source = _batch_file(tmp_path / "in.jsonl", 25, bad_line_after=10)
+    outputs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}.jsonl"
+        result = runner.invoke(main, ["score", str(source), "--format", "jsonl", "-o", str(out),
+                                      "--jobs", jobs, "--chunk-size", "4"])
+        assert result.exit_code == 2, result.output  # the bad line: reported, counted, skipped
+        assert "in.jsonl:12: invalid JSON" in result.stderr
+        assert "scored 25 article(s)" in result.stderr
+        outputs[jobs] = _lines(out)
+    assert outputs["1"] == outputs["2"]
+    assert [d["id"] for d in outputs["1"]] == [f"a{i}" for i in range(25)]
+
+
+def test_score_resumes_a_partial_output(runner, tmp_path):
+    source = _batch_file(tmp_path / "in.jsonl", 12)
+    full = tmp_path / "full.csv"
+    assert runner.invoke(main, ["score", str(source), "--format", "csv", "-o", str(full),
+                                "--jobs", "1"]).exit_code == 0
+    rows = full.read_text(encoding="utf-8").splitlines(keepends=True)
+    out = tmp_path / "out.csv"
+    # A killed run: the header, five finished rows and half of the sixth.
+    (tmp_path / "out.csv.partial").write_text("".join(rows[:6]) + rows[6][:15],
+                                              encoding="utf-8")
+    refused = runner.invoke(main, ["score", str(source), "--format", "csv", "-o", str(out)])
+    assert refused.exit_code == 2
+    assert "unfinished output" in refused.stderr and "--resume" in refused.stderr
+    result = runner.invoke(main, ["score", str(source), "--format", "csv", "-o", str(out),
+                                  "--resume", "--chunk-size", "2"])
+    assert result.exit_code == 0, result.output
+    assert "scored 7 article(s)" in result.stderr and "5 already done" in result.stderr
+    assert out.read_text(encoding="utf-8") == full.read_text(encoding="utf-8")
+    assert not (tmp_path / "out.csv.partial").exists()
+
+
+def test_score_resume_survives_a_real_kill(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    source = _batch_file(tmp_path / "in.jsonl", 400)
+    out = tmp_path / "out.jsonl"
+    partial = tmp_path / "out.jsonl.partial"
+    command = [sys.executable, "-m", "framing", "score", str(source), "--format", "jsonl",
+               "-o", str(out), "--jobs", "1", "--chunk-size", "10", "-q"]
+    process = subprocess.Popen(command)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if partial.exists() and partial.read_text(encoding="utf-8").count("\n") >= 20:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    kept = partial.read_text(encoding="utf-8").count("\n")
+    assert 20 <= kept < 400 and not out.exists()
+
+    resumed = CliRunner().invoke(main, ["score", str(source), "--format", "jsonl", "-o",
+                                        str(out), "--resume", "--jobs", "1"])
+    assert resumed.exit_code == 0, resumed.output
+    assert f"{kept} already done" in resumed.stderr
+    reference = tmp_path / "reference.jsonl"
+    CliRunner().invoke(main, ["score", str(source), "--format", "jsonl", "-o", str(reference),
+                              "--jobs", "1"])
+    assert _lines(out) == _lines(reference)
+
+
+def test_score_resume_needs_somewhere_to_resume_from(runner):
+    result = runner.invoke(main, ["score", str(SEEDS), "--resume"])
+    assert result.exit_code == 2 and "--resume needs" in result.stderr
+    result = runner.invoke(main, ["score", str(SEEDS), "--resume", "--format", "json",
+                                  "-o", "x.json"])
+    assert result.exit_code == 2
+
+
+def test_score_resume_with_a_store_skips_stored_articles(runner, tmp_path):
+    db = tmp_path / "scores.db"
+    assert runner.invoke(main, ["score", str(seed_path(0)), "--store", str(db)]).exit_code == 0
+    result = runner.invoke(main, ["score", str(SEEDS), "--store", str(db), "--resume",
+                                  "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    assert "1 already done" in result.stderr and "4 added" in result.stderr
+    assert len(result.stdout.splitlines()) == 4
+
+
+def test_score_dask_engine_checks_its_options(runner, tmp_path):
+    source = _batch_file(tmp_path / "in.jsonl", 3)
+    base = ["score", str(source), "--engine", "dask"]
+    for extra, message in (([], "--format jsonl"),
+                           (["--format", "jsonl"], "-o DIRECTORY"),
+                           (["--format", "jsonl", "-o", str(tmp_path / "o"), "--store", "x.db"],
+                            "--store")):
+        result = runner.invoke(main, base + extra)
+        assert result.exit_code == 2 and message in result.stderr, result.output
+    result = runner.invoke(main, ["score", str(SEEDS), "--engine", "dask", "--format", "jsonl",
+                                  "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "JSONL only" in result.stderr
+    result = runner.invoke(main, ["score", str(source), "--workers", "2"])
+    assert result.exit_code == 2 and "--engine dask" in result.stderr
+
+
+def test_score_dask_engine_writes_partitions(runner, tmp_path):
+    from .test_batch import _require_dask
+
+    _require_dask()
+    source = _batch_file(tmp_path / "in.jsonl", 20)
+    out = tmp_path / "scored"
+    args = ["score", str(source), "--engine", "dask", "--workers", "2", "--format", "jsonl",
+            "-o", str(out)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    parts = sorted(out.glob("part-*.jsonl"))
+    assert len(parts) == 1 and "scored 20 article(s)" in result.stderr
+    local = runner.invoke(main, ["score", str(source), "--format", "jsonl", "--jobs", "1"])
+    assert [json.loads(x) for x in local.stdout.splitlines()] == _lines(parts[0])
+    again = runner.invoke(main, args)
+    assert again.exit_code == 2 and "--resume" in again.stderr
+    resumed = runner.invoke(main, args + ["--resume"])
+    assert resumed.exit_code == 0 and "1 partition(s) already done" in resumed.stderr
+
+
+def test_progress_line_has_share_rate_and_eta():
+    import io
+
+    from framing.cli import _Progress
+
+    stream = io.StringIO()
+    progress = _Progress(1000, quiet=False, stream=stream, enabled=True, interval=0)
+    with progress:
+        progress.start -= 10  # ten seconds in
+        progress.advance(250, 500)
+    shown = stream.getvalue()
+    assert "25%" in shown and "500 articles" in shown and "50/s" in shown
+    assert "ETA 0:00:30" in shown
+    assert shown.endswith("\n")
+    unknown = _Progress(None, quiet=False, stream=io.StringIO(), enabled=True)
+    assert "ETA" not in unknown.line() and "articles" in unknown.line()
+
+
+def test_progress_stays_off_when_not_a_terminal_or_quiet(runner, tmp_path):
+    import io
+
+    from framing.cli import _Progress
+
+    assert not _Progress(10, quiet=False, stream=io.StringIO()).enabled
+    assert not _Progress(10, quiet=True, stream=io.StringIO(), enabled=None).enabled
+    result = runner.invoke(main, ["score", str(SEEDS), "--format", "jsonl"])
+    assert "ETA" not in result.stderr and "articles  " not in result.stderr

@@ -1,0 +1,444 @@
+"""Scoring at scale: streamed chunks on all local cores, or partitions on a Dask cluster.
+
+The local engine (:func:`score_stream`) reads the inputs in this process and cuts them into
+chunks of articles; worker processes (joblib's loky backend) score the chunks and the results
+come back in input order. Only the chunks in flight are held, so memory stays flat however big
+the input is, and each worker loads the models once for the whole run.
+
+The Dask engine (:func:`score_with_dask`) cuts JSONL inputs into byte ranges instead
+(:func:`plan_partitions`): each task reads, scores and writes its own partition file, so only
+counts and input problems travel back to the client, and a rerun with ``resume=True`` skips the
+partitions already written.
+
+Resuming the local engine skips articles by id or content hash (:class:`DoneSet`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import json
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from framing.atomic import atomic_write
+from framing.errors import FramingError, InputError
+from framing.ingest import Article, Problem, content_id, input_files, iter_jsonl_range, jsonl_ranges
+from framing.markers import Evidence, Extractor
+from framing.model import Model, load_model
+from framing.scoring import ScoredArticle, score_articles
+
+DEFAULT_CHUNK_SIZE = 256
+DEFAULT_PARTITION_BYTES = 32 << 20
+MANIFEST = "manifest.json"
+
+
+class BatchError(FramingError):
+    """A batch run cannot start or go on (engine missing, output directory in use, ...)."""
+
+
+# --------------------------------------------------------------------------- the job
+
+
+@dataclass(frozen=True)
+class ScoringJob:
+    """What a worker needs to score: model directories and options, nothing loaded.
+
+    Small and picklable, so it can travel to worker processes and cluster nodes; each process
+    loads the models itself, once (:meth:`load`).
+    """
+
+    model_dirs: tuple[str, ...]
+    explain: bool = False
+    top: int = 5
+    columns: tuple[tuple[str, str], ...] = ()
+    strict: bool = False
+
+    def load(self) -> tuple[list[Model], Extractor]:
+        """The models and the marker extractor, loaded once per process and job."""
+        key = (self.model_dirs, tuple(_card_sha256(d) for d in self.model_dirs))
+        loaded = _LOADED.get(key)
+        if loaded is None:
+            loaded = ([load_model(d) for d in self.model_dirs], Extractor())
+            _LOADED.clear()  # one job per process at a time; do not pile up old models
+            _LOADED[key] = loaded
+        return loaded
+
+
+# Per process: the loaded models of the current job. Keyed by the cards' sha256 too, so a model
+# retrained in place between two runs in one process (tests, notebooks) is loaded afresh.
+_LOADED: dict[tuple, tuple[list[Model], Extractor]] = {}
+
+
+def _card_sha256(directory: str) -> str | None:
+    try:
+        return json.loads((Path(directory) / "card.json").read_text("utf-8")).get("sha256")
+    except (OSError, ValueError):
+        return None  # load_model reports it
+
+
+def available_cores() -> int:
+    """CPUs this process may use (affinity and container limits respected)."""
+    from joblib import cpu_count
+
+    return max(1, cpu_count())
+
+
+# --------------------------------------------------------------------------- resume
+
+
+def _hash64(value: str) -> int:
+    return int.from_bytes(hashlib.blake2b(value.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+class DoneSet:
+    """Articles already scored, by id or by content hash: what ``--resume`` skips.
+
+    Kept as sorted 64-bit hashes (8 bytes an entry) so that resuming a run of millions of
+    articles does not hold millions of strings.
+    """
+
+    def __init__(self, ids: Iterable[str] = (), content_hashes: Iterable[str] = ()):
+        self._ids = np.unique(np.fromiter((_hash64(i) for i in ids), dtype=np.uint64))
+        self._hashes = np.unique(np.fromiter((_hash64(h) for h in content_hashes),
+                                             dtype=np.uint64))
+
+    def __len__(self) -> int:
+        return len(self._ids) + len(self._hashes)
+
+    @staticmethod
+    def _has(values: np.ndarray, key: str) -> bool:
+        if not len(values):
+            return False
+        h = np.uint64(_hash64(key))
+        i = np.searchsorted(values, h)
+        return bool(i < len(values) and values[i] == h)
+
+    def __contains__(self, article: Article) -> bool:
+        return self._has(self._ids, article.id) or self._has(self._hashes,
+                                                             content_id(article.text))
+
+
+# --------------------------------------------------------------------------- local engine
+
+
+@dataclass
+class ChunkResult:
+    """The scored articles of one chunk, in input order, and what reading them took."""
+
+    index: int
+    scored: list[ScoredArticle]
+    bytes_read: int = 0
+    skipped: int = 0
+
+
+@dataclass
+class _Chunk:
+    index: int
+    articles: list[Article]
+    bytes_read: int
+    skipped: int
+
+
+def _chunks(articles: Iterable[Article], size: int, done: DoneSet | None,
+            bytes_read: Callable[[], int] | None) -> Iterator[_Chunk]:
+    batch: list[Article] = []
+    skipped = index = 0
+    seen_bytes = 0
+
+    def cut() -> _Chunk:
+        nonlocal seen_bytes, skipped, index, batch
+        now = bytes_read() if bytes_read is not None else 0
+        chunk = _Chunk(index, batch, now - seen_bytes, skipped)
+        seen_bytes, skipped, index, batch = now, 0, index + 1, []
+        return chunk
+
+    for article in articles:
+        if done is not None and article in done:
+            skipped += 1
+            if skipped >= size:  # keep progress moving through a long finished stretch
+                yield cut()
+            continue
+        batch.append(article)
+        if len(batch) >= size:
+            yield cut()
+    if batch or skipped or (bytes_read is not None and bytes_read() > seen_bytes):
+        yield cut()
+
+
+# What travels back from a worker: the article's results without the article (the parent
+# still holds it), so texts cross between processes once, not twice.
+_Outcome = tuple[dict[str, float], list[Evidence], dict[str, dict]]
+
+
+def _score_chunk(job: ScoringJob, articles: list[Article]) -> list[_Outcome]:
+    models, extractor = job.load()
+    return [(s.scores, s.flags, s.explanations)
+            for s in score_articles(articles, models, extractor, explain=job.explain,
+                                    top=job.top, batch_size=64)]
+
+
+def score_stream(
+    articles: Iterable[Article],
+    job: ScoringJob,
+    *,
+    jobs: int = 1,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    done: DoneSet | None = None,
+    bytes_read: Callable[[], int] | None = None,
+) -> Iterator[ChunkResult]:
+    """Score ``articles`` chunk by chunk, in input order, with ``jobs`` processes.
+
+    ``jobs=1`` scores in this process. With more, a pool of ``jobs`` worker processes is
+    started once the input holds more than one chunk (a handful of articles is scored here,
+    without the start-up cost of a pool). At most ``2 * jobs`` chunks are in flight, which
+    bounds memory. ``done`` articles are skipped and counted in :attr:`ChunkResult.skipped`;
+    ``bytes_read`` (a running total of input bytes, see ``iter_articles(on_bytes=...)``) lets
+    each result say how much input it stands for, for progress bars.
+
+    Input problems are reported by the reader that produced ``articles``, in this process.
+    """
+    if jobs < 1:
+        raise BatchError(f"jobs must be at least 1, got {jobs}")
+    if chunk_size < 1:
+        raise BatchError(f"chunk size must be at least 1, got {chunk_size}")
+    chunks = _chunks(articles, chunk_size, done, bytes_read)
+    first = next(chunks, None)
+    if first is None:
+        return
+    second = next(chunks, None) if jobs > 1 else None
+    if second is None:
+        job.load()
+        for chunk in _chain(first, second, chunks):
+            yield _result(chunk, _score_chunk(job, chunk.articles))
+        return
+    yield from _score_in_pool(_chain(first, second, chunks), job, jobs)
+
+
+def _chain(first, second, rest) -> Iterator[_Chunk]:
+    yield first
+    if second is not None:
+        yield second
+    yield from rest
+
+
+def _result(chunk: _Chunk, outcomes: list[_Outcome]) -> ChunkResult:
+    scored = [ScoredArticle(a, scores, flags, explanations)
+              for a, (scores, flags, explanations) in zip(chunk.articles, outcomes, strict=True)]
+    return ChunkResult(chunk.index, scored, chunk.bytes_read, chunk.skipped)
+
+
+def _score_in_pool(chunks: Iterator[_Chunk], job: ScoringJob, jobs: int) -> Iterator[ChunkResult]:
+    from joblib import Parallel, delayed
+
+    pending: deque[_Chunk] = deque()
+
+    def tasks():
+        for chunk in chunks:
+            pending.append(chunk)
+            yield delayed(_score_chunk)(job, chunk.articles)
+
+    # return_as="generator" keeps input order and pulls tasks lazily (pre_dispatch bounds how
+    # many chunks are read ahead); loky workers live for the whole run, so each loads the
+    # models once.
+    with Parallel(n_jobs=jobs, backend="loky", return_as="generator",
+                  pre_dispatch="2*n_jobs", batch_size=1) as parallel:
+        for outcomes in parallel(tasks()):
+            yield _result(pending.popleft(), outcomes)
+
+
+# --------------------------------------------------------------------------- Dask engine
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One byte range of one JSONL input: a Dask task's share of the work."""
+
+    index: int
+    path: str
+    start: int
+    end: int
+    first_line: int
+
+    @property
+    def name(self) -> str:
+        """The partition's output file name."""
+        return f"part-{self.index:05d}.jsonl"
+
+
+@dataclass
+class PartitionResult:
+    """What a partition task reports back: counts and input problems, not the scores."""
+
+    partition: Partition
+    articles: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    resumed: bool = False
+
+    @property
+    def bytes(self) -> int:
+        return self.partition.end - self.partition.start
+
+
+def plan_partitions(paths: Sequence[str], block_size: int = DEFAULT_PARTITION_BYTES
+                    ) -> list[Partition]:
+    """Byte ranges of about ``block_size`` over the JSONL files at ``paths`` (deterministic).
+
+    Raises :class:`InputError` for stdin or a file that is not JSONL: Dask tasks read their
+    share of a file themselves, which needs line-delimited records.
+    """
+    partitions: list[Partition] = []
+    for path, fmt in input_files(paths):
+        if path == "-":
+            raise InputError("the dask engine cannot read stdin; save the input as JSONL first")
+        if fmt != "jsonl":
+            raise InputError(f"{path}: the dask engine reads JSONL only (this is {fmt}); "
+                             "use the local engine or convert it")
+        try:
+            ranges = list(jsonl_ranges(path, block_size))
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        for start, end, line in ranges:
+            partitions.append(Partition(len(partitions), path, start, end, line))
+    return partitions
+
+
+def score_partition(partition: Partition, job: ScoringJob, out_dir: str) -> PartitionResult:
+    """Read, score and write one partition (atomically, as ``out_dir/part-NNNNN.jsonl``)."""
+    problems: list[Problem] = []
+    articles = iter_jsonl_range(partition.path, partition.start, partition.end,
+                                partition.first_line, columns=dict(job.columns),
+                                on_problem=problems.append, strict=job.strict)
+    models, extractor = job.load()
+    count = 0
+    with atomic_write(Path(out_dir) / partition.name) as out:
+        for scored in score_articles(articles, models, extractor, explain=job.explain,
+                                     top=job.top):
+            out.write(json.dumps(scored.to_dict(), ensure_ascii=False) + "\n")
+            count += 1
+    return PartitionResult(partition, count, problems)
+
+
+def _manifest(partitions: Sequence[Partition], job: ScoringJob) -> dict:
+    inputs = {}
+    for p in partitions:
+        if p.path not in inputs:
+            stat = os.stat(p.path)
+            inputs[p.path] = {"bytes": stat.st_size, "modified": stat.st_mtime_ns}
+    return {
+        "inputs": inputs,
+        "partitions": [[p.path, p.start, p.end] for p in partitions],
+        "models": [_card_sha256(d) for d in job.model_dirs],
+        "explain": job.explain,
+        "top": job.top,
+    }
+
+
+def prepare_output_dir(out_dir: str | Path, partitions: Sequence[Partition], job: ScoringJob,
+                       resume: bool) -> list[Partition]:
+    """Check ``out_dir`` and write its manifest; return the partitions still to score.
+
+    A directory holding a run already is refused without ``resume`` (its work is never
+    overwritten) and, with ``resume``, unless its manifest matches this run (same inputs, cut
+    the same way, same models), since partition files of another plan would not line up.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = _manifest(partitions, job)
+    path = out_dir / MANIFEST
+    existing = sorted(out_dir.glob("part-*.jsonl"))
+    if path.exists() or existing:
+        if not resume:
+            raise BatchError(f"{out_dir} holds partitions of an earlier run; pass --resume to "
+                             "finish it, or choose an empty directory")
+        try:
+            old = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            old = None
+        if old != json.loads(json.dumps(manifest)):
+            raise BatchError(f"{out_dir}: the earlier run had other inputs, partitions or "
+                             "models (manifest.json differs); cannot resume it")
+    with atomic_write(path) as handle:
+        json.dump(manifest, handle, indent=1)
+        handle.write("\n")
+    return [p for p in partitions if not (out_dir / p.name).exists()]
+
+
+def score_with_dask(
+    partitions: Sequence[Partition],
+    job: ScoringJob,
+    out_dir: str | Path,
+    *,
+    scheduler: str | None = None,
+    workers: int = 2,
+    resume: bool = False,
+    on_result: Callable[[PartitionResult], None] | None = None,
+) -> list[PartitionResult]:
+    """Score ``partitions`` with Dask, one output file per partition in ``out_dir``.
+
+    Connects to the scheduler at ``scheduler`` (workers must see the inputs, ``out_dir`` and
+    the model directories at the same paths, e.g. on a shared file system) or, without one,
+    starts a ``LocalCluster`` of ``workers`` single-threaded processes on this machine.
+    Results are reported to ``on_result`` as partitions finish (in any order) and returned in
+    partition order, with the partitions a resumed run skipped marked ``resumed``.
+    """
+    try:
+        import dask.bag as db
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise BatchError("the dask engine needs dask and distributed: "
+                         "pip install 'framing[dask]'") from None
+    out_dir = Path(out_dir).resolve()
+    todo = prepare_output_dir(out_dir, partitions, job, resume)
+    left = {p.index for p in todo}
+    results = {p.index: PartitionResult(p, resumed=True) for p in partitions
+               if p.index not in left}
+    if todo:
+        with contextlib.ExitStack() as stack:
+            if scheduler:
+                client = stack.enter_context(Client(scheduler))
+            else:
+                cluster = stack.enter_context(LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True,
+                    dashboard_address=None))
+                client = stack.enter_context(Client(cluster))
+            bag = db.from_sequence(todo, npartitions=len(todo))
+            futures = client.compute(
+                bag.map(score_partition, job=job, out_dir=str(out_dir)).to_delayed())
+            for future in as_completed(futures):
+                for result in future.result():
+                    results[result.partition.index] = result
+                    if on_result is not None:
+                        on_result(result)
+    return [results[p.index] for p in partitions]
+
+
+def ids_in_output(path: str | Path, fmt: str) -> list[str]:
+    """Article ids already written to a ``jsonl`` or ``csv`` scores output (for resuming)."""
+    ids: list[str] = []
+    with open(path, encoding="utf-8", newline="") as handle:
+        if fmt == "jsonl":
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    ids.append(str(json.loads(line)["id"]))
+                except (ValueError, KeyError, TypeError):
+                    raise BatchError(f"{path}:{number}: not a scores line with an id; "
+                                     "cannot resume from this file") from None
+        elif fmt == "csv":
+            reader = csv.DictReader(handle)
+            if reader.fieldnames is None:
+                return ids
+            if "id" not in reader.fieldnames:
+                raise BatchError(f"{path}: no id column; cannot resume from this file")
+            ids.extend(row["id"] for row in reader)
+        else:
+            raise BatchError(f"cannot resume a {fmt} output; use jsonl or csv")
+    return ids
