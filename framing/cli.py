@@ -29,7 +29,6 @@ from framing.flagging import FlaggedArticle, FlagStats, flag_articles
 from framing.ingest import Problem, iter_articles
 from framing.markers import FAMILIES, Extractor, load_markers
 from framing.report import build_report
-from framing.scoring import score_articles
 from framing.store import Store
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -149,6 +148,12 @@ class _Progress:
             self.stream.write("\r" + self.line(now) + "\x1b[K")
             self.stream.flush()
 
+    def clear(self) -> None:
+        """Blank the progress line, so that a message printed next starts on a clean line."""
+        if self.enabled:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
     def line(self, now: float | None = None) -> str:
         elapsed = max((now or time.monotonic()) - self.start, 1e-9)
         rate = self.articles / elapsed
@@ -191,6 +196,7 @@ class _ProblemLog:
         self.errors = 0
         self.warnings = 0
         self.problems: list[Problem] = []
+        self.progress: _Progress | None = None  # its line is cleared before a message
 
     def __call__(self, problem: Problem) -> None:
         self.problems.append(problem)
@@ -199,6 +205,8 @@ class _ProblemLog:
         else:
             self.warnings += 1
         if not self.quiet or problem.severity == "error":
+            if self.progress is not None:
+                self.progress.clear()
             click.echo(f"framing: {problem.severity}: {problem}", err=True)
 
 
@@ -716,13 +724,7 @@ def score(paths, model_dirs, fmt, explain, top, output, store_path, resume, jobs
       framing score parts/*.jsonl --engine dask --workers 2 -o scored/
       framing score parts/*.jsonl --engine dask --scheduler tcp://head:8786 -o /shared/out
     """
-    job = batch.ScoringJob(tuple(str(d) for d in (model_dirs or model_lib.discover_models())),
-                           explain=explain, top=top, columns=tuple(_parse_columns(columns).items()),
-                           strict=strict)
-    if not job.model_dirs:
-        raise model_lib.ModelError(
-            f"no model found in {model_lib.MODELS_DIR}; train one (framing train) or pass --model"
-        )
+    job = _scoring_job(model_dirs, explain=explain, top=top, columns=columns, strict=strict)
     models, _ = job.load()
     jobs = jobs or batch.available_cores()
     if engine == "dask":
@@ -734,7 +736,7 @@ def score(paths, model_dirs, fmt, explain, top, output, store_path, resume, jobs
     if resume and not store_path and not (output and output != "-" and fmt in ("jsonl", "csv")):
         raise click.UsageError("--resume needs --store, or -o FILE with --format jsonl or csv")
     log = _ProblemLog(quiet)
-    progress = _Progress(ingest.input_size(paths, input_format), quiet)
+    progress = log.progress = _Progress(ingest.input_size(paths, input_format), quiet)
     articles = iter_articles(paths, input_format=input_format, columns=dict(job.columns),
                              on_problem=log, strict=strict, on_bytes=progress.read)
     targets = [m.target for m in models]
@@ -805,8 +807,8 @@ def _score_dask(paths, job, models, fmt, output, store_path, scheduler, workers,
     if input_format not in ("auto", "jsonl"):
         raise click.UsageError("--engine dask reads JSONL only")
     partitions = batch.plan_partitions(paths, partition_size << 20)
-    progress = _Progress(sum(p.end - p.start for p in partitions), quiet)
     log = _ProblemLog(quiet)
+    progress = log.progress = _Progress(sum(p.end - p.start for p in partitions), quiet)
 
     def on_result(result):
         for problem in result.problems:
@@ -825,6 +827,23 @@ def _score_dask(paths, job, models, fmt, output, store_path, scheduler, workers,
                    + (f"; {resumed} partition(s) already done (--resume)" if resumed else "")
                    + (f"; {log.errors} input problem(s)" if log.errors else ""), err=True)
     _finish(log)
+
+
+def _scoring_job(model_dirs, columns=(), **options) -> batch.ScoringJob:
+    dirs = [*model_dirs] or model_lib.discover_models()
+    if not dirs:
+        raise model_lib.ModelError(
+            f"no model found in {model_lib.MODELS_DIR}; train one (framing train) or pass --model"
+        )
+    return batch.ScoringJob(tuple(str(d) for d in dirs),
+                            columns=tuple(_parse_columns(columns).items()), **options)
+
+
+def _flatten(results, progress: _Progress):
+    """The scored articles of a chunk stream, counting each chunk into the progress line."""
+    for result in results:
+        yield from result.scored
+        progress.advance(result.bytes_read, len(result.scored) + result.skipped)
 
 
 class _ScoreWriter:
@@ -911,10 +930,12 @@ _RENDERERS = {
               help="With --store: only this source (repeatable).")
 @click.option("--syndication/--no-syndication", default=True, show_default=True,
               help="Find passages that sources share (republished text).")
-@click.option("-q", "--quiet", is_flag=True, help="No summary and no input warnings.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+              help="Worker processes scoring PATHS  [default: 0 = all cores]")
+@click.option("-q", "--quiet", is_flag=True, help="No summary, progress bar or input warnings.")
 @_with_input_options
 def report(paths, model_dirs, fmt, output, min_articles, threshold, sources_path, store_path,
-           since, until, only_sources, syndication, quiet, input_format, columns, strict):
+           since, until, only_sources, syndication, jobs, quiet, input_format, columns, strict):
     """Per-source report: scores with intervals, band, markers, known rating, shared text.
 
     Scores the articles at PATHS with the models, then aggregates by source. The band of a
@@ -943,13 +964,17 @@ def report(paths, model_dirs, fmt, output, min_articles, threshold, sources_path
             built = build_report(scored, sources_table=sources_table, threshold=threshold,
                                  min_articles=min_articles, syndication=syndication)
     else:
-        models = _load_models(model_dirs)
-        articles = iter_articles(paths, input_format=input_format,
-                                 columns=_parse_columns(columns), on_problem=log, strict=strict)
-        with _progress(articles, quiet) as articles:
-            scored = score_articles(articles, models, Extractor())
-            built = build_report(scored, sources_table=sources_table, threshold=threshold,
-                                 min_articles=min_articles, syndication=syndication)
+        job = _scoring_job(model_dirs, columns=columns, strict=strict)
+        job.load()  # refuses a bad model before any input is read
+        progress = log.progress = _Progress(ingest.input_size(paths, input_format), quiet)
+        articles = iter_articles(paths, input_format=input_format, columns=dict(job.columns),
+                                 on_problem=log, strict=strict, on_bytes=progress.read)
+        with progress:
+            results = batch.score_stream(articles, job, jobs=jobs or batch.available_cores(),
+                                         bytes_read=progress.total_read)
+            built = build_report(_flatten(results, progress), sources_table=sources_table,
+                                 threshold=threshold, min_articles=min_articles,
+                                 syndication=syndication)
     with _output(output) as out:
         out.write(_RENDERERS[fmt](built))
     if not quiet:

@@ -420,3 +420,14 @@ def test_progress_stays_off_when_not_a_terminal_or_quiet(runner, tmp_path):
     assert not _Progress(10, quiet=True, stream=io.StringIO(), enabled=None).enabled
     result = runner.invoke(main, ["score", str(SEEDS), "--format", "jsonl"])
     assert "ETA" not in result.stderr and "articles  " not in result.stderr
+
+
+def test_report_scores_with_jobs_like_score(runner, tmp_path):
+    source = _batch_file(tmp_path / "in.jsonl", 6)
+    results = [runner.invoke(main, ["report", str(source), "--format", "json", "--jobs", jobs,
+                                    "--min-articles", "1", "--no-syndication"])
+               for jobs in ("1", "2")]
+    assert all(r.exit_code == 0 for r in results), results[0].output
+    assert json.loads(results[0].stdout)["sources"] == json.loads(results[1].stdout)["sources"]
+    assert {s["source"] for s in json.loads(results[0].stdout)["sources"]} == {
+        "example0.com", "example1.com", "example2.com"}
