@@ -20,6 +20,8 @@ import csv
 import hashlib
 import json
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -184,6 +186,35 @@ def _score_chunk(job: ScoringJob, articles: list[Article]) -> list[_Outcome]:
                                     top=job.top, batch_size=64)]
 
 
+def _score_chunk_in_worker(job: ScoringJob, articles: list[Article]) -> list[_Outcome]:
+    _exit_with_parent()
+    return _score_chunk(job, articles)
+
+
+_WATCHING_PARENT = False
+
+
+def _exit_with_parent(interval: float = 0.5) -> None:
+    """End this worker process when the process that started it dies.
+
+    A parent killed outright (SIGKILL, out of memory) cannot stop its pool, and an idle loky
+    worker would otherwise live on, orphaned.
+    """
+    global _WATCHING_PARENT
+    if _WATCHING_PARENT:
+        return
+    _WATCHING_PARENT = True
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="framing-parent-watch", daemon=True).start()
+
+
 def score_stream(
     articles: Iterable[Article],
     job: ScoringJob,
@@ -242,7 +273,7 @@ def _score_in_pool(chunks: Iterator[_Chunk], job: ScoringJob, jobs: int) -> Iter
     def tasks():
         for chunk in chunks:
             pending.append(chunk)
-            yield delayed(_score_chunk)(job, chunk.articles)
+            yield delayed(_score_chunk_in_worker)(job, chunk.articles)
 
     # return_as="generator" keeps input order and pulls tasks lazily (pre_dispatch bounds how
     # many chunks are read ahead); loky workers live for the whole run, so each loads the

@@ -307,7 +307,18 @@ def test_score_resumes_a_partial_output(runner, tmp_path):
     assert not (tmp_path / "out.csv.partial").exists()
 
 
-def test_score_resume_survives_a_real_kill(tmp_path):
+def _children(pid: int) -> set[int]:
+    from pathlib import Path
+
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found.update(int(c) for c in task.read_text().split())
+    return found
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_score_resume_survives_a_real_kill(tmp_path, jobs):
+    import os
     import signal
     import subprocess
     import sys
@@ -317,17 +328,26 @@ def test_score_resume_survives_a_real_kill(tmp_path):
     out = tmp_path / "out.jsonl"
     partial = tmp_path / "out.jsonl.partial"
     command = [sys.executable, "-m", "framing", "score", str(source), "--format", "jsonl",
-               "-o", str(out), "--jobs", "1", "--chunk-size", "10", "-q"]
-    process = subprocess.Popen(command)
+               "-o", str(out), "--jobs", jobs, "--chunk-size", "10", "-q"]
+    process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         if partial.exists() and partial.read_text(encoding="utf-8").count("\n") >= 20:
             break
         time.sleep(0.05)
+    workers = _children(process.pid)
     process.send_signal(signal.SIGKILL)
     process.wait()
     kept = partial.read_text(encoding="utf-8").count("\n")
     assert 20 <= kept < 400 and not out.exists()
+    if jobs != "1":
+        assert workers  # the pool was running
+        deadline = time.monotonic() + 20
+        while workers and time.monotonic() < deadline:  # orphaned workers end themselves
+            workers = {w for w in workers if os.path.exists(f"/proc/{w}")
+                       and "(Z)" not in open(f"/proc/{w}/stat").read()[:64]}
+            time.sleep(0.2)
+        assert not workers, "worker processes outlived the killed run"
 
     resumed = CliRunner().invoke(main, ["score", str(source), "--format", "jsonl", "-o",
                                         str(out), "--resume", "--jobs", "1"])
