@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import itertools
 import json
 import os
 import threading
@@ -26,6 +27,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -33,10 +35,19 @@ from framing.atomic import atomic_write
 from framing.errors import FramingError, InputError
 from framing.ingest import Article, Problem, content_id, input_files, iter_jsonl_range, jsonl_ranges
 from framing.markers import Evidence, Extractor
-from framing.model import Model, load_model
-from framing.scoring import ScoredArticle, score_articles
+
+# framing.model and framing.scoring import scikit-learn (about a second): this module imports
+# them only where models are used, so that a pool of workers can start doing that import while
+# the parent process is still starting up.
+if TYPE_CHECKING:
+    from framing.model import Model
+    from framing.scoring import ScoredArticle
 
 DEFAULT_CHUNK_SIZE = 256
+POOL_MIN_CHUNKS = 4
+# Inputs from this size on start the pool before anything else (see start_pool); smaller ones
+# may still use it, once read far enough to hold more than POOL_MIN_CHUNKS chunks.
+POOL_START_BYTES = 8 << 20
 DEFAULT_PARTITION_BYTES = 32 << 20
 MANIFEST = "manifest.json"
 
@@ -67,6 +78,8 @@ class ScoringJob:
         key = (self.model_dirs, tuple(_card_sha256(d) for d in self.model_dirs))
         loaded = _LOADED.get(key)
         if loaded is None:
+            from framing.model import load_model
+
             loaded = ([load_model(d) for d in self.model_dirs], Extractor())
             _LOADED.clear()  # one job per process at a time; do not pile up old models
             _LOADED[key] = loaded
@@ -180,30 +193,41 @@ _Outcome = tuple[dict[str, float], list[Evidence], dict[str, dict]]
 
 
 def _score_chunk(job: ScoringJob, articles: list[Article]) -> list[_Outcome]:
+    from framing.scoring import score_articles
+
     models, extractor = job.load()
     return [(s.scores, s.flags, s.explanations)
             for s in score_articles(articles, models, extractor, explain=job.explain,
                                     top=job.top, batch_size=64)]
 
 
-def _score_chunk_in_worker(job: ScoringJob, articles: list[Article]) -> list[_Outcome]:
+POOL_IDLE_TIMEOUT = 60
+
+
+def start_pool(jobs: int):
+    """The pool of ``jobs`` worker processes, started now (and reused if it already runs).
+
+    Workers import scikit-learn as they start, which takes about a second; starting the pool
+    before the parent loads anything overlaps that with the parent's own start-up.
+    :func:`score_stream` uses the same pool. Idle workers exit after a minute.
+    """
+    from joblib.externals.loky import get_reusable_executor
+
+    return get_reusable_executor(max_workers=jobs, timeout=POOL_IDLE_TIMEOUT,
+                                 initializer=_init_worker)
+
+
+def _init_worker() -> None:
     _exit_with_parent()
-    return _score_chunk(job, articles)
-
-
-_WATCHING_PARENT = False
+    import framing.scoring  # noqa: F401  (the slow import, done before the first chunk)
 
 
 def _exit_with_parent(interval: float = 0.5) -> None:
     """End this worker process when the process that started it dies.
 
-    A parent killed outright (SIGKILL, out of memory) cannot stop its pool, and an idle loky
+    A parent killed outright (SIGKILL, out of memory) cannot stop its pool, and an idle
     worker would otherwise live on, orphaned.
     """
-    global _WATCHING_PARENT
-    if _WATCHING_PARENT:
-        return
-    _WATCHING_PARENT = True
     parent = os.getppid()
 
     def watch() -> None:
@@ -226,12 +250,13 @@ def score_stream(
 ) -> Iterator[ChunkResult]:
     """Score ``articles`` chunk by chunk, in input order, with ``jobs`` processes.
 
-    ``jobs=1`` scores in this process. With more, a pool of ``jobs`` worker processes is
-    started once the input holds more than one chunk (a handful of articles is scored here,
-    without the start-up cost of a pool). At most ``2 * jobs`` chunks are in flight, which
-    bounds memory. ``done`` articles are skipped and counted in :attr:`ChunkResult.skipped`;
-    ``bytes_read`` (a running total of input bytes, see ``iter_articles(on_bytes=...)``) lets
-    each result say how much input it stands for, for progress bars.
+    ``jobs=1`` scores in this process. With more, the pool of :func:`start_pool` scores the
+    chunks, but only once the input holds more than ``POOL_MIN_CHUNKS`` chunks: a few hundred
+    articles are scored here faster than worker processes start. At most ``2 * jobs`` chunks
+    are in flight, which bounds memory. ``done`` articles are skipped and counted in
+    :attr:`ChunkResult.skipped`; ``bytes_read`` (a running total of input bytes, see
+    ``iter_articles(on_bytes=...)``) lets each result say how much input it stands for, for
+    progress bars.
 
     Input problems are reported by the reader that produced ``articles``, in this process.
     """
@@ -240,48 +265,46 @@ def score_stream(
     if chunk_size < 1:
         raise BatchError(f"chunk size must be at least 1, got {chunk_size}")
     chunks = _chunks(articles, chunk_size, done, bytes_read)
-    first = next(chunks, None)
-    if first is None:
-        return
-    second = next(chunks, None) if jobs > 1 else None
-    if second is None:
-        job.load()
-        for chunk in _chain(first, second, chunks):
-            yield _result(chunk, _score_chunk(job, chunk.articles))
-        return
-    yield from _score_in_pool(_chain(first, second, chunks), job, jobs)
-
-
-def _chain(first, second, rest) -> Iterator[_Chunk]:
-    yield first
-    if second is not None:
-        yield second
-    yield from rest
+    ahead: list[_Chunk] = []
+    if jobs > 1:
+        for chunk in chunks:
+            ahead.append(chunk)
+            if len(ahead) > POOL_MIN_CHUNKS:
+                yield from _score_in_pool(itertools.chain(ahead, chunks), job, jobs)
+                return
+    for chunk in itertools.chain(ahead, chunks):
+        yield _result(chunk, _score_chunk(job, chunk.articles))
 
 
 def _result(chunk: _Chunk, outcomes: list[_Outcome]) -> ChunkResult:
+    from framing.scoring import ScoredArticle
+
     scored = [ScoredArticle(a, scores, flags, explanations)
               for a, (scores, flags, explanations) in zip(chunk.articles, outcomes, strict=True)]
     return ChunkResult(chunk.index, scored, chunk.bytes_read, chunk.skipped)
 
 
 def _score_in_pool(chunks: Iterator[_Chunk], job: ScoringJob, jobs: int) -> Iterator[ChunkResult]:
-    from joblib import Parallel, delayed
+    from joblib.externals.loky.process_executor import TerminatedWorkerError
 
-    pending: deque[_Chunk] = deque()
-
-    def tasks():
+    pool = start_pool(jobs)
+    window: deque = deque()
+    try:
         for chunk in chunks:
-            pending.append(chunk)
-            yield delayed(_score_chunk_in_worker)(job, chunk.articles)
-
-    # return_as="generator" keeps input order and pulls tasks lazily (pre_dispatch bounds how
-    # many chunks are read ahead); loky workers live for the whole run, so each loads the
-    # models once.
-    with Parallel(n_jobs=jobs, backend="loky", return_as="generator",
-                  pre_dispatch="2*n_jobs", batch_size=1) as parallel:
-        for outcomes in parallel(tasks()):
-            yield _result(pending.popleft(), outcomes)
+            window.append((chunk, pool.submit(_score_chunk, job, chunk.articles)))
+            # Results are taken in input order; a full window waits for its oldest chunk.
+            if len(window) >= 2 * jobs:
+                chunk, future = window.popleft()
+                yield _result(chunk, future.result())
+        while window:
+            chunk, future = window.popleft()
+            yield _result(chunk, future.result())
+    except TerminatedWorkerError as exc:
+        raise BatchError(f"a worker process died ({exc}); the articles scored before it "
+                         "are kept, rerun with --resume to go on") from None
+    finally:
+        for _, future in window:
+            future.cancel()
 
 
 # --------------------------------------------------------------------------- Dask engine
@@ -342,6 +365,8 @@ def plan_partitions(paths: Sequence[str], block_size: int = DEFAULT_PARTITION_BY
 
 def score_partition(partition: Partition, job: ScoringJob, out_dir: str) -> PartitionResult:
     """Read, score and write one partition (atomically, as ``out_dir/part-NNNNN.jsonl``)."""
+    from framing.scoring import score_articles
+
     problems: list[Problem] = []
     articles = iter_jsonl_range(partition.path, partition.start, partition.end,
                                 partition.first_line, columns=dict(job.columns),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import importlib
 import json
 import sys
 import time
@@ -20,18 +21,35 @@ from typing import IO
 
 import click
 
-from framing import __version__, atomic, batch, ingest, render
+from framing import __version__, atomic, batch, ingest
 from framing import corpus as corpus_lib
-from framing import model as model_lib
 from framing.atomic import atomic_write
 from framing.errors import FramingError
 from framing.flagging import FlaggedArticle, FlagStats, flag_articles
 from framing.ingest import Problem, iter_articles
 from framing.markers import FAMILIES, Extractor, load_markers
-from framing.report import build_report
-from framing.store import Store
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+
+class _LazyModule:
+    """A module imported on first use.
+
+    framing.model and everything that scores import scikit-learn, about a second of start-up
+    that `framing flags` does not need and that a starting worker pool should not wait for.
+    """
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attribute: str):
+        return getattr(importlib.import_module(self._name), attribute)
+
+
+model_lib = _LazyModule("framing.model")
+render = _LazyModule("framing.render")
+report_lib = _LazyModule("framing.report")
+store_lib = _LazyModule("framing.store")
 SPAN_WIDTH = 80
 
 
@@ -724,9 +742,11 @@ def score(paths, model_dirs, fmt, explain, top, output, store_path, resume, jobs
       framing score parts/*.jsonl --engine dask --workers 2 -o scored/
       framing score parts/*.jsonl --engine dask --scheduler tcp://head:8786 -o /shared/out
     """
+    jobs = jobs or batch.available_cores()
+    if engine == "local":
+        _start_pool_for(paths, input_format, jobs)
     job = _scoring_job(model_dirs, explain=explain, top=top, columns=columns, strict=strict)
     models, _ = job.load()
-    jobs = jobs or batch.available_cores()
     if engine == "dask":
         _score_dask(paths, job, models, fmt, output, store_path, scheduler,
                     workers or jobs, partition_size, resume, quiet, input_format)
@@ -755,7 +775,7 @@ def score(paths, model_dirs, fmt, explain, top, output, store_path, resume, jobs
             else:
                 out = stack.enter_context(_output(output))
             done_ids = batch.ids_in_output(partial, fmt) if continued else []
-            store = stack.enter_context(Store(store_path)) if store_path else None
+            store = stack.enter_context(store_lib.Store(store_path)) if store_path else None
             known = store.known(m.card["sha256"] for m in models) if (store and resume) else ()
             done = batch.DoneSet(done_ids, known) if resume else None
             stack.enter_context(progress)
@@ -829,6 +849,14 @@ def _score_dask(paths, job, models, fmt, output, store_path, scheduler, workers,
     _finish(log)
 
 
+def _start_pool_for(paths, input_format: str, jobs: int) -> None:
+    """Start the worker pool at once when the input looks big enough to use it."""
+    if jobs > 1:
+        size = ingest.input_size(paths, input_format)
+        if size is None or size >= batch.POOL_START_BYTES:
+            batch.start_pool(jobs)
+
+
 def _scoring_job(model_dirs, columns=(), **options) -> batch.ScoringJob:
     dirs = [*model_dirs] or model_lib.discover_models()
     if not dirs:
@@ -899,20 +927,20 @@ def _write_score_row(out, scored, targets, explain) -> None:
 
 # --------------------------------------------------------------------------- report
 
-_RENDERERS = {
-    "table": render.render_table,
-    "markdown": render.render_markdown,
-    "csv": render.render_csv,
-    "html": render.render_html,
-    "json": lambda report: json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n",
-}
+_REPORT_FORMATS = ("table", "markdown", "csv", "html", "json")
+
+
+def _render(fmt: str, built) -> str:
+    if fmt == "json":
+        return json.dumps(built.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return getattr(render, f"render_{fmt}")(built)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("--model", "model_dirs", multiple=True, type=click.Path(exists=True),
               help="Model directory (repeatable; default: every model in models/).")
-@click.option("--format", "fmt", type=click.Choice(list(_RENDERERS)), default="table",
+@click.option("--format", "fmt", type=click.Choice(_REPORT_FORMATS), default="table",
               show_default=True, help="html: one self-contained file with charts.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write here (atomically) instead of stdout.")
@@ -957,26 +985,29 @@ def report(paths, model_dirs, fmt, output, min_articles, threshold, sources_path
     log = _ProblemLog(quiet)
     sources_table = corpus_lib.load_sources(sources_path)
     if store_path:
-        with Store(store_path) as store:
+        with store_lib.Store(store_path) as store:
             # Streamed: a report over 100k stored articles never holds their texts at once.
             scored = store.scored(since=since.date() if since else None,
                                   until=until.date() if until else None, sources=only_sources)
-            built = build_report(scored, sources_table=sources_table, threshold=threshold,
-                                 min_articles=min_articles, syndication=syndication)
+            built = report_lib.build_report(scored, sources_table=sources_table,
+                                            threshold=threshold, min_articles=min_articles,
+                                            syndication=syndication)
     else:
+        jobs = jobs or batch.available_cores()
+        _start_pool_for(paths, input_format, jobs)
         job = _scoring_job(model_dirs, columns=columns, strict=strict)
         job.load()  # refuses a bad model before any input is read
         progress = log.progress = _Progress(ingest.input_size(paths, input_format), quiet)
         articles = iter_articles(paths, input_format=input_format, columns=dict(job.columns),
                                  on_problem=log, strict=strict, on_bytes=progress.read)
         with progress:
-            results = batch.score_stream(articles, job, jobs=jobs or batch.available_cores(),
+            results = batch.score_stream(articles, job, jobs=jobs,
                                          bytes_read=progress.total_read)
-            built = build_report(_flatten(results, progress), sources_table=sources_table,
-                                 threshold=threshold, min_articles=min_articles,
-                                 syndication=syndication)
+            built = report_lib.build_report(_flatten(results, progress),
+                                            sources_table=sources_table, threshold=threshold,
+                                            min_articles=min_articles, syndication=syndication)
     with _output(output) as out:
-        out.write(_RENDERERS[fmt](built))
+        out.write(_render(fmt, built))
     if not quiet:
         click.echo(f"framing: reported {len(built.sources)} source(s) from {built.articles} "
                    "article(s)" + (f"; {log.errors} input(s) skipped" if log.errors else ""),
