@@ -4,7 +4,8 @@ Exit codes (stable, documented in the README):
 
 * 0 -- success;
 * 1 -- findings matched ``--fail-on``;
-* 2 -- usage error, invalid marker catalogue, or at least one input could not be read
+* 2 -- usage error, invalid marker catalogue, a refused model or corpus, an unfinished
+  output in the way, a worker process that died, or at least one input could not be read
   (the other inputs were still processed and reported).
 """
 
