@@ -375,18 +375,30 @@ class _Reader:
         stream = _PrefixedStream.wrap(head, stream, self.on_bytes)
         yield from self.read_stream("-", stream, head, fmt)
 
-    def read_file(self, path: str, fmt: str) -> Iterator[Article]:
+    def open_at(self, path: str, start: int = 0, probe: int = _BINARY_PROBE
+                ) -> tuple[IO[bytes], bytes] | None:
+        """The file opened at byte ``start`` and its next ``probe`` bytes; ``None`` (the
+        problem reported) when it cannot be read."""
         try:
             handle = open(path, "rb")
         except OSError as exc:
             self.report(path, None, f"cannot read: {_reason(exc)}")
+            return None
+        try:
+            handle.seek(start)
+            head = handle.read(probe)
+        except OSError as exc:  # e.g. EISDIR, or an I/O error on a bad disk
+            handle.close()
+            self.report(path, None, f"cannot read: {_reason(exc)}")
+            return None
+        return handle, head
+
+    def read_file(self, path: str, fmt: str) -> Iterator[Article]:
+        opened = self.open_at(path)
+        if opened is None:
             return
+        handle, head = opened
         with handle:
-            try:
-                head = handle.read(_BINARY_PROBE)
-            except OSError as exc:  # e.g. EISDIR, or an I/O error on a bad disk
-                self.report(path, None, f"cannot read: {_reason(exc)}")
-                return
             stream = _PrefixedStream.wrap(head, handle, self.on_bytes)
             yield from self.read_stream(path, stream, head, fmt)
 
@@ -536,18 +548,11 @@ class _Reader:
 
     def read_jsonl_range(self, path: str, start: int, end: int, first_line: int
                          ) -> Iterator[Article]:
-        try:
-            handle = open(path, "rb")
-        except OSError as exc:
-            self.report(path, None, f"cannot read: {_reason(exc)}")
+        opened = self.open_at(path, start, min(_BINARY_PROBE, end - start))
+        if opened is None:
             return
+        handle, head = opened
         with handle:
-            try:
-                handle.seek(start)
-                head = handle.read(min(_BINARY_PROBE, end - start))
-            except OSError as exc:
-                self.report(path, None, f"cannot read: {_reason(exc)}")
-                return
             nul = head.find(b"\0")
             if nul >= 0:
                 self.report(path, first_line, f"binary data (NUL byte at offset {start + nul}); "
