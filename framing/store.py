@@ -43,6 +43,7 @@ import contextlib
 import datetime
 import json
 import sqlite3
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -165,7 +166,7 @@ class Store:
     def _set_pragmas(self) -> None:
         conn = self._db
         conn.execute("PRAGMA foreign_keys = ON")
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = self._switch_to_wal()
         if mode.lower() != "wal":
             raise StoreError(
                 f"{self.path}: cannot switch the store to WAL mode (journal mode stays "
@@ -174,6 +175,26 @@ class Store:
         # In WAL mode NORMAL still keeps every commit when the process is killed; only a power
         # cut may lose the last commits, and never consistency.
         conn.execute("PRAGMA synchronous = NORMAL")
+
+    def _switch_to_wal(self) -> str:
+        """Set WAL mode (kept in the file, so a no-op once set); returns the mode in force.
+
+        Switching needs the file to itself, and SQLite answers SQLITE_BUSY at once, without
+        its busy handler, when other processes open the same new file at that moment (seen:
+        four processes creating one store). So this waits here, up to the store's timeout.
+        """
+        conn = self._db
+        deadline = time.monotonic() + self.timeout
+        delay = 0.005
+        while True:
+            try:
+                return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            except sqlite3.OperationalError as exc:
+                busy = getattr(exc, "sqlite_errorname", "").startswith("SQLITE_BUSY")
+                if not busy or time.monotonic() >= deadline:
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
 
     @property
     def _db(self) -> sqlite3.Connection:
