@@ -92,8 +92,10 @@ _LOADED: dict[tuple, tuple[list[Model], Extractor]] = {}
 
 
 def _card_sha256(directory: str) -> str | None:
+    from framing.model import CARD_FILE
+
     try:
-        return json.loads((Path(directory) / "card.json").read_text("utf-8")).get("sha256")
+        return json.loads((Path(directory) / CARD_FILE).read_text("utf-8")).get("sha256")
     except (OSError, ValueError):
         return None  # load_model reports it
 

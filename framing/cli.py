@@ -549,13 +549,18 @@ def _read_labelled(paths, log) -> list:
     return list(corpus_lib.read_corpus(paths, on_problem=log))
 
 
-def _load_models(model_dirs: tuple[str, ...]) -> list:
+def _model_dirs(model_dirs: tuple[str, ...]) -> list:
+    """The --model directories, or every model in models/; refuses when there is none."""
     dirs = [*model_dirs] or model_lib.discover_models()
     if not dirs:
         raise model_lib.ModelError(
             f"no model found in {model_lib.MODELS_DIR}; train one (framing train) or pass --model"
         )
-    return [model_lib.load_model(d) for d in dirs]
+    return dirs
+
+
+def _load_models(model_dirs: tuple[str, ...]) -> list:
+    return [model_lib.load_model(d) for d in _model_dirs(model_dirs)]
 
 
 def _metrics_line(name: str, m: dict) -> str:
@@ -859,12 +864,7 @@ def _start_pool_for(paths, input_format: str, jobs: int) -> None:
 
 
 def _scoring_job(model_dirs, columns=(), **options) -> batch.ScoringJob:
-    dirs = [*model_dirs] or model_lib.discover_models()
-    if not dirs:
-        raise model_lib.ModelError(
-            f"no model found in {model_lib.MODELS_DIR}; train one (framing train) or pass --model"
-        )
-    return batch.ScoringJob(tuple(str(d) for d in dirs),
+    return batch.ScoringJob(tuple(str(d) for d in _model_dirs(model_dirs)),
                             columns=tuple(_parse_columns(columns).items()), **options)
 
 
