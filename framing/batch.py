@@ -34,7 +34,7 @@ import numpy as np
 from framing.atomic import atomic_write
 from framing.errors import FramingError, InputError
 from framing.ingest import Article, Problem, content_id, input_files, iter_jsonl_range, jsonl_ranges
-from framing.markers import Evidence, Extractor
+from framing.markers import Extractor
 
 # framing.model and framing.scoring import scikit-learn (about a second): this module imports
 # them only where models are used, so that a pool of workers can start doing that import while
@@ -189,18 +189,18 @@ def _chunks(articles: Iterable[Article], size: int, done: DoneSet | None,
         yield cut()
 
 
-# What travels back from a worker: the article's results without the article (the parent
-# still holds it), so texts cross between processes once, not twice.
-_Outcome = tuple[dict[str, float], list[Evidence], dict[str, dict]]
-
-
-def _score_chunk(job: ScoringJob, articles: list[Article]) -> list[_Outcome]:
+def _score_chunk(job: ScoringJob, articles: list[Article]) -> list[ScoredArticle]:
+    # What travels back from a worker: the scored records without their articles (the parent
+    # still holds them), so texts cross between processes once, not twice.
     from framing.scoring import score_articles
 
     models, extractor = job.load()
-    return [(s.scores, s.flags, s.explanations)
-            for s in score_articles(articles, models, extractor, explain=job.explain,
-                                    top=job.top, batch_size=64)]
+    out = []
+    for scored in score_articles(articles, models, extractor, explain=job.explain,
+                                 top=job.top, batch_size=64):
+        scored.article = None
+        out.append(scored)
+    return out
 
 
 POOL_IDLE_TIMEOUT = 60
@@ -278,12 +278,10 @@ def score_stream(
         yield _result(chunk, _score_chunk(job, chunk.articles))
 
 
-def _result(chunk: _Chunk, outcomes: list[_Outcome]) -> ChunkResult:
-    from framing.scoring import ScoredArticle
-
-    scored = [ScoredArticle(a, scores, flags, explanations)
-              for a, (scores, flags, explanations) in zip(chunk.articles, outcomes, strict=True)]
-    return ChunkResult(chunk.index, scored, chunk.bytes_read, chunk.skipped)
+def _result(chunk: _Chunk, outcomes: list[ScoredArticle]) -> ChunkResult:
+    for article, scored in zip(chunk.articles, outcomes, strict=True):
+        scored.article = article
+    return ChunkResult(chunk.index, list(outcomes), chunk.bytes_read, chunk.skipped)
 
 
 def _score_in_pool(chunks: Iterator[_Chunk], job: ScoringJob, jobs: int) -> Iterator[ChunkResult]:

@@ -114,6 +114,9 @@ class Article:
     meta: dict = field(default_factory=dict)
     path: str = "<memory>"
     record: int | None = None
+    #: The language the input declares (``<html lang>``, a record's ``language`` field), as a
+    #: lower-case primary subtag such as ``"en"``; ``None`` when it declares none.
+    language: str | None = None
 
     @property
     def location(self) -> str:
