@@ -28,7 +28,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import brier_score_loss, confusion_matrix, f1_score, roc_auc_score
+from sklearn.metrics import confusion_matrix
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import MaxAbsScaler, StandardScaler
@@ -37,6 +37,11 @@ from sklearn.utils.validation import check_is_fitted
 from framing import __version__
 from framing.atomic import atomic_write
 from framing.errors import FramingError
+from framing.evaluation import (  # noqa: F401  (re-exported: the metrics' old home)
+    calibration_table,
+    expected_calibration_error,
+    metrics,
+)
 from framing.features import MarkerCounts, StyleFeatures
 from framing.ingest import Article
 
@@ -272,50 +277,6 @@ class Dataset:
 
 
 # --------------------------------------------------------------------------- metrics
-
-
-def expected_calibration_error(y, p, bins: int = 10) -> float:
-    """Weighted mean gap between predicted probability and observed rate over equal-width bins."""
-    y, p = np.asarray(y), np.asarray(p)
-    edges = np.linspace(0, 1, bins + 1)
-    which = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
-    total = 0.0
-    for b in range(bins):
-        mask = which == b
-        if mask.any():
-            total += mask.sum() * abs(p[mask].mean() - y[mask].mean())
-    return float(total / len(y))
-
-
-def calibration_table(y, p, bins: int = 10) -> list[dict]:
-    """Per probability bin: count, mean predicted probability, observed share of label 1."""
-    y, p = np.asarray(y), np.asarray(p)
-    edges = np.linspace(0, 1, bins + 1)
-    which = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
-    rows = []
-    for b in range(bins):
-        mask = which == b
-        rows.append({
-            "bin": f"{edges[b]:.1f}-{edges[b + 1]:.1f}",
-            "n": int(mask.sum()),
-            "predicted": round(float(p[mask].mean()), 4) if mask.any() else None,
-            "observed": round(float(y[mask].mean()), 4) if mask.any() else None,
-        })
-    return rows
-
-
-def metrics(y, p, threshold: float = 0.5) -> dict:
-    """ROC-AUC, macro-F1 at ``threshold``, Brier score and expected calibration error."""
-    y, p = np.asarray(y), np.asarray(p)
-    both = len(set(y.tolist())) == 2
-    return {
-        "n": int(len(y)),
-        "positives": int(y.sum()),
-        "roc_auc": round(float(roc_auc_score(y, p)), 4) if both else None,
-        "macro_f1": round(float(f1_score(y, p >= threshold, average="macro")), 4),
-        "brier": round(float(brier_score_loss(y, p)), 4),
-        "ece": round(expected_calibration_error(y, p), 4),
-    }
 
 
 def detailed_report(data: Dataset, p: np.ndarray, threshold: float = 0.5) -> dict:

@@ -1,0 +1,68 @@
+import numpy as np
+import pytest
+
+from framing.evaluation import (
+    bootstrap_interval,
+    brier,
+    evaluation_report,
+    f1_samples,
+    macro_f1,
+    metrics_with_intervals,
+    roc_auc,
+)
+
+
+def test_f1_samples_against_a_hand_computed_example():
+    gold = [{"A", "B"}, {"Other"}, {"A"}, {"C"}]
+    pred = [{"A"}, {"Other"}, {"A", "C"}, {"Other"}]
+    # 2*1/3, 1, 2*1/3, 0  ->  (0.6667 + 1 + 0.6667 + 0) / 4
+    assert f1_samples(gold, pred) == pytest.approx((2 / 3 + 1 + 2 / 3 + 0) / 4)
+
+
+def test_f1_samples_empty_sets():
+    assert f1_samples([set()], [set()]) == 1.0
+    assert f1_samples([{"A"}], [set()]) == 0.0
+    with pytest.raises(ValueError):
+        f1_samples([{"A"}], [])
+
+
+def test_binary_metrics():
+    y = np.array([0, 0, 1, 1])
+    assert roc_auc(y, [0.1, 0.2, 0.8, 0.9]) == 1.0
+    assert roc_auc([1, 1], [0.1, 0.2]) is None
+    assert macro_f1(y, [0.1, 0.2, 0.8, 0.9]) == 1.0
+    assert brier(y, [0.0, 0.0, 1.0, 0.5]) == pytest.approx(0.0625)
+
+
+def test_bootstrap_resamples_whole_groups():
+    # Two groups, each all one label: about half the resamples draw one group only, have one
+    # class and no AUC; with fewer than half defined there is no interval.
+    y = np.array([0, 0, 1, 1])
+    p = np.array([0.2, 0.3, 0.6, 0.7])
+    groups = ["a", "a", "b", "b"]
+    auc = lambda rows: roc_auc(y[rows], p[rows])  # noqa: E731
+    assert bootstrap_interval(auc, groups, rounds=200, seed=3) is None
+    # Six groups of one label each, perfectly ranked: every defined resample gives 1.
+    y6 = np.repeat([0, 1, 0, 1, 0, 1], 2)
+    p6 = np.where(y6 == 1, 0.9, 0.1)
+    groups6 = np.repeat(list("abcdef"), 2)
+    assert bootstrap_interval(lambda rows: roc_auc(y6[rows], p6[rows]), groups6) == (1.0, 1.0)
+    # Row-level resampling of the mean label would vary; group-level with 2 groups gives
+    # means of 0, 0.5 or 1 only.
+    means = bootstrap_interval(lambda rows: float(y[rows].mean()), groups, rounds=400)
+    assert means == (0.0, 1.0)
+
+
+def test_interval_brackets_the_point_estimate():
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 300)
+    p = np.clip(y * 0.6 + rng.normal(0.2, 0.2, 300), 0, 1)
+    groups = np.arange(300) // 3
+    out = metrics_with_intervals(y, p, groups)
+    for name in ("roc_auc", "macro_f1", "brier", "ece"):
+        low, high = out["ci95"][name]
+        assert low <= out[name] <= high, name
+        assert high - low < 0.25
+    report = evaluation_report(y, p, groups)
+    assert len(report["reliability"]) == 10
+    assert sum(row["n"] for row in report["reliability"]) == 300
