@@ -55,6 +55,12 @@ from framing.ingest import (
 
 #: Data sets :func:`import_corpus` reads.
 IMPORT_FORMATS = ("recovery", "semeval2025", "ptc", "semeval2023")
+#: ``war_topic`` label of every article of a data set: whether it is about the Russia-Ukraine
+#: war. SemEval-2025 Task 10 URW articles were collected as war coverage. ReCOVery (COVID-19
+#: news, January-May 2020) and PTC (2017-2019) predate the invasion; checked for war terms
+#: (Ukraine, Kyiv/Kiev, Donbas, Crimea, Zelensky): 12 of 1,641 and 7 of 371 articles mention
+#: any, in passing (COVID in Ukraine, Trump and Putin), none covers the war.
+WAR_TOPIC = {"semeval2025": 1, "recovery": 0, "ptc": 0}
 
 #: Keys of a corpus record, in the order they are written.
 RECORD_FIELDS = ("id", "text", "title", "url", "source", "published", "author", "labels", "meta")
@@ -427,7 +433,7 @@ def _import_recovery(
             record = _record(
                 replace(article, source=_recovery_source(article, publisher, homes)),
                 id=f"recovery:{stem.as_posix()}:{article.id}",
-                labels={"unreliable_source": 1 - reliability},
+                labels={"unreliable_source": 1 - reliability, "war_topic": WAR_TOPIC["recovery"]},
                 meta=meta,
             )
             yield record, article.path, article.record
@@ -604,7 +610,8 @@ def _import_semeval2025(
             }
             record = _record(
                 article, id=f"semeval2025:{Path(file_id).stem}",
-                labels={"pro_kremlin_framing": label}, meta=meta,
+                labels={"pro_kremlin_framing": label, "war_topic": WAR_TOPIC["semeval2025"]},
+                meta=meta,
             )
             yield record, str(annotations), number
 
@@ -739,7 +746,8 @@ def _import_ptc(splits: list[_PtcSplit], reporter: _Reporter) -> Iterator[tuple[
                 "spans": kept,
             }
             record = _record(
-                article, id=f"ptc:{article_id}", labels={"propaganda": int(bool(kept))}, meta=meta
+                article, id=f"ptc:{article_id}",
+                labels={"propaganda": int(bool(kept)), "war_topic": WAR_TOPIC["ptc"]}, meta=meta,
             )
             yield record, str(file), None
 

@@ -115,7 +115,7 @@ def test_recovery_labels_sources_and_meta():
         "recovery:unreliable/news-dataset_fake_truth:0",
     ]
     own = records["recovery:reliable/news-dataset_daily_example:0"]
-    assert own["labels"] == {"unreliable_source": 0}
+    assert own["labels"] == {"unreliable_source": 0, "war_topic": 0}
     assert own["source"] == "dailyexample.com"  # the URL's registered domain, www. dropped
     assert own["published"] == "2020-04-01"
     assert own["author"] == "Ann Writer"
@@ -128,7 +128,7 @@ def test_recovery_labels_sources_and_meta():
     for n in (0, 1):
         drudge = records[f"recovery:unreliable/news-dataset_drudgereport:{n}"]
         assert drudge["source"] == "drudgereport.com"
-        assert drudge["labels"] == {"unreliable_source": 1}
+        assert drudge["labels"] == {"unreliable_source": 1, "war_topic": 0}
     fake = records["recovery:unreliable/news-dataset_fake_truth:0"]
     assert fake["source"] == "faketruthdaily.com"
     assert "political_bias" not in fake["meta"]  # empty in the file
@@ -168,7 +168,7 @@ def test_semeval2025_labels_from_the_narrative_mapping():
     assert not problems
     records = by_id(records)
     praise = records["semeval2025:EN_UA_900001"]
-    assert praise["labels"] == {"pro_kremlin_framing": 1}
+    assert praise["labels"] == {"pro_kremlin_framing": 1, "war_topic": 1}
     assert praise["meta"] == {
         "dataset": "semeval2025-urw",
         "language": "en",
@@ -178,11 +178,14 @@ def test_semeval2025_labels_from_the_narrative_mapping():
     }
     assert praise["source"] is None  # raw documents name no outlet; nothing is invented
     assert praise["title"] == "Invented headline praising a leader"
-    assert records["semeval2025:EN_UA_900002"]["labels"] == {"pro_kremlin_framing": 0}
+    assert records["semeval2025:EN_UA_900002"]["labels"] == {"pro_kremlin_framing": 0,
+                                                         "war_topic": 1}
     # Speculating about Russia's defeat and praising the West are not pro-Kremlin ...
-    assert records["semeval2025:EN_UA_900003"]["labels"] == {"pro_kremlin_framing": 0}
+    assert records["semeval2025:EN_UA_900003"]["labels"] == {"pro_kremlin_framing": 0,
+                                                         "war_topic": 1}
     # ... but predicting Ukraine's collapse is (a subnarrative override in the mapping).
-    assert records["semeval2025:EN_UA_900004"]["labels"] == {"pro_kremlin_framing": 1}
+    assert records["semeval2025:EN_UA_900004"]["labels"] == {"pro_kremlin_framing": 1,
+                                                         "war_topic": 1}
 
 
 def test_semeval2025_reads_every_language_folder_of_the_data_set():
@@ -281,8 +284,8 @@ def test_ptc_labels_techniques_and_spans():
     assert not problems
     records = by_id(records)
     assert {i: r["meta"]["techniques"] for i, r in records.items()} == PTC_EXPECTED
-    assert records["ptc:1001"]["labels"] == {"propaganda": 1}
-    assert records["ptc:1002"]["labels"] == {"propaganda": 0}
+    assert records["ptc:1001"]["labels"] == {"propaganda": 1, "war_topic": 0}
+    assert records["ptc:1002"]["labels"] == {"propaganda": 0, "war_topic": 0}
     spans = records["ptc:1001"]["meta"]["spans"]
     assert spans == sorted(spans, key=lambda s: (s[1], s[2]))
     text = records["ptc:1001"]["text"]
