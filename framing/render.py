@@ -2,6 +2,10 @@
 
 The HTML report is one self-contained file: inline CSS and SVG charts, no script, no font, no
 network request, so it opens the same on an air-gapped laptop and can be mailed as is.
+
+Every format says how many articles were left out of the scores and why (see
+:data:`framing.scoring.EXCLUSIONS`): the table and markdown in a "left out" column when any
+were, the CSV in fixed count columns, the HTML in a note per source and a legend.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import io
 
 from framing.markers import FAMILIES
 from framing.report import Report, SourceReport
+from framing.scoring import EXCLUSIONS
 
 _FAMILY_COLOURS = {
     "narrative": "#c0392b", "loaded": "#e67e22", "syndication": "#8e44ad",
@@ -36,19 +41,65 @@ def _links_text(source: SourceReport) -> str:
     return "; ".join(parts)
 
 
+def _left_out_text(source: SourceReport, targets: list[str]) -> str:
+    """``not_english 2; pro_kremlin_framing: off_topic 3, low_confidence 1`` ('' if none)."""
+    parts = []
+    if source.not_scored:
+        parts.append(", ".join(f"{r} {n}" for r, n in source.not_scored.items()))
+    for target in targets:
+        reasons = source.excluded.get(target)
+        if reasons:
+            parts.append(f"{target}: " + ", ".join(f"{r} {n}" for r, n in reasons.items()))
+    return "; ".join(parts)
+
+
+def _any_left_out(report: Report) -> bool:
+    return any(_left_out_text(s, report.targets) for s in report.sources)
+
+
+def _reasons_in(report: Report) -> list[str]:
+    """The exclusion reasons that occur in the report, in :data:`EXCLUSIONS` order."""
+    seen = set(report.not_scored)
+    for reasons in report.excluded.values():
+        seen.update(reasons)
+    return [r for r in EXCLUSIONS if r in seen] + sorted(seen - set(EXCLUSIONS))
+
+
+def _legend_lines(report: Report) -> list[str]:
+    """One line per reason that occurs: what it means and how many articles it left out."""
+    lines = []
+    for reason in _reasons_in(report):
+        if reason in report.not_scored:
+            count = f"{report.not_scored[reason]} article(s) not scored"
+        else:
+            count = ", ".join(f"{t} {r[reason]}" for t, r in report.excluded.items()
+                              if r.get(reason))
+        lines.append(f"{reason}: {EXCLUSIONS.get(reason, 'left out')} ({count})")
+    return lines
+
+
+def _unscored_note(report: Report) -> str:
+    """`` (2 without a score)`` when some articles had none, else ''."""
+    unscored = sum(report.not_scored.values())
+    return f" ({unscored} without a score)" if unscored else ""
+
+
 def _top_markers_text(source: SourceReport, most: int = 3) -> str:
     return ", ".join(f"{m['marker_id']} x{m['articles']}" for m in source.top_markers[:most])
 
 
 def render_table(report: Report) -> str:
     """A plain-text table, one source a row, widest columns last."""
-    header = ["source", "n", "band", *report.targets, "AI", "homoglyph", "known", "top markers"]
+    left_out = _any_left_out(report)
+    header = ["source", "n", "band", *report.targets, "AI", "homoglyph", "known",
+              *(["left out"] if left_out else []), "top markers"]
     rows = []
     for s in report.sources:
         known = (s.known_rating or "-") + (" (!)" if s.disagreement else "")
         rows.append([s.source, str(s.articles), s.band,
                      *[_score_cell(s, t) for t in report.targets],
                      f"{s.share_ai:.0%}", f"{s.share_homoglyph:.0%}", known,
+                     *([_left_out_text(s, report.targets) or "-"] if left_out else []),
                      _top_markers_text(s)])
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
@@ -60,24 +111,45 @@ def render_table(report: Report) -> str:
             lines.append(f"{s.source}: {text}")
     lines.append(f"\n{report.articles} article(s) from {len(report.sources)} source(s); "
                  f"(!) = the model's band disagrees with the known rating")
+    legend = _legend_lines(report)
+    if legend:
+        lines.append("left out of the scores, intervals and bands:")
+        lines.extend(f"  {line}" for line in legend)
     return "\n".join(lines) + "\n"
 
 
 def render_markdown(report: Report) -> str:
     """A GitHub-flavoured markdown report: summary table, then one section per source."""
     out = io.StringIO()
-    out.write(f"# Source report\n\n{report.articles} scored article(s), "
+    out.write(f"# Source report\n\n{report.articles} article(s){_unscored_note(report)}, "
               f"{len(report.sources)} source(s), generated {report.generated}.\n\n")
+    left_out = _any_left_out(report)
     out.write("| source | articles | band | " + " | ".join(report.targets)
-              + " | AI | homoglyph | known rating |\n")
-    out.write("|---|---|---|" + "---|" * len(report.targets) + "---|---|---|\n")
+              + " | AI | homoglyph | known rating |" + (" left out |" if left_out else "")
+              + "\n")
+    out.write("|---|---|---|" + "---|" * len(report.targets) + "---|---|---|"
+              + ("---|" if left_out else "") + "\n")
     for s in report.sources:
         known = (s.known_rating or "-") + (" **disagrees**" if s.disagreement else "")
         out.write(f"| {_md(s.source)} | {s.articles} | {s.band} | "
                   + " | ".join(_score_cell(s, t) for t in report.targets)
-                  + f" | {s.share_ai:.0%} | {s.share_homoglyph:.0%} | {known} |\n")
+                  + f" | {s.share_ai:.0%} | {s.share_homoglyph:.0%} | {known} |"
+                  + (f" {_md(_left_out_text(s, report.targets) or '-')} |" if left_out else "")
+                  + "\n")
+    legend = _legend_lines(report)
+    if legend:
+        out.write("\nLeft out of the scores, intervals and bands:\n\n"
+                  + "".join(f"- {_md(line)}\n" for line in legend))
     for s in report.sources:
         out.write(f"\n## {_md(s.source)}\n\n{s.band}: {s.band_reason}.\n")
+        text = _left_out_text(s, report.targets)
+        if text:
+            out.write(f"\nLeft out: {_md(text)}.\n")
+        if s.narratives:
+            out.write("\nNarratives asserted:\n\n")
+            for entry in s.narratives:
+                out.write(f"- {_md(entry['narrative'])}: {entry['articles']} article(s) "
+                          f"({entry['share']:.0%})\n")
         if s.top_markers:
             out.write("\nTop markers:\n\n")
             for m in s.top_markers:
@@ -103,8 +175,14 @@ def render_csv(report: Report) -> str:
     score_cols = [f"{t}_{k}" for t in report.targets for k in ("mean", "low", "high",
                                                                "share_above")]
     family_cols = [f"{f}_articles" for f in FAMILIES]
-    writer.writerow(["source", "articles", "band", *score_cols, *family_cols, "share_ai",
-                     "share_homoglyph", "known_rating", "disagreement", "links"])
+    # Fixed columns for the documented reasons, whether they occur or not; others as they come.
+    unscored = _with_others(("not_english", "too_short"), report.not_scored)
+    excluded = _with_others(("off_topic", "low_confidence"),
+                            {r for reasons in report.excluded.values() for r in reasons})
+    left_cols = ([f"not_scored_{r}" for r in unscored]
+                 + [f"{t}_{k}" for t in report.targets for k in ("n", *excluded)])
+    writer.writerow(["source", "articles", "band", *score_cols, *left_cols, *family_cols,
+                     "share_ai", "share_homoglyph", "known_rating", "disagreement", "links"])
     for s in report.sources:
         scores = []
         for t in report.targets:
@@ -112,11 +190,20 @@ def render_csv(report: Report) -> str:
             scores += (["", "", "", ""] if summary is None else
                        [f"{summary.mean:.4f}", f"{summary.low:.4f}", f"{summary.high:.4f}",
                         f"{summary.share_above:.4f}"])
-        writer.writerow([s.source, s.articles, s.band, *scores,
+        left = [s.not_scored.get(r, 0) for r in unscored]
+        for t in report.targets:
+            summary = s.scores.get(t)
+            left.append(summary.n if summary else 0)
+            left += [s.excluded.get(t, {}).get(r, 0) for r in excluded]
+        writer.writerow([s.source, s.articles, s.band, *scores, *left,
                          *[s.families[f]["articles"] for f in FAMILIES],
                          f"{s.share_ai:.4f}", f"{s.share_homoglyph:.4f}", s.known_rating or "",
                          int(s.disagreement), _links_text(s)])
     return buffer.getvalue()
+
+
+def _with_others(fixed: tuple[str, ...], seen) -> list[str]:
+    return [*fixed, *sorted(set(seen) - set(fixed))]
 
 
 # --------------------------------------------------------------------------- HTML
@@ -137,6 +224,8 @@ blockquote{margin:.4rem 0;padding:.3rem .8rem;border-left:3px solid #8e44ad;back
 svg text{font:11px system-ui,sans-serif;fill:#333}
 .legend span{display:inline-block;margin-right:1rem;font-size:.8rem}
 .legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:-1px}
+.left-out{color:#7d5a00;font-size:.85rem}
+.wide{overflow-x:auto}
 """
 
 
@@ -228,6 +317,21 @@ def _trend_chart(source: SourceReport, target: str) -> str:
     return "".join(parts)
 
 
+def _exclusions_legend_html(report: Report) -> str:
+    """What the 'left out' counts mean: every reason, with the run's total where it occurs."""
+    items = []
+    for reason, meaning in EXCLUSIONS.items():
+        counts = []
+        if report.not_scored.get(reason):
+            counts.append(f"{report.not_scored[reason]} article(s)")
+        counts += [f"{t} {r[reason]}" for t, r in report.excluded.items() if r.get(reason)]
+        items.append(f"<b>{_e(reason)}</b>: {_e(meaning)}"
+                     + (f" ({_e(', '.join(counts))})" if counts else ""))
+    return ('<p class="muted left-out-legend">Left out of a target\'s mean, interval, share '
+            "and band (counted per source under &ldquo;left out&rdquo;): "
+            + "; ".join(items) + ".</p>")
+
+
 def render_html(report: Report) -> str:
     """The self-contained HTML report."""
     legend = "".join(f'<span><i style="background:{c}"></i>{_e(f)}</span>'
@@ -239,16 +343,19 @@ def render_html(report: Report) -> str:
         "<title>framing source report</title>",
         f"<style>{_CSS}</style></head><body><main>",
         "<h1>Source report</h1>",
-        f'<p class="muted">{report.articles} scored article(s) from {len(report.sources)} '
-        f"source(s), generated {_e(report.generated)} by framing. Band rule: fewer than "
+        f'<p class="muted">{report.articles} article(s){_unscored_note(report)} from '
+        f"{len(report.sources)} source(s), generated {_e(report.generated)} by framing. "
+        f"Band rule: fewer than "
         f"{report.min_articles} articles is insufficient evidence; otherwise the 95% interval "
         f"of the mean {_e('unreliable_source')} probability at or above "
         f"{1 - report.margin:.2f} is unreliable, at or below {report.margin:.2f} reliable, "
         f"else mixed.</p>",
-        "<h2>Summary</h2><table><thead><tr><th>source</th><th>articles</th><th>band</th>",
+        _exclusions_legend_html(report),
+        '<h2>Summary</h2><div class="wide"><table><thead><tr><th>source</th><th>articles</th>'
+        "<th>band</th>",
         *[f"<th>{_e(t)}</th>" for t in report.targets],
-        "<th>AI</th><th>homoglyph</th><th>known rating</th><th>shared text</th></tr></thead>"
-        "<tbody>",
+        "<th>AI</th><th>homoglyph</th><th>known rating</th><th>left out</th>"
+        "<th>shared text</th></tr></thead><tbody>",
     ]
     for s in report.sources:
         known = _e(s.known_rating or "-")
@@ -258,8 +365,9 @@ def render_html(report: Report) -> str:
                    f"<td>{_band_html(s.band)}</td>"
                    + "".join(f"<td>{_e(_score_cell(s, t))}</td>" for t in report.targets)
                    + f"<td>{s.share_ai:.0%}</td><td>{s.share_homoglyph:.0%}</td>"
-                   f"<td>{known}</td><td>{_e(_links_text(s))}</td></tr>")
-    out.append("</tbody></table>")
+                   f"<td>{known}</td><td>{_e(_left_out_text(s, report.targets) or '-')}</td>"
+                   f"<td>{_e(_links_text(s))}</td></tr>")
+    out.append("</tbody></table></div>")
     for target in report.targets:
         chart = _score_chart(report, target)
         if chart:
@@ -271,6 +379,15 @@ def render_html(report: Report) -> str:
     for s in report.sources:
         out.append(f'<section class="card" id="{_e(s.source)}"><h3>{_e(s.source)} '
                    f"{_band_html(s.band)}</h3><p class=\"muted\">{_e(s.band_reason)}</p>")
+        left_out = _left_out_text(s, report.targets)
+        if left_out:
+            out.append(f'<p class="left-out">Left out of the scores: {_e(left_out)}</p>')
+        if s.narratives:
+            out.append("<table><tr><th>narrative asserted</th><th>articles</th><th>share</th>"
+                       "</tr>" + "".join(
+                           f"<tr><td>{_e(entry['narrative'])}</td><td>{entry['articles']}</td>"
+                           f"<td>{entry['share']:.0%}</td></tr>" for entry in s.narratives)
+                       + "</table>")
         if s.top_markers:
             out.append("<table><tr><th>marker</th><th>family</th><th>articles</th>"
                        "<th>example</th></tr>")

@@ -7,6 +7,14 @@ a score store) by source. The band rule, documented in the README and in :func:`
 * otherwise, on the band target (``unreliable_source``) with the 95% interval of its mean
   probability: **unreliable** when the whole interval lies at or above ``1 - margin``,
   **reliable** when it lies at or below ``margin``, else **mixed**.
+
+A score counts only where :meth:`framing.scoring.ScoredArticle.exclusion` lets it: articles
+without scores (not English, too short) are counted per source under ``not_scored``; a score
+of an off-topic or low-confidence article is counted under that target's ``excluded``. Either
+way it is left out of the target's mean, interval, share above the threshold and (for the band
+target) the band, and the article count the band needs is that of the scores that count. An
+article left out for one target still counts for another. The marker profile, the AI and
+homoglyph shares and the monthly article counts use every article.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from scipy import stats
 
 from framing.corpus import lookup_source
 from framing.markers import FAMILIES
-from framing.scoring import ScoredArticle
+from framing.scoring import EXCLUSIONS, ScoredArticle
 from framing.syndication import find_shared_passages, link_sources
 
 UNKNOWN_SOURCE = "(unknown)"
@@ -63,6 +71,16 @@ class SourceReport:
     disagreement: bool = False
     trend: list[dict] = field(default_factory=list)
     links: list[dict] = field(default_factory=list)
+    #: {target: {reason: articles}}: scores left out of that target (off_topic, low_confidence).
+    excluded: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: {reason: articles}: articles with no score at all (not_english, too_short).
+    not_scored: dict[str, int] = field(default_factory=dict)
+    #: Share of the scored articles asserting each narrative (when a narratives model ran).
+    narratives: list[dict] = field(default_factory=list)
+
+    def left_out(self, target: str) -> int:
+        """How many of the source's articles have no counted score for ``target``."""
+        return sum(self.not_scored.values()) + sum(self.excluded.get(target, {}).values())
 
     def to_dict(self) -> dict:
         out = dict(self.__dict__)
@@ -85,6 +103,23 @@ class Report:
     links: list[dict] = field(default_factory=list)
     generated: str = field(default_factory=lambda: datetime.date.today().isoformat())
 
+    @property
+    def excluded(self) -> dict[str, dict[str, int]]:
+        """{target: {reason: articles}} over the whole run (every target, maybe empty)."""
+        totals: dict[str, Counter] = {t: Counter() for t in self.targets}
+        for s in self.sources:
+            for target, reasons in s.excluded.items():
+                totals.setdefault(target, Counter()).update(reasons)
+        return {t: _ordered(c) for t, c in totals.items()}
+
+    @property
+    def not_scored(self) -> dict[str, int]:
+        """{reason: articles} without any score, over the whole run."""
+        total: Counter = Counter()
+        for s in self.sources:
+            total.update(s.not_scored)
+        return _ordered(total)
+
     def to_dict(self) -> dict:
         return {
             "generated": self.generated,
@@ -92,6 +127,9 @@ class Report:
             "targets": self.targets,
             "rule": {"threshold": self.threshold, "min_articles": self.min_articles,
                      "margin": self.margin, "band_target": BAND_TARGET},
+            "not_scored": self.not_scored,
+            "excluded": self.excluded,
+            "exclusions": dict(EXCLUSIONS),
             "sources": [s.to_dict() for s in self.sources],
             "links": self.links,
         }
@@ -167,7 +205,7 @@ def build_report(
         total += 1
         key = source_key(item.article)
         per_source[key].append(item)
-        targets.update(item.scores)
+        targets.update(item.scores or ())
         if syndication and key != UNKNOWN_SOURCE:
             a = item.article
             # Keyed by location: ids may repeat across files (ReCOVery's restart per CSV).
@@ -189,14 +227,29 @@ def build_report(
 def _source_report(name, items, targets, sources_table, threshold, min_articles, margin,
                    links, top) -> SourceReport:
     n = len(items)
+    # Without scores, exclusion() gives the same out-of-scope reason for any target.
+    not_scored: Counter = Counter(i.exclusion(BAND_TARGET) for i in items if i.scores is None)
     summaries = {}
+    excluded: dict[str, dict[str, int]] = {}
     for target in targets:
-        values = [i.scores[target] for i in items if target in i.scores]
+        values, left_out = _counted(items, target)
+        excluded[target] = _ordered(left_out)
         if values:
             mean, low, high = mean_interval(values)
             above = sum(v >= threshold for v in values) / len(values)
             summaries[target] = TargetSummary(mean, low, high, above, len(values))
-    band, reason = band_for(summaries.get(BAND_TARGET), n, min_articles, margin)
+    band_summary = summaries.get(BAND_TARGET)
+    band_left_out = sum(not_scored.values()) + sum(excluded.get(BAND_TARGET, {}).values())
+    if band_summary is None and not band_left_out:
+        band, reason = band_for(None, n, min_articles, margin)
+    else:
+        counted = band_summary.n if band_summary else 0
+        band, reason = band_for(band_summary, counted, min_articles, margin)
+        if band_left_out:
+            reasons = Counter(not_scored)
+            reasons.update(excluded.get(BAND_TARGET, {}))
+            reason += (f"; {band_left_out} article(s) left out ("
+                       + ", ".join(f"{k} {v}" for k, v in _ordered(reasons).items()) + ")")
 
     families = {f: {"findings": 0, "articles": 0} for f in FAMILIES}
     marker_articles: Counter = Counter()
@@ -246,7 +299,56 @@ def _source_report(name, items, targets, sources_table, threshold, min_articles,
         disagreement=disagreement,
         trend=_trend(items, targets),
         links=[link for link in links if name in (link["source"], link["origin"])],
+        excluded=excluded,
+        not_scored=_ordered(not_scored),
+        narratives=_narrative_profile(items),
     )
+
+
+def _counted(items: list[ScoredArticle], target: str) -> tuple[list[float], Counter]:
+    """The scores of ``target`` that count, and the reasons the others were left out.
+
+    Articles without any score are the caller's (``not_scored``); an article scored for other
+    targets only has nothing to count or leave out here.
+    """
+    values: list[float] = []
+    left_out: Counter = Counter()
+    for item in items:
+        if item.scores is None or target not in item.scores:
+            continue
+        reason = item.exclusion(target)
+        if reason is None:
+            values.append(item.scores[target])
+        else:
+            left_out[reason] += 1
+    return values, left_out
+
+
+def _ordered(counts: Mapping[str, int]) -> dict[str, int]:
+    """Counts in the order of :data:`EXCLUSIONS` (unknown reasons after, by name), zeros out."""
+    known = [r for r in EXCLUSIONS if counts.get(r)]
+    other = sorted(r for r in counts if r not in EXCLUSIONS and counts[r])
+    return {r: counts[r] for r in known + other}
+
+
+def _narrative_profile(items: list[ScoredArticle]) -> list[dict]:
+    """Per narrative, the scored articles asserting it and their share of the scored ones.
+
+    Empty when no article carries narratives (no narratives model ran). The share is over the
+    articles with scores, since the others were never read for narratives.
+    """
+    if not any(item.narratives for item in items):
+        return []
+    scored = sum(item.scores is not None for item in items)
+    asserting: Counter = Counter()
+    for item in items:
+        names = {entry.get("narrative") for entry in item.narratives if entry.get("asserted")}
+        asserting.update(name for name in names if name)
+    return [
+        {"narrative": name, "articles": count,
+         "share": round(count / scored, 4) if scored else 0.0}
+        for name, count in sorted(asserting.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
 
 
 def _trend(items: list[ScoredArticle], targets: list[str]) -> list[dict]:
@@ -259,7 +361,7 @@ def _trend(items: list[ScoredArticle], targets: list[str]) -> list[dict]:
         group = by_month[month]
         means = {}
         for target in targets:
-            values = [i.scores[target] for i in group if target in i.scores]
+            values, _ = _counted(group, target)
             if values:
                 means[target] = round(sum(values) / len(values), 4)
         rows.append({"month": month, "articles": len(group), "means": means})

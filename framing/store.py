@@ -19,18 +19,28 @@ Guarantees:
   the steps of :data:`MIGRATIONS` in order inside one transaction; a store from a newer framing
   is refused.
 
-Schema (version 1)::
+Schema (version 2)::
 
     models    model INTEGER PRIMARY KEY, sha256 UNIQUE, target, card (JSON), first_seen (UTC)
     articles  article INTEGER PRIMARY KEY, content_hash UNIQUE, id, source, source_method,
               title, url, published (ISO date), author, path, record, flags (JSON list of
-              Evidence fields), added (UTC), text (zlib-compressed UTF-8)
-    scores    (article, model) PRIMARY KEY, probability
+              Evidence fields), added (UTC), text (zlib-compressed UTF-8),
+              scope (JSON: language, reason, war_topic; NULL when unknown)
+    scores    (article, model) PRIMARY KEY, probability,
+              low_confidence (0/1, NULL when unknown), similarity (NULL when unknown)
     article_scores  a view joining the three, for ad-hoc SQL
 
-The article row keeps what the first run that stored it saw (id, source, path, flags): a later
-run with the same text adds scores but does not rewrite it. Labels, meta and explanations are
-not stored.
+Version 2 added ``scope``, ``low_confidence`` and ``similarity``, what
+:meth:`~framing.scoring.ScoredArticle.exclusion` needs, so that a report over the store leaves
+out the same scores as one over a fresh run. An article no score applies to (not English, too
+short: ``scores`` is ``None``) is stored too, with its scope and flags and no score row, so
+reports can count it; it reads back with ``scores`` ``None``. Rows of a version-1 store read
+back as before, without scope or confidence.
+
+The article row keeps what the first run that stored it saw (id, source, path, flags, scope): a
+later run with the same text adds scores but does not rewrite it, except that it fills in the
+scope and the confidence of its own scores where the store does not know them yet (rows from
+before version 2). Labels, meta, narratives and explanations are not stored.
 
 The text is kept (reports need it to find syndicated copies and to show evidence in context),
 compressed with zlib: ReCOVery-sized articles (5.3 kB of text) take 2.4 kB each, 24 MB per
@@ -118,10 +128,36 @@ def _create_v1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _scope_and_confidence_v2(conn: sqlite3.Connection) -> None:
+    """Version 1 to 2: what decides whether a score counts (scope, confidence).
+
+    Existing rows get NULL: their scope and confidence are unknown, so their scores count, as
+    they did.
+    """
+    statements = (
+        # After the text: read only by the stream, which reads the text anyway.
+        "ALTER TABLE articles ADD COLUMN scope TEXT",
+        "ALTER TABLE scores ADD COLUMN low_confidence INTEGER "
+        "CHECK (low_confidence IN (0, 1))",
+        "ALTER TABLE scores ADD COLUMN similarity REAL",
+        "DROP VIEW article_scores",
+        """CREATE VIEW article_scores AS
+            SELECT a.content_hash, a.id, a.source, a.published, m.target,
+                   m.sha256 AS model_sha256, s.probability, s.low_confidence, s.similarity,
+                   a.scope
+            FROM scores s JOIN articles a USING (article) JOIN models m USING (model)""",
+    )
+    for statement in statements:
+        conn.execute(statement)
+
+
 #: Migration steps: ``MIGRATIONS[i]`` takes a store from version ``i`` to ``i + 1``. A step gets
 #: the connection inside the migration's transaction and must not commit (so no
 #: ``executescript``, which commits first). Append a step to change the schema; never edit one.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_v1,)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _create_v1,
+    _scope_and_confidence_v2,
+)
 
 #: The schema version this code writes and reads.
 SCHEMA_VERSION: int = len(MIGRATIONS)
@@ -308,8 +344,11 @@ class Store:
         """Store scored articles with the models that scored them; returns (added, present).
 
         Each article's score for a target is stored against the model of that target in
-        ``models`` (identified by its card's sha256). An article counts as *added* when
-        anything of it was new (the article or one of its scores), else as *already present*.
+        ``models`` (identified by its card's sha256), with its confidence when the article has
+        one for the target; the article's scope goes with the article. An article whose
+        ``scores`` is ``None`` is stored with no score. An article counts as *added* when
+        anything of it was new (the article or one of its scores), else as *already present*
+        (filling in a scope or confidence the store lacked does not make it added).
 
         Batches of ``batch_size`` articles are committed one by one, so a killed run keeps the
         batches it finished and loses only the one in progress (the items of an unfinished
@@ -342,7 +381,7 @@ class Store:
         conn = self._db
         items = []
         for item in batch:
-            for target, probability in item.scores.items():
+            for target, probability in (item.scores or {}).items():
                 if target not in by_target:
                     raise StoreError(
                         f"{item.article.location}: a score for target {target!r} but no model "
@@ -378,8 +417,8 @@ class Store:
                     if article is None:
                         cursor = conn.execute(
                             "INSERT INTO articles (content_hash, id, source, source_method, "
-                            "title, url, published, author, path, record, flags, added, text) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                            "title, url, published, author, path, record, flags, added, text, "
+                            "scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                             "ON CONFLICT (content_hash) DO NOTHING",
                             rows[content_hash],
                         )
@@ -388,13 +427,24 @@ class Store:
                         else:  # written by another process, or earlier in this batch
                             article = self._rowids([content_hash])[content_hash]
                         known[content_hash] = article
-                    for target, probability in item.scores.items():
+                    if not new and item.scope:
+                        conn.execute("UPDATE articles SET scope = ? WHERE article = ? "
+                                     "AND scope IS NULL", (_scope_json(item), article))
+                    for target, probability in (item.scores or {}).items():
+                        low, similarity = _confidence_row(item, target)
                         cursor = conn.execute(
-                            "INSERT INTO scores (article, model, probability) VALUES (?, ?, ?) "
-                            "ON CONFLICT DO NOTHING",
-                            (article, model_ids[target], float(probability)),
+                            "INSERT INTO scores (article, model, probability, low_confidence, "
+                            "similarity) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                            (article, model_ids[target], float(probability), low, similarity),
                         )
-                        new = new or cursor.rowcount == 1
+                        if cursor.rowcount == 1:
+                            new = True
+                        elif low is not None:
+                            conn.execute(
+                                "UPDATE scores SET low_confidence = ?, similarity = ? "
+                                "WHERE article = ? AND model = ? AND low_confidence IS NULL",
+                                (low, similarity, article, model_ids[target]),
+                            )
                     if new:
                         added += 1
                     else:
@@ -451,7 +501,9 @@ class Store:
     def known(self, model_sha256s: Iterable[str]) -> set[str]:
         """Content hashes of the articles scored by *all* the given models.
 
-        With no model given, every stored article's hash (nothing is asked of it).
+        Articles stored without any score (out of scope for every model: not English, too
+        short) count as known too, since scoring them again gives nothing more. With no model
+        given, every stored article's hash (nothing is asked of it).
         """
         shas = sorted(set(model_sha256s))
         with self._errors():
@@ -463,7 +515,9 @@ class Store:
             rows = self._db.execute(
                 "SELECT a.content_hash FROM scores s JOIN articles a USING (article) "
                 f"WHERE s.model IN (SELECT model FROM models WHERE sha256 IN ({marks})) "
-                "GROUP BY s.article HAVING count(*) = ?",
+                "GROUP BY s.article HAVING count(*) = ? "
+                "UNION SELECT content_hash FROM articles "
+                "WHERE article NOT IN (SELECT article FROM scores)",
                 (*shas, len(shas)),
             )
             return {h for (h,) in rows}
@@ -485,14 +539,19 @@ class Store:
 
         ``since`` and ``until`` are inclusive and leave out articles without a date;
         ``sources`` keeps the given sources. ``targets`` keeps those targets' scores and the
-        articles scored for at least one of them. With several models of the same target
-        scoring one article, the score of the model added to the store last wins (a newer
-        model is preferred wherever it scored). Articles without a source or date sort first.
+        articles scored for at least one of them, and the articles stored without any score
+        (``scores`` ``None``: out of scope for every target). With several models of the same
+        target scoring one article, the score of the model added to the store last wins (a
+        newer model is preferred wherever it scored), with that model's confidence. Articles
+        without a source or date sort first.
 
         The rebuilt :class:`~framing.ingest.Article` has the stored fields, path and record;
-        its ``labels`` and ``meta`` are empty, and explanations are not stored. The whole
-        stream reads one snapshot: what is committed meanwhile is not seen, and while it lasts
-        those commits pile up in the WAL file, which SQLite cannot fold back under a reader.
+        its ``labels`` and ``meta`` are empty. The :class:`ScoredArticle` gets back its
+        ``scope`` and, per target kept, its ``confidence`` (``low_confidence``,
+        ``similarity``) where they were stored; explanations and narratives are not stored.
+        The whole stream reads one snapshot: what is committed meanwhile is not seen, and while
+        it lasts those commits pile up in the WAL file, which SQLite cannot fold back under a
+        reader.
         """
         if isinstance(sources, str) or isinstance(targets, str):
             raise StoreError("sources and targets are sequences of names, not one string")
@@ -507,7 +566,7 @@ class Store:
             where.append(f"source IN ({', '.join('?' * len(sources))})")
             params.extend(sources)
         sql = ("SELECT article, content_hash, id, source, source_method, title, url, published, "
-               "author, path, record, flags, text FROM articles")
+               "author, path, record, flags, text, scope FROM articles")
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY source, published, id, article"
@@ -526,12 +585,16 @@ class Store:
                 conn.execute("BEGIN")
                 rows = conn.execute(sql, params)
                 while page := rows.fetchmany(_READ_PAGE):
-                    scores = _page_scores(conn, [r[0] for r in page], targets)
+                    scores = _page_scores(conn, [r[0] for r in page])
                     for row in page:
-                        article_scores = scores.get(row[0], {})
-                        if targets and not article_scores:
+                        every = scores.get(row[0], {})
+                        kept = ({t: s for t, s in every.items() if t in targets} if targets
+                                else every)
+                        # Stored without any score (scope known, as version 2 writes it).
+                        unscored = not every and row[-1] is not None
+                        if targets and not kept and not unscored:
                             continue
-                        yield _scored_from_row(row, article_scores)
+                        yield _scored_from_row(row, None if unscored else kept)
         finally:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")
@@ -564,31 +627,46 @@ def _article_row(content_hash: str, item: ScoredArticle, added: str) -> tuple:
                        separators=(",", ":"))
     text = zlib.compress(a.text.encode("utf-8"), _ZLIB_LEVEL)
     published = a.published.isoformat() if a.published else None
+    # Unscored articles always get a scope ("{}" at least): that is what marks them so.
+    scope = _scope_json(item) if (item.scope or item.scores is None) else None
     return (content_hash, a.id, a.source, a.source_method, a.title, a.url, published,
-            a.author, a.path, a.record, flags, added, text)
+            a.author, a.path, a.record, flags, added, text, scope)
+
+
+def _scope_json(item: ScoredArticle) -> str:
+    return json.dumps(item.scope, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _confidence_row(item: ScoredArticle, target: str) -> tuple[int | None, float | None]:
+    """(low_confidence 0/1, similarity) of ``target``, None where the article has none."""
+    entry = item.confidence.get(target) or {}
+    low = entry.get("low_confidence")
+    similarity = entry.get("similarity")
+    return (None if low is None else int(bool(low)),
+            None if similarity is None else float(similarity))
+
+
+_StoredScore = tuple[float, int | None, float | None]  # probability, low_confidence, similarity
 
 
 def _page_scores(
-    conn: sqlite3.Connection, articles: list[int], targets: tuple[str, ...]
-) -> dict[int, dict[str, float]]:
-    """{article: {target: probability}} with, per target, the last-added model's score."""
-    sql = ("SELECT s.article, m.target, s.probability FROM scores s JOIN models m USING (model) "
+    conn: sqlite3.Connection, articles: list[int]
+) -> dict[int, dict[str, _StoredScore]]:
+    """{article: {target: score row}} with, per target, the last-added model's score."""
+    sql = ("SELECT s.article, m.target, s.probability, s.low_confidence, s.similarity "
+           "FROM scores s JOIN models m USING (model) "
            f"WHERE s.article IN ({', '.join('?' * len(articles))})")
-    params: list = list(articles)
-    if targets:
-        sql += f" AND m.target IN ({', '.join('?' * len(targets))})"
-        params.extend(targets)
     # Ascending model id = the order models were added, so a later one overwrites.
     sql += " ORDER BY s.article, s.model"
-    out: dict[int, dict[str, float]] = {}
-    for article, target, probability in conn.execute(sql, params):
-        out.setdefault(article, {})[target] = probability
+    out: dict[int, dict[str, _StoredScore]] = {}
+    for article, target, probability, low, similarity in conn.execute(sql, articles):
+        out.setdefault(article, {})[target] = (probability, low, similarity)
     return out
 
 
-def _scored_from_row(row: tuple, scores: dict[str, float]) -> ScoredArticle:
+def _scored_from_row(row: tuple, scores: dict[str, _StoredScore] | None) -> ScoredArticle:
     (_, _, id_, source, source_method, title, url, published, author, path, record, flags,
-     text) = row
+     text, scope) = row
     article = Article(
         id=id_,
         text=zlib.decompress(text).decode("utf-8"),
@@ -601,7 +679,22 @@ def _scored_from_row(row: tuple, scores: dict[str, float]) -> ScoredArticle:
         path=path,
         record=record,
     )
-    return ScoredArticle(article, scores, [Evidence(**e) for e in json.loads(flags)])
+    confidence: dict[str, dict] = {}
+    for target, (_, low, similarity) in (scores or {}).items():
+        entry: dict = {}
+        if similarity is not None:
+            entry["similarity"] = similarity
+        if low is not None:
+            entry["low_confidence"] = bool(low)
+        if entry:
+            confidence[target] = entry
+    return ScoredArticle(
+        article,
+        None if scores is None else {t: s[0] for t, s in scores.items()},
+        [Evidence(**e) for e in json.loads(flags)],
+        scope=json.loads(scope) if scope else {},
+        confidence=confidence,
+    )
 
 
 def _chunks(values: list, size: int = _MAX_PARAMS) -> Iterator[list]:

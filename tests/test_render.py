@@ -13,17 +13,35 @@ from framing.render import render_csv, render_html, render_markdown, render_tabl
 from framing.report import build_report
 from framing.scoring import ScoredArticle
 
-SOURCES = ["alpha.example", "beta <b>&amp; co.example", "gamma.example"]
+SOURCES = ["alpha.example", "beta <b>&amp; co.example", "gamma.example", "delta.example"]
+
+
+def _delta():
+    """delta.example: 6 counted, 2 not English, 1 off-topic, 1 low-confidence article."""
+    items = []
+    for i in range(10):
+        article = Article(id=f"d-{i}", text="t", source="delta.example")
+        if i < 2:
+            items.append(ScoredArticle(article, None, [],
+                                       scope={"language": "de", "reason": "not_english"}))
+            continue
+        item = ScoredArticle(article, {"unreliable_source": 0.5, "pro_kremlin_framing": 0.5}, [],
+                             scope={"language": "en", "war_topic": 0.1 if i == 2 else 0.9})
+        if i == 3:
+            item.confidence = {"unreliable_source": {"similarity": 0.01, "low_confidence": True}}
+        items.append(item)
+    return items
 
 
 def _report():
     items = []
-    for n, source in enumerate(SOURCES):
+    for n, source in enumerate(SOURCES[:3]):
         for i in range(6):
             flags = [Evidence("KN101", "narrative", 0, 4, 1, 1, "span <x>", "m")] if n else []
             article = Article(id=f"{n}-{i}", text="t", source=source)
             items.append(ScoredArticle(article, {"unreliable_source": 0.1 + 0.35 * n,
                                                  "pro_kremlin_framing": 0.2 * n}, flags))
+    items += _delta()
     links = [{"source": "beta <b>&amp; co.example", "origin": "gamma.example", "passages": 2,
               "articles": 1, "direction_known": True,
               "examples": [{"text_a": "shared <passage>", "text_b": "shared passage",
@@ -55,10 +73,57 @@ def test_csv_has_one_row_per_source():
     assert {"unreliable_source_mean", "narrative_articles", "band", "links"} <= set(rows[0])
 
 
+def test_csv_counts_what_was_left_out_in_fixed_columns():
+    rows = {r["source"]: r for r in csv.DictReader(io.StringIO(render_csv(_report())))}
+    delta, alpha = rows["delta.example"], rows["alpha.example"]
+    assert (delta["not_scored_not_english"], delta["not_scored_too_short"]) == ("2", "0")
+    assert delta["pro_kremlin_framing_n"] == "7" and delta["pro_kremlin_framing_off_topic"] == "1"
+    assert delta["unreliable_source_n"] == "7"
+    assert delta["unreliable_source_low_confidence"] == "1"
+    assert delta["pro_kremlin_framing_low_confidence"] == "0"
+    assert alpha["not_scored_not_english"] == "0" and alpha["unreliable_source_n"] == "6"
+
+
+LEFT_OUT = ("not_english 2; pro_kremlin_framing: off_topic 1; "
+            "unreliable_source: low_confidence 1")
+
+
+def test_table_and_markdown_show_what_was_left_out_with_a_legend():
+    table = render_table(_report())
+    assert "left out" in table.splitlines()[0]
+    (row,) = [line for line in table.splitlines() if line.startswith("delta.example ")]
+    assert LEFT_OUT in row
+    assert "  not_english: the article is not in English" in table
+    assert "off_topic: " in table and "(pro_kremlin_framing 1)" in table
+    md = render_markdown(_report())
+    assert "| known rating | left out |" in md and f"| {LEFT_OUT} |" in md
+    assert f"Left out: {LEFT_OUT}." in md
+    assert "- low_confidence: the article is unlike the model's training data" in md
+
+
+def test_nothing_left_out_changes_no_layout():
+    items = [ScoredArticle(Article(id=str(i), text="t", source="a.example"),
+                           {"unreliable_source": 0.2}, []) for i in range(6)]
+    report = build_report(items)
+    assert "left out" not in render_table(report) and "left out" not in render_markdown(report)
+
+
+def test_html_notes_what_was_left_out_per_source_and_explains_it():
+    page = render_html(_report())
+    assert f'<p class="left-out">Left out of the scores: {LEFT_OUT}</p>' in page
+    assert page.count('class="left-out"') == 1  # only delta.example left anything out
+    assert "<th>left out</th>" in page
+    assert 'class="muted left-out-legend"' in page
+    for reason in ("not_english", "too_short", "off_topic", "low_confidence"):
+        assert f"<b>{reason}</b>" in page
+    assert "(2 article(s))" in page and "(unreliable_source 1)" in page
+
+
 def test_markdown_shows_links_and_bands():
     md = render_markdown(_report())
     assert "republishes gamma.example (2 passage(s))" in md
     assert "| alpha.example | 6 | reliable |" in md
+    assert "| delta.example | 10 | mixed |" in md
 
 
 def _chromium():

@@ -130,3 +130,127 @@ def test_seed_report_links_urdupoint_to_sputnik():
     assert (link["source"], link["origin"]) == ("urdupoint.com", "sputniknews.com")
     assert link["passages"] >= 1 and "appealed for help" in link["examples"][0]["text_a"]
     assert by["zerohedge.com"].links == [] and by["(unknown)"].links == []
+
+
+# --------------------------------------------------------------------------- exclusions
+
+
+def _war(source, pk, p=0.5, war=0.9, low=(), flags=(), published=None, narratives=()):
+    """A scored article with a scope and confidence; ``low`` lists low-confidence targets."""
+    item = _scored(source, p, flags, published=published, pk=pk)
+    item.article.id = f"{item.article.id}-{pk}-{war}-{len(low)}-{id(item)}"
+    item.scope = {"language": "en", "war_topic": war}
+    item.confidence = {t: {"similarity": 0.05 if t in low else 0.6, "low_confidence": t in low}
+                       for t in item.scores}
+    item.narratives = [dict(n) for n in narratives]
+    return item
+
+
+def _unscored(source, reason="not_english", flags=(), published=None):
+    article = Article(id=f"{source}-{reason}-{published}-{len(flags)}", text="Text auf Deutsch",
+                      source=source, source_method="field", published=published)
+    return ScoredArticle(article, None, list(flags),
+                         scope={"language": "de" if reason == "not_english" else "en",
+                                "reason": reason})
+
+
+def test_off_topic_and_low_confidence_scores_are_left_out_and_counted():
+    items = [_war("a.example", 0.9, p=0.2) for _ in range(3)]
+    items += [_war("a.example", 0.1, p=0.2, war=0.2) for _ in range(2)]  # off-topic
+    items += [_war("a.example", 0.05, p=0.99, low=("unreliable_source",))]
+    items += [_war("a.example", 0.02, p=0.2, low=("pro_kremlin_framing",))]
+    (source,) = build_report(items, min_articles=1).sources
+    pk, ur = source.scores["pro_kremlin_framing"], source.scores["unreliable_source"]
+    # pro_kremlin_framing: the three on-topic scores plus the one low for the other target.
+    assert pk.n == 4 and pk.mean == pytest.approx((0.9 * 3 + 0.05) / 4)
+    assert pk.share_above == 0.75
+    # unreliable_source: off-topic articles still count for it; its low-confidence one not.
+    assert ur.n == 6 and ur.mean == pytest.approx(0.2) and ur.share_above == 0.0
+    assert source.excluded == {"pro_kremlin_framing": {"off_topic": 2, "low_confidence": 1},
+                               "unreliable_source": {"low_confidence": 1}}
+    assert source.not_scored == {} and source.articles == 7
+    assert source.left_out("pro_kremlin_framing") == 3 and source.left_out("unreliable_source") == 1
+    assert "1 article(s) left out (low_confidence 1)" in source.band_reason
+
+
+def test_a_target_with_every_score_left_out_has_no_summary_but_its_counts():
+    items = [_war("a.example", 0.9, war=0.1) for _ in range(6)]
+    (source,) = build_report(items).sources
+    assert "pro_kremlin_framing" not in source.scores
+    assert source.excluded["pro_kremlin_framing"] == {"off_topic": 6}
+    assert source.scores["unreliable_source"].n == 6 and source.band == "mixed"
+
+
+def test_articles_without_scores_are_counted_and_do_not_crash_anything():
+    ai = _flag("AI401", "ai")
+    d = datetime.date
+    items = [_war("a.example", 0.8, p=0.9, flags=[ai], published=d(2024, 1, 3))
+             for _ in range(4)]
+    items += [_unscored("a.example", flags=[ai, _flag("TH501", "hygiene")],
+                        published=d(2024, 1, 9)) for _ in range(2)]
+    items += [_unscored("a.example", "too_short", published=d(2024, 2, 1))]
+    items += [_unscored("only-german.example") for _ in range(2)]
+    report = build_report(items)
+    by = {s.source: s for s in report.sources}
+    a = by["a.example"]
+    assert a.articles == 7 and a.not_scored == {"not_english": 2, "too_short": 1}
+    assert a.scores["unreliable_source"].n == 4
+    # The band counts only the scores that count: 4 < 5 is insufficient evidence.
+    assert a.band == "insufficient evidence"
+    assert a.band_reason.startswith("4 article(s), fewer than 5")
+    assert "3 article(s) left out (not_english 2, too_short 1)" in a.band_reason
+    # Markers, AI and homoglyph shares and the monthly counts use every article.
+    assert a.families["ai"] == {"findings": 6, "articles": 6}
+    assert a.share_ai == pytest.approx(6 / 7) and a.share_homoglyph == pytest.approx(2 / 7)
+    assert a.trend == [
+        {"month": "2024-01", "articles": 6,
+         "means": {"pro_kremlin_framing": 0.8, "unreliable_source": 0.9}},
+        {"month": "2024-02", "articles": 1, "means": {}},
+    ]
+    german = by["only-german.example"]
+    assert german.scores == {} and german.not_scored == {"not_english": 2}
+    assert german.band == "insufficient evidence" and "left out" in german.band_reason
+    assert report.not_scored == {"not_english": 4, "too_short": 1}
+    assert report.targets == ["pro_kremlin_framing", "unreliable_source"]
+
+
+def test_a_run_of_unscored_articles_only_reports_them():
+    report = build_report([_unscored("x.example") for _ in range(3)])
+    (source,) = report.sources
+    assert report.targets == [] and source.scores == {} and source.excluded == {}
+    assert source.not_scored == {"not_english": 3} and report.articles == 3
+
+
+def test_report_json_carries_the_exclusions_per_source_and_in_total():
+    import json
+
+    items = [_war("a.example", 0.9), _war("a.example", 0.9, war=0.3),
+             _war("b.example", 0.4, low=("pro_kremlin_framing", "unreliable_source")),
+             _unscored("b.example"), _unscored("b.example", "too_short")]
+    doc = json.loads(json.dumps(build_report(items).to_dict()))
+    assert doc["not_scored"] == {"not_english": 1, "too_short": 1}
+    assert doc["excluded"] == {"pro_kremlin_framing": {"off_topic": 1, "low_confidence": 1},
+                               "unreliable_source": {"low_confidence": 1}}
+    assert set(doc["exclusions"]) == {"not_english", "too_short", "off_topic", "low_confidence"}
+    by = {s["source"]: s for s in doc["sources"]}
+    assert by["a.example"]["excluded"] == {"pro_kremlin_framing": {"off_topic": 1},
+                                           "unreliable_source": {}}
+    assert by["a.example"]["not_scored"] == {}
+    assert by["b.example"]["not_scored"] == {"not_english": 1, "too_short": 1}
+    assert by["a.example"]["scores"]["pro_kremlin_framing"]["n"] == 1
+    assert "pro_kremlin_framing" not in by["b.example"]["scores"]
+
+
+def test_narrative_profile_is_the_share_of_scored_articles_asserting_each():
+    blame = {"narrative": "Blaming the war on others", "probability": 0.9, "asserted": True,
+             "paragraphs": [1]}
+    hinted = {"narrative": "Discrediting Ukraine", "probability": 0.4, "asserted": False,
+              "paragraphs": []}
+    items = [_war("a.example", 0.9, narratives=[blame, hinted]),
+             _war("a.example", 0.9, narratives=[blame, dict(blame)]),  # counted once
+             _war("a.example", 0.1), _war("a.example", 0.1),
+             _unscored("a.example")]  # never read for narratives: not in the share
+    (source,) = build_report(items).sources
+    assert source.narratives == [
+        {"narrative": "Blaming the war on others", "articles": 2, "share": 0.5}]
+    assert build_report([_war("b.example", 0.5)]).sources[0].narratives == []

@@ -198,6 +198,64 @@ def test_round_trip_gives_back_articles_scores_and_flags(db):
     assert any(s.flags for s in back) and any("Київ" in s.article.text for s in back)
 
 
+def with_scope(item: ScoredArticle, i: int) -> ScoredArticle:
+    """``item`` with a scope and a confidence per target, varied by ``i``."""
+    item.scope = {"language": "en", "war_topic": (i % 5) / 4}
+    item.confidence = {t: {"similarity": 0.1 + (i % 7) / 10, "low_confidence": i % 4 == 0}
+                       for t in item.scores}
+    return item
+
+
+def unscored(i: int, reason: str = "not_english") -> ScoredArticle:
+    """An article no score applies to, with its scope and flags."""
+    item = ScoredArticle(make_article(5000 + i), None, make_flags(i),
+                         scope={"language": "de" if reason == "not_english" else "en",
+                                "reason": reason})
+    return item
+
+
+def test_round_trip_gives_back_scope_confidence_and_unscored_articles(db):
+    items = [with_scope(make_scored(i), i) for i in range(20)]
+    items += [unscored(i) for i in range(3)] + [unscored(9, "too_short")]
+    with Store(db) as store:
+        assert store.add(items, MODELS, batch_size=6) == (24, 0)
+        assert store.add(items, MODELS) == (0, 24)
+        assert table_counts(db) == (24, 40, 2)
+        back = {s.article.id: s for s in store.scored()}
+        # Unscored articles are done for any model: a resume does not score them again.
+        assert store.known(["a" * 64, "b" * 64]) == {content_id(s.article.text) for s in items}
+        # A target filter keeps them too: they are out of scope for every target.
+        only_b = list(store.scored(targets=[MODEL_B.target]))
+        assert len(only_b) == 24
+        assert all(s.scores is None or set(s.scores) == {MODEL_B.target} for s in only_b)
+        assert all(s.scores is None or set(s.confidence) == {MODEL_B.target} for s in only_b)
+    assert len(back) == 24
+    for original in items:
+        got = back[original.article.id]
+        assert got.article == original.article and got.flags == original.flags
+        assert got.scores == original.scores and got.scope == original.scope
+        assert got.confidence == original.confidence
+        for target in ("pro_kremlin_framing", "unreliable_source"):
+            assert got.exclusion(target) == original.exclusion(target)
+    reasons = {got.exclusion("pro_kremlin_framing") for got in back.values()}
+    assert {"not_english", "too_short", "off_topic", "low_confidence", None} == reasons
+
+
+def test_the_report_over_the_store_leaves_out_the_same_scores(db):
+    from framing.report import build_report
+
+    items = [with_scope(make_scored(i), i) for i in range(30)]
+    items += [unscored(i) for i in range(4)]
+    with Store(db) as store:
+        store.add(items, MODELS)
+        from_store = build_report(store.scored()).to_dict()
+    fresh = build_report(items).to_dict()
+    assert from_store["sources"] == fresh["sources"]
+    assert from_store["not_scored"] == fresh["not_scored"] == {"not_english": 4}
+    assert from_store["excluded"] == fresh["excluded"]
+    assert fresh["excluded"]["pro_kremlin_framing"]["off_topic"] > 0
+
+
 def test_stream_order_is_source_then_date_then_id(db):
     with Store(db) as store:
         store.add([make_scored(i) for i in range(40)], MODELS)
@@ -345,25 +403,28 @@ def _add_language(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE articles SET language = 'en'")
 
 
+def _stream_order(items):
+    return sorted(items, key=lambda s: (s.article.source or "", s.article.published or
+                                        datetime.date.min, s.article.id))
+
+
 def test_an_older_store_is_migrated_in_order(db, monkeypatch):
     items = [make_scored(i) for i in range(10)]
-    with Store(db) as store:  # a version-1 store, made by this test
+    with Store(db) as store:  # a store of the current version, made by this test
         store.add(items, MODELS)
-    assert rows(db, "PRAGMA user_version") == [(1,)]
+    assert rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
 
     steps = []
     def record(conn):
         steps.append(conn.execute("PRAGMA user_version").fetchone()[0])
     monkeypatch.setattr(store_module, "MIGRATIONS",
-                        (*store_module.MIGRATIONS[:1], _add_language, record))
+                        (*store_module.MIGRATIONS, _add_language, record))
     with Store(db) as store:
         assert store.count() == 10
-        assert [s.scores for s in store.scored()] == [
-            s.scores for s in sorted(items, key=lambda s: (s.article.source or "",
-                                                           s.article.published or
-                                                           datetime.date.min, s.article.id))]
-    assert steps == [1]  # inside the migration's transaction, before the version is bumped
-    assert rows(db, "PRAGMA user_version") == [(3,)]
+        assert [s.scores for s in store.scored()] == [s.scores for s in _stream_order(items)]
+    # Inside the migration's transaction, before the version is bumped.
+    assert steps == [SCHEMA_VERSION]
+    assert rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION + 2,)]
     assert rows(db, "SELECT DISTINCT language FROM articles") == [("en",)]
     assert integrity(db) == "ok"
 
@@ -372,8 +433,99 @@ def test_a_fresh_store_runs_every_step_from_zero(db, monkeypatch):
     monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, _add_language))
     with Store(db) as store:
         store.add([make_scored(1)], MODELS)
-    assert rows(db, "PRAGMA user_version") == [(2,)]
+    assert rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION + 1,)]
     assert rows(db, "SELECT language FROM articles") == [(None,)]
+
+
+# The version-1 schema as it shipped: the test builds an old store from these statements, not
+# from the code under test, so a change to the steps cannot hide a broken carry-over.
+_V1_SCHEMA = (
+    """CREATE TABLE models (model INTEGER PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE,
+        target TEXT NOT NULL, card TEXT NOT NULL, first_seen TEXT NOT NULL)""",
+    """CREATE TABLE articles (article INTEGER PRIMARY KEY, content_hash TEXT NOT NULL UNIQUE,
+        id TEXT NOT NULL, source TEXT, source_method TEXT, title TEXT, url TEXT,
+        published TEXT, author TEXT, path TEXT NOT NULL, record INTEGER, flags TEXT NOT NULL,
+        added TEXT NOT NULL, text BLOB NOT NULL)""",
+    "CREATE INDEX articles_order ON articles (source, published, id)",
+    """CREATE TABLE scores (article INTEGER NOT NULL REFERENCES articles,
+        model INTEGER NOT NULL REFERENCES models,
+        probability REAL NOT NULL CHECK (probability BETWEEN 0 AND 1),
+        PRIMARY KEY (article, model)) WITHOUT ROWID""",
+    """CREATE VIEW article_scores AS
+        SELECT a.content_hash, a.id, a.source, a.published, m.target,
+               m.sha256 AS model_sha256, s.probability
+        FROM scores s JOIN articles a USING (article) JOIN models m USING (model)""",
+)
+
+
+def _make_v1_store(path: Path, items: list[ScoredArticle]) -> None:
+    """A version-1 store holding ``items``, written the way version 1 wrote them."""
+    import zlib
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    for statement in _V1_SCHEMA:
+        conn.execute(statement)
+    for n, model in enumerate(MODELS, 1):
+        conn.execute("INSERT INTO models VALUES (?, ?, ?, ?, ?)",
+                     (n, model.card["sha256"], model.target, json.dumps(model.card),
+                      "2025-01-01T00:00:00+00:00"))
+    model_ids = {m.target: n for n, m in enumerate(MODELS, 1)}
+    for item in items:
+        a = item.article
+        cursor = conn.execute(
+            "INSERT INTO articles (content_hash, id, source, source_method, title, url, "
+            "published, author, path, record, flags, added, text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (content_id(a.text), a.id, a.source, a.source_method, a.title, a.url,
+             a.published.isoformat() if a.published else None, a.author, a.path, a.record,
+             json.dumps([e.to_dict() for e in item.flags]), "2025-01-01T00:00:00+00:00",
+             zlib.compress(a.text.encode("utf-8"))))
+        for target, p in item.scores.items():
+            conn.execute("INSERT INTO scores VALUES (?, ?, ?)",
+                         (cursor.lastrowid, model_ids[target], p))
+    conn.execute(f"PRAGMA application_id = {store_module.APPLICATION_ID}")
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def test_a_version_1_store_is_carried_over_to_scope_and_confidence(db):
+    assert SCHEMA_VERSION == 2
+    items = [make_scored(i) for i in range(12)]
+    _make_v1_store(db, items)
+    with Store(db) as store:
+        back = list(store.scored())
+        assert [(s.article, s.scores, s.flags) for s in back] == [
+            (s.article, s.scores, s.flags) for s in _stream_order(items)]
+        # Nothing was known of scope or confidence: every score still counts.
+        assert all(s.scope == {} and s.confidence == {} for s in back)
+        assert all(s.exclusion(t) is None for s in back for t in s.scores)
+    assert rows(db, "PRAGMA user_version") == [(2,)]
+    assert rows(db, "SELECT count(*) FROM articles WHERE scope IS NULL") == [(12,)]
+    assert rows(db, "SELECT count(*) FROM scores WHERE low_confidence IS NULL") == [(24,)]
+    view = [r[1] for r in rows(db, "PRAGMA table_info(article_scores)")]
+    assert {"probability", "low_confidence", "similarity", "scope"} <= set(view)
+    assert integrity(db) == "ok"
+
+    # Scoring the same articles again fills in what version 1 did not keep, adding nothing.
+    again = [with_scope(make_scored(i), i) for i in range(12)]
+    with Store(db) as store:
+        assert store.add(again, MODELS) == (0, 12)
+        got = {s.article.id: s for s in store.scored()}
+    for item in again:
+        assert got[item.article.id].scope == item.scope
+        assert got[item.article.id].confidence == item.confidence
+    assert table_counts(db) == (12, 24, 2)
+
+
+def test_a_store_from_before_this_version_refuses_nothing_it_had(db):
+    # The earliest store, with no model scores at all, opens and migrates too.
+    _make_v1_store(db, [])
+    with Store(db) as store:
+        assert store.count() == 0
+        assert store.add([make_scored(1)], MODELS) == (1, 0)
+    assert rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
 
 
 def test_a_failing_migration_leaves_the_store_unchanged(db, monkeypatch):
@@ -386,9 +538,10 @@ def test_a_failing_migration_leaves_the_store_unchanged(db, monkeypatch):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(store_module, "MIGRATIONS", (*store_module.MIGRATIONS, half_done))
-    with pytest.raises(StoreError, match="from schema version 1 to 2 failed.*disk on fire"):
+    with pytest.raises(StoreError, match=rf"from schema version {SCHEMA_VERSION} to "
+                       rf"{SCHEMA_VERSION + 1} failed.*disk on fire"):
         Store(db)
-    assert rows(db, "PRAGMA user_version") == [(1,)]
+    assert rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert rows(db, "SELECT name FROM sqlite_master WHERE name = 'half'") == []
     assert "language" not in [r[1] for r in rows(db, "PRAGMA table_info(articles)")]
     monkeypatch.undo()
