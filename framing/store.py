@@ -25,22 +25,24 @@ Schema (version 2)::
     articles  article INTEGER PRIMARY KEY, content_hash UNIQUE, id, source, source_method,
               title, url, published (ISO date), author, path, record, flags (JSON list of
               Evidence fields), added (UTC), text (zlib-compressed UTF-8),
-              scope (JSON: language, reason, war_topic; NULL when unknown)
+              scope (JSON: language, reason, war_topic; NULL when unknown),
+              narratives (JSON list as in ScoredArticle.narratives; NULL when none)
     scores    (article, model) PRIMARY KEY, probability,
               low_confidence (0/1, NULL when unknown), similarity (NULL when unknown)
     article_scores  a view joining the three, for ad-hoc SQL
 
 Version 2 added ``scope``, ``low_confidence`` and ``similarity``, what
 :meth:`~framing.scoring.ScoredArticle.exclusion` needs, so that a report over the store leaves
-out the same scores as one over a fresh run. An article no score applies to (not English, too
-short: ``scores`` is ``None``) is stored too, with its scope and flags and no score row, so
-reports can count it; it reads back with ``scores`` ``None``. Rows of a version-1 store read
-back as before, without scope or confidence.
+out the same scores as one over a fresh run, and ``narratives``, for its narrative profile.
+An article no score applies to (not English, too short: ``scores`` is ``None``) is stored
+too, with its scope and flags and no score row, so reports can count it; it reads back with
+``scores`` ``None``. Rows of a version-1 store read back as before, without scope, confidence
+or narratives.
 
-The article row keeps what the first run that stored it saw (id, source, path, flags, scope): a
-later run with the same text adds scores but does not rewrite it, except that it fills in the
-scope and the confidence of its own scores where the store does not know them yet (rows from
-before version 2). Labels, meta, narratives and explanations are not stored.
+The article row keeps what the first run that stored it saw (id, source, path, flags, scope,
+narratives): a later run with the same text adds scores but does not rewrite it, except that it
+fills in the scope, the narratives and the confidence of its own scores where the store does
+not know them yet (rows from before version 2). Labels, meta and explanations are not stored.
 
 The text is kept (reports need it to find syndicated copies and to show evidence in context),
 compressed with zlib: ReCOVery-sized articles (5.3 kB of text) take 2.4 kB each, 24 MB per
@@ -129,7 +131,7 @@ def _create_v1(conn: sqlite3.Connection) -> None:
 
 
 def _scope_and_confidence_v2(conn: sqlite3.Connection) -> None:
-    """Version 1 to 2: what decides whether a score counts (scope, confidence).
+    """Version 1 to 2: what decides whether a score counts (scope, confidence); narratives.
 
     Existing rows get NULL: their scope and confidence are unknown, so their scores count, as
     they did.
@@ -137,6 +139,7 @@ def _scope_and_confidence_v2(conn: sqlite3.Connection) -> None:
     statements = (
         # After the text: read only by the stream, which reads the text anyway.
         "ALTER TABLE articles ADD COLUMN scope TEXT",
+        "ALTER TABLE articles ADD COLUMN narratives TEXT",
         "ALTER TABLE scores ADD COLUMN low_confidence INTEGER "
         "CHECK (low_confidence IN (0, 1))",
         "ALTER TABLE scores ADD COLUMN similarity REAL",
@@ -418,7 +421,8 @@ class Store:
                         cursor = conn.execute(
                             "INSERT INTO articles (content_hash, id, source, source_method, "
                             "title, url, published, author, path, record, flags, added, text, "
-                            "scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                            "scope, narratives) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                             "ON CONFLICT (content_hash) DO NOTHING",
                             rows[content_hash],
                         )
@@ -430,6 +434,9 @@ class Store:
                     if not new and item.scope:
                         conn.execute("UPDATE articles SET scope = ? WHERE article = ? "
                                      "AND scope IS NULL", (_scope_json(item), article))
+                    if not new and item.narratives:
+                        conn.execute("UPDATE articles SET narratives = ? WHERE article = ? "
+                                     "AND narratives IS NULL", (_narratives_json(item), article))
                     for target, probability in (item.scores or {}).items():
                         low, similarity = _confidence_row(item, target)
                         cursor = conn.execute(
@@ -547,8 +554,9 @@ class Store:
 
         The rebuilt :class:`~framing.ingest.Article` has the stored fields, path and record;
         its ``labels`` and ``meta`` are empty. The :class:`ScoredArticle` gets back its
-        ``scope`` and, per target kept, its ``confidence`` (``low_confidence``,
-        ``similarity``) where they were stored; explanations and narratives are not stored.
+        ``scope``, its ``narratives`` and, per target kept, its ``confidence``
+        (``low_confidence``, ``similarity``) where they were stored; explanations are not
+        stored.
         The whole stream reads one snapshot: what is committed meanwhile is not seen, and while
         it lasts those commits pile up in the WAL file, which SQLite cannot fold back under a
         reader.
@@ -566,7 +574,7 @@ class Store:
             where.append(f"source IN ({', '.join('?' * len(sources))})")
             params.extend(sources)
         sql = ("SELECT article, content_hash, id, source, source_method, title, url, published, "
-               "author, path, record, flags, text, scope FROM articles")
+               "author, path, record, flags, text, scope, narratives FROM articles")
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY source, published, id, article"
@@ -591,7 +599,7 @@ class Store:
                         kept = ({t: s for t, s in every.items() if t in targets} if targets
                                 else every)
                         # Stored without any score (scope known, as version 2 writes it).
-                        unscored = not every and row[-1] is not None
+                        unscored = not every and row[_SCOPE] is not None
                         if targets and not kept and not unscored:
                             continue
                         yield _scored_from_row(row, None if unscored else kept)
@@ -630,11 +638,16 @@ def _article_row(content_hash: str, item: ScoredArticle, added: str) -> tuple:
     # Unscored articles always get a scope ("{}" at least): that is what marks them so.
     scope = _scope_json(item) if (item.scope or item.scores is None) else None
     return (content_hash, a.id, a.source, a.source_method, a.title, a.url, published,
-            a.author, a.path, a.record, flags, added, text, scope)
+            a.author, a.path, a.record, flags, added, text, scope,
+            _narratives_json(item) if item.narratives else None)
 
 
 def _scope_json(item: ScoredArticle) -> str:
     return json.dumps(item.scope, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _narratives_json(item: ScoredArticle) -> str:
+    return json.dumps(item.narratives, ensure_ascii=False, separators=(",", ":"))
 
 
 def _confidence_row(item: ScoredArticle, target: str) -> tuple[int | None, float | None]:
@@ -646,6 +659,7 @@ def _confidence_row(item: ScoredArticle, target: str) -> tuple[int | None, float
             None if similarity is None else float(similarity))
 
 
+_SCOPE = 13  # the scope column's index in the rows of scored()
 _StoredScore = tuple[float, int | None, float | None]  # probability, low_confidence, similarity
 
 
@@ -666,7 +680,7 @@ def _page_scores(
 
 def _scored_from_row(row: tuple, scores: dict[str, _StoredScore] | None) -> ScoredArticle:
     (_, _, id_, source, source_method, title, url, published, author, path, record, flags,
-     text, scope) = row
+     text, scope, narratives) = row
     article = Article(
         id=id_,
         text=zlib.decompress(text).decode("utf-8"),
@@ -694,6 +708,7 @@ def _scored_from_row(row: tuple, scores: dict[str, _StoredScore] | None) -> Scor
         [Evidence(**e) for e in json.loads(flags)],
         scope=json.loads(scope) if scope else {},
         confidence=confidence,
+        narratives=json.loads(narratives) if narratives else [],
     )
 
 

@@ -203,6 +203,9 @@ def with_scope(item: ScoredArticle, i: int) -> ScoredArticle:
     item.scope = {"language": "en", "war_topic": (i % 5) / 4}
     item.confidence = {t: {"similarity": 0.1 + (i % 7) / 10, "low_confidence": i % 4 == 0}
                        for t in item.scores}
+    if i % 3 == 0:
+        item.narratives = [{"narrative": "Blaming the war on others «NATO»", "probability": 0.8,
+                            "asserted": True, "paragraphs": [0, 2]}]
     return item
 
 
@@ -235,6 +238,7 @@ def test_round_trip_gives_back_scope_confidence_and_unscored_articles(db):
         assert got.article == original.article and got.flags == original.flags
         assert got.scores == original.scores and got.scope == original.scope
         assert got.confidence == original.confidence
+        assert got.narratives == original.narratives
         for target in ("pro_kremlin_framing", "unreliable_source"):
             assert got.exclusion(target) == original.exclusion(target)
     reasons = {got.exclusion("pro_kremlin_framing") for got in back.values()}
@@ -254,6 +258,7 @@ def test_the_report_over_the_store_leaves_out_the_same_scores(db):
     assert from_store["not_scored"] == fresh["not_scored"] == {"not_english": 4}
     assert from_store["excluded"] == fresh["excluded"]
     assert fresh["excluded"]["pro_kremlin_framing"]["off_topic"] > 0
+    assert any(s["narratives"] for s in fresh["sources"])
 
 
 def test_stream_order_is_source_then_date_then_id(db):
@@ -504,6 +509,7 @@ def test_a_version_1_store_is_carried_over_to_scope_and_confidence(db):
     assert rows(db, "PRAGMA user_version") == [(2,)]
     assert rows(db, "SELECT count(*) FROM articles WHERE scope IS NULL") == [(12,)]
     assert rows(db, "SELECT count(*) FROM scores WHERE low_confidence IS NULL") == [(24,)]
+    assert rows(db, "SELECT count(*) FROM articles WHERE narratives IS NULL") == [(12,)]
     view = [r[1] for r in rows(db, "PRAGMA table_info(article_scores)")]
     assert {"probability", "low_confidence", "similarity", "scope"} <= set(view)
     assert integrity(db) == "ok"
@@ -516,6 +522,7 @@ def test_a_version_1_store_is_carried_over_to_scope_and_confidence(db):
     for item in again:
         assert got[item.article.id].scope == item.scope
         assert got[item.article.id].confidence == item.confidence
+        assert got[item.article.id].narratives == item.narratives
     assert table_counts(db) == (12, 24, 2)
 
 
