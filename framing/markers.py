@@ -9,6 +9,15 @@ All phrases of the catalogue are compiled into one trie-shaped regular expressio
 scanned once whatever the number of phrases. Phrases match regardless of case, of the whitespace
 or hyphens between words and of straight or typographic quotes; offsets always refer to the
 original text.
+
+Every finding also says who speaks it (:mod:`framing.voice`): ``voice`` is ``"own"`` (the
+article's own voice), ``"quoted"`` (inside quotation marks) or ``"attributed"`` (reported or
+distanced in the same sentence: "so-called", "what the Kremlin calls", "Putin said"), and
+``rebutted`` is true when the sentence rejects the claim ("without evidence", "false claim").
+
+Markers flagged ``english_only`` are about English spelling or usage ("Kiev", "Donbass",
+"Anglo-Saxons" are ordinary words in other languages); :meth:`Extractor.scan` keeps them quiet
+when it is told the text is in another language.
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ from pathlib import Path
 
 from framing import checks
 from framing.errors import MarkerDataError
+from framing.voice import VoiceContext
 
 #: Families, in the order reports list them, with a one-line meaning.
 FAMILIES: dict[str, str] = {
@@ -38,8 +48,12 @@ STRENGTHS = ("strong", "weak")
 _ID_RE = re.compile(r"^[A-Z]{2}\d{3}$")
 _FIELDS_REQUIRED = ("id", "family", "name", "description", "examples")
 _FIELDS_KNOWN = set(_FIELDS_REQUIRED) | {
-    "phrases", "pattern", "case_sensitive", "requires_any", "strength", "check",
+    "phrases", "pattern", "case_sensitive", "requires_any", "strength", "check", "english_only",
 }
+_EXAMPLE_KINDS = ("match", "no_match", "quoted", "attributed", "rebutted")
+#: Families whose entries must show their wording quoted and attributed too (examples.quoted,
+#: examples.attributed), so that the voice rules are tested on each of them.
+VOICED_FAMILIES = ("narrative", "loaded")
 
 # Characters that may stand between two words of a phrase, and the quote variants.
 _SEP = r"[\s\u00ad\-\u2010-\u2015\u2212]"
@@ -55,7 +69,10 @@ class Evidence:
     """One marker found in one text: where, what, and why it matters.
 
     ``start``/``end`` are character offsets into the scanned text; ``line`` and ``col`` are
-    1-based and count characters (code points), like most editors.
+    1-based and count characters (code points), like most editors. ``voice`` is ``"own"``,
+    ``"quoted"`` or ``"attributed"`` and ``rebutted`` tells whether the sentence rejects the claim
+    (see :mod:`framing.voice`); both have defaults so that records stored before they existed
+    still load with ``Evidence(**record)``.
     """
 
     marker_id: str
@@ -66,6 +83,8 @@ class Evidence:
     col: int
     text: str
     message: str
+    voice: str = "own"
+    rebutted: bool = False
 
     def to_dict(self) -> dict:
         """A JSON-ready mapping of the record."""
@@ -78,6 +97,8 @@ class Evidence:
             "col": self.col,
             "text": self.text,
             "message": self.message,
+            "voice": self.voice,
+            "rebutted": self.rebutted,
         }
 
 
@@ -97,6 +118,11 @@ class Marker:
     check: Callable | None = field(default=None, compare=False, repr=False)
     examples_match: tuple[str, ...] = ()
     examples_no_match: tuple[str, ...] = ()
+    #: Quiet on text declared in another language than English (see :meth:`Extractor.scan`).
+    english_only: bool = False
+    examples_quoted: tuple[str, ...] = ()
+    examples_attributed: tuple[str, ...] = ()
+    examples_rebutted: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -114,6 +140,7 @@ class Marker:
             "description": self.description,
             "strength": self.strength,
             "kind": self.kind,
+            "english_only": self.english_only,
         }
         if self.phrases:
             out["phrases"] = list(self.phrases)
@@ -127,6 +154,10 @@ class Marker:
             "match": list(self.examples_match),
             "no_match": list(self.examples_no_match),
         }
+        for kind in ("quoted", "attributed", "rebutted"):
+            examples = getattr(self, f"examples_{kind}")
+            if examples:
+                out["examples"][kind] = list(examples)
         return out
 
 
@@ -205,6 +236,10 @@ def validate_entries(entries: Sequence[dict], source: str = "<markers>") -> list
                 check=entry.get("check"),
                 examples_match=tuple(examples.get("match", ())),
                 examples_no_match=tuple(examples.get("no_match", ())),
+                english_only=bool(entry.get("english_only", False)),
+                examples_quoted=tuple(examples.get("quoted", ())),
+                examples_attributed=tuple(examples.get("attributed", ())),
+                examples_rebutted=tuple(examples.get("rebutted", ())),
             )
         )
     if problems:
@@ -271,11 +306,17 @@ def _entry_problems(entry: dict) -> list[str]:
                     errs.append(f"match example {example!r} contains none of 'requires_any'")
     if "check" in entry and not callable(entry["check"]):
         errs.append("'check' must be a function")
+    if not isinstance(entry.get("english_only", False), bool):
+        errs.append("'english_only' must be true or false")
     examples = entry.get("examples")
     if "examples" in entry:
-        if not isinstance(examples, dict) or set(examples) - {"match", "no_match"}:
+        if not isinstance(examples, dict):
             errs.append("'examples' must be a table with 'match' and 'no_match' lists")
         else:
+            errs += [
+                f"unknown examples.{kind} (known: {', '.join(_EXAMPLE_KINDS)})"
+                for kind in sorted(set(examples) - set(_EXAMPLE_KINDS))
+            ]
             match = examples.get("match")
             no_match = examples.get("no_match")
             if not (isinstance(match, list) and match and all(isinstance(x, str) for x in match)):
@@ -286,6 +327,19 @@ def _entry_problems(entry: dict) -> list[str]:
                 and all(isinstance(x, str) for x in no_match)
             ):
                 errs.append("examples.no_match must list at least one text")
+            voiced = entry.get("family") in VOICED_FAMILIES
+            for kind in ("quoted", "attributed", "rebutted"):
+                texts = examples.get(kind)
+                if texts is None:
+                    if voiced and kind != "rebutted":
+                        errs.append(
+                            f"examples.{kind} must list at least one text "
+                            f"({entry.get('family')} markers show their wording {kind})"
+                        )
+                elif not (
+                    isinstance(texts, list) and texts and all(isinstance(x, str) for x in texts)
+                ):
+                    errs.append(f"examples.{kind} must list at least one text")
     return errs
 
 
@@ -387,12 +441,17 @@ class Extractor:
         self._patterns = [_compile_pattern(m) for m in self.markers if m.pattern]
         self._checks = [m for m in self.markers if m.check is not None]
 
-    def scan(self, text: str, *, published: date | None = None) -> list[Evidence]:
-        """All evidence in ``text``, sorted by position.
+    def scan(
+        self, text: str, *, published: date | None = None, language: str | None = None
+    ) -> list[Evidence]:
+        """All evidence in ``text``, sorted by position, each with its voice.
 
         ``published`` is the page's own date when the caller knows it (e.g. a JSONL field); the
-        date check compares it with the dates the story gives.
+        date check compares it with the dates the story gives. ``language`` is the language the
+        text declares (``"en"``, ``"de"``, ``"en-GB"``): when given and not English, markers
+        flagged ``english_only`` stay quiet. ``None`` (unknown) keeps every marker.
         """
+        foreign = language is not None and _primary_subtag(language) != "en"
         hits: list[tuple[int, int, Marker, str]] = []
         lower = text.lower()
         if self._phrases_lower is not None:
@@ -402,10 +461,12 @@ class Extractor:
                 matches = self._phrases_folded.finditer(text)
             for match in matches:
                 marker = self._phrase_owner_of(match.group())
-                if marker is not None:
+                if marker is not None and not (foreign and marker.english_only):
                     hits.append((match.start(), match.end(), marker, marker.description))
         newline_text = None
         for regex, marker, line_start in self._patterns:
+            if foreign and marker.english_only:
+                continue
             if marker.requires_any and not any(x in lower for x in marker.requires_any):
                 continue
             if line_start:
@@ -419,17 +480,27 @@ class Extractor:
                 for match in regex.finditer(text):
                     hits.append((match.start(), match.end(), marker, marker.description))
         for marker in self._checks:
+            if foreign and marker.english_only:
+                continue
             for start, end, message in marker.check(text, published=published):
                 hits.append((start, end, marker, message))
         if not hits:
             return []
         hits.sort(key=lambda h: (h[0], h[1], h[2].id))
         line_starts = _LineIndex(text)
+        # Built only for texts with findings; it analyses only the paragraphs holding them.
+        voices = VoiceContext(text)
         out = []
         for start, end, marker, message in hits:
             line, col = line_starts.locate(start)
+            # A syndication finding is itself an attribution ("RIA Novosti reported", a credit
+            # line): only quotes and rebuttals change its voice.
+            voice, rebutted = voices.voice(start, end, cues=marker.family != "syndication")
             out.append(
-                Evidence(marker.id, marker.family, start, end, line, col, text[start:end], message)
+                Evidence(
+                    marker.id, marker.family, start, end, line, col, text[start:end], message,
+                    voice, rebutted,
+                )
             )
         return out
 
@@ -441,6 +512,11 @@ class Extractor:
                 if key.startswith(prefix):
                     return owner
         return marker
+
+
+def _primary_subtag(language: str) -> str:
+    """``"en"`` for ``"en"``, ``"EN-gb"``, ``"en_US"``."""
+    return language.strip().lower().replace("_", "-").split("-", 1)[0]
 
 
 def _compile_pattern(marker: Marker) -> tuple[re.Pattern, Marker, bool]:

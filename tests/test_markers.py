@@ -12,6 +12,8 @@ from framing import checks
 from framing.errors import MarkerDataError
 from framing.markers import (
     FAMILIES,
+    VOICED_FAMILIES,
+    Evidence,
     Extractor,
     default_catalogue_path,
     load_markers,
@@ -43,6 +45,52 @@ def test_marker_does_not_match_its_counter_examples(marker_id, example):
     assert marker_id not in _ids(example)
 
 
+def _voices(marker_id, text):
+    return [(e.voice, e.rebutted) for e in EXTRACTOR.scan(text) if e.marker_id == marker_id]
+
+
+VOICED = [m for m in MARKERS if m.family in VOICED_FAMILIES]
+
+
+@pytest.mark.parametrize(
+    ("marker_id", "example"), [(m.id, x) for m in VOICED for x in m.examples_match]
+)
+def test_match_examples_are_in_the_articles_own_voice(marker_id, example):
+    found = _voices(marker_id, example)
+    assert found and all(v == ("own", False) for v in found), found
+
+
+@pytest.mark.parametrize(
+    ("marker_id", "example", "voice"),
+    [
+        (m.id, x, kind)
+        for m in MARKERS
+        for kind in ("quoted", "attributed")
+        for x in getattr(m, f"examples_{kind}")
+    ],
+)
+def test_quoted_and_attributed_examples_match_with_that_voice(marker_id, example, voice):
+    found = _voices(marker_id, example)
+    assert found and any(v == voice for v, _ in found), found
+
+
+@pytest.mark.parametrize(
+    ("marker_id", "example"), [(m.id, x) for m in MARKERS for x in m.examples_rebutted]
+)
+def test_rebutted_examples_are_rebutted(marker_id, example):
+    found = _voices(marker_id, example)
+    assert found and any(rebutted for _, rebutted in found), found
+
+
+@pytest.mark.parametrize("family", VOICED_FAMILIES)
+def test_every_voiced_family_tests_own_quoted_and_attributed(family):
+    entries = [m for m in MARKERS if m.family == family]
+    assert entries
+    for m in entries:
+        assert m.examples_match and m.examples_quoted and m.examples_attributed, m.id
+    assert any(m.examples_rebutted for m in entries)
+
+
 def test_catalogue_covers_every_family_with_several_markers():
     per_family = {f: sum(m.family == f for m in MARKERS) for f in FAMILIES}
     assert all(n >= 2 for n in per_family.values()), per_family
@@ -59,7 +107,12 @@ def _entry(**over):
         "family": "narrative",
         "name": "x",
         "description": "d",
-        "examples": {"match": ["foo bar"], "no_match": ["foo"]},
+        "examples": {
+            "match": ["foo bar"],
+            "no_match": ["foo"],
+            "quoted": ['"foo bar"'],
+            "attributed": ["so-called foo bar"],
+        },
     }
     entry.update(over)
     entry.setdefault("phrases", [f"foo {entry['id']}"])
@@ -71,7 +124,7 @@ def test_validation_lists_every_problem_at_once():
         _entry(id="kn1"),
         _entry(id="KN998", family="nonsense"),
         _entry(id="KN997", pattern="(unclosed", phrases=None),
-        _entry(id="KN996", examples={"match": []}),
+        _entry(id="KN996", examples={"match": [], "quoted": ["x"], "attributed": ["y"]}),
         _entry(id="KN995", colour="red"),
         _entry(id="KN994", phrases=["Foo-KN995"]),
     ]
@@ -97,6 +150,55 @@ def test_validation_rejects_duplicate_ids_and_two_kinds():
         validate_entries([_entry(phrases=["shelling Donbas* for years"])])
     with pytest.raises(MarkerDataError, match="exactly one of"):
         validate_entries([_entry(pattern="foo")])
+
+
+def test_validation_of_voice_examples_and_english_only():
+    with pytest.raises(MarkerDataError) as info:
+        validate_entries(
+            [
+                _entry(examples={"match": ["foo bar"], "no_match": ["foo"]}),
+                _entry(id="LF999", family="loaded", english_only="yes",
+                       examples={"match": ["a"], "no_match": ["b"], "quoted": [],
+                                 "attributed": ["c"], "rebutted": "d", "spoken": ["e"]}),
+            ]
+        )
+    message = str(info.value)
+    for fragment in (
+        "(KN999): examples.quoted must list at least one text (narrative markers",
+        "(KN999): examples.attributed must list at least one text",
+        "(LF999): 'english_only' must be true or false",
+        "(LF999): examples.quoted must list at least one text",
+        "(LF999): examples.rebutted must list at least one text",
+        "(LF999): unknown examples.spoken",
+    ):
+        assert fragment in message
+    # Families other than narrative and loaded need no voice examples.
+    (ai,) = validate_entries([_entry(id="AI999", family="ai",
+                                     examples={"match": ["foo bar"], "no_match": ["x"]})])
+    assert ai.examples_quoted == () and ai.english_only is False
+
+
+def test_english_only_markers_are_quiet_on_other_languages():
+    english_only = {m.id for m in MARKERS if m.english_only}
+    assert {"LF209", "LF210", "KN111"} <= english_only
+    text = "In Kiev und im Donbass sprechen die Anglo-Saxons von einer special military operation."
+    everywhere = {e.marker_id for e in EXTRACTOR.scan(text)}
+    assert {"LF209", "LF210", "KN111", "KN101"} <= everywhere
+    for language in (None, "en", "EN-gb", "en_US"):
+        assert {e.marker_id for e in EXTRACTOR.scan(text, language=language)} == everywhere
+    for language in ("de", "de-AT", "fr"):
+        found = {e.marker_id for e in EXTRACTOR.scan(text, language=language)}
+        assert found == everywhere - english_only and "KN101" in found
+
+
+def test_marker_to_dict_carries_english_only_and_voice_examples():
+    by_id = {m.id: m for m in MARKERS}
+    d = by_id["LF209"].to_dict()
+    assert d["english_only"] is True
+    assert set(d["examples"]) >= {"match", "no_match", "quoted", "attributed"}
+    assert d["examples"]["quoted"] == list(by_id["LF209"].examples_quoted)
+    assert by_id["KN101"].to_dict()["english_only"] is False
+    assert "quoted" not in by_id["AI401"].to_dict()["examples"]
 
 
 def test_load_reports_invalid_toml_with_path(tmp_path):
@@ -164,7 +266,29 @@ def test_evidence_is_a_record_with_a_dict_form():
     (ev,) = [e for e in EXTRACTOR.scan("a special military operation") if e.marker_id == "KN101"]
     d = ev.to_dict()
     assert d["marker_id"] == "KN101" and d["text"] == "special military operation"
-    assert set(d) == {"marker_id", "family", "start", "end", "line", "col", "text", "message"}
+    assert set(d) == {
+        "marker_id", "family", "start", "end", "line", "col", "text", "message", "voice",
+        "rebutted",
+    }
+    assert (d["voice"], d["rebutted"]) == ("own", False)
+    assert Evidence(**d) == ev
+    # A record stored before voices existed still loads, as the article's own voice.
+    old = {k: v for k, v in d.items() if k not in ("voice", "rebutted")}
+    assert (Evidence(**old).voice, Evidence(**old).rebutted) == ("own", False)
+
+
+def test_every_finding_gets_a_voice():
+    text = (
+        "MOSCOW (Sputnik) - The talks resumed.\n"
+        'Officials spoke of a "special military operation". Putin said the Kiev regime fell.\n'
+        "The Kiev regime fell, he claimed without evidence. Luпansk is quiet."
+    )
+    found = [(e.marker_id, e.voice, e.rebutted) for e in EXTRACTOR.scan(text)]
+    assert ("SM301", "own", False) in found
+    assert ("KN101", "quoted", False) in found
+    assert ("KN104", "attributed", False) in found
+    assert ("KN104", "attributed", True) in found
+    assert ("TH501", "own", False) in found
 
 
 @pytest.mark.parametrize(
