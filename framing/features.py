@@ -68,6 +68,7 @@ class _TextTransformer(TransformerMixin, BaseEstimator):
 # --------------------------------------------------------------------------- marker counts
 
 _SCALES = ("log1p", "count", "binary")
+_VOICE_MODES = ("split", "any")
 
 
 class MarkerCounts(_TextTransformer):
@@ -88,6 +89,14 @@ class MarkerCounts(_TextTransformer):
     scale : {"log1p", "count", "binary"}, default="log1p"
         ``log1p`` gives ``log(1 + count)``: the first occurrence of a marker says most, repeats
         add less. ``count`` gives raw counts, ``binary`` 1 for present.
+    voice : {"split", "any"}, default="split"
+        Who speaks the marker (:mod:`framing.voice`). ``split`` counts the article's own voice
+        apart from other voices, so that quoting or reporting Kremlin wording does not push a
+        score like adopting it: ``marker__KN101`` counts own-voice findings that are not
+        rebutted, ``marker_other__KN101`` the quoted, attributed or rebutted ones (and
+        ``family__narrative`` / ``family_other__narrative`` likewise). ``any`` counts every
+        finding in ``marker__``/``family__`` columns whatever its voice (the layout of models
+        fitted before voices existed, which load as ``any``).
 
     Counts are per article and deliberately not divided by the article's length: a marker is
     sparse evidence ("special military operation" once is as telling in a long article as in a
@@ -100,10 +109,10 @@ class MarkerCounts(_TextTransformer):
         The compiled catalogue, after ``select``/``ignore``; ``extractor_.markers`` is the
         snapshot of the catalogue.
     marker_ids_ : tuple of str
-        Marker ids of the ``marker__`` columns, in catalogue order.
+        Marker ids of the ``marker__`` (and ``marker_other__``) columns, in catalogue order.
     families_ : tuple of str
-        Families of the ``family__`` columns (empty unless ``per_family``), in the order of
-        :data:`framing.markers.FAMILIES`.
+        Families of the ``family__`` (and ``family_other__``) columns (empty unless
+        ``per_family``), in the order of :data:`framing.markers.FAMILIES`.
 
     Notes
     -----
@@ -121,22 +130,37 @@ class MarkerCounts(_TextTransformer):
         ignore: Iterable[str] | str = (),
         per_family: bool = True,
         scale: str = "log1p",
+        voice: str = "split",
     ):
         self.markers = markers
         self.select = select
         self.ignore = ignore
         self.per_family = per_family
         self.scale = scale
+        self.voice = voice
+
+    def __setstate__(self, state):
+        # Pickles made before the ``voice`` parameter existed (the shipped models until they
+        # are retrained) count every finding in one column per marker: they are ``any``. Set it
+        # so that get_params, repr and clone work on them too.
+        state = dict(state)
+        state.setdefault("voice", "any")
+        super().__setstate__(state)
 
     def fit(self, X, y=None):
         """Load and compile the catalogue; ``X`` is only checked (nothing is learnt from it).
 
-        Returns ``self``. Raises ``ValueError`` for an unknown ``scale`` or when ``select`` and
-        ``ignore`` leave no marker, :class:`~framing.errors.MarkerDataError` for a bad catalogue.
+        Returns ``self``. Raises ``ValueError`` for an unknown ``scale`` or ``voice`` or when
+        ``select`` and ``ignore`` leave no marker, :class:`~framing.errors.MarkerDataError` for a
+        bad catalogue.
         """
         _texts(X)
         if self.scale not in _SCALES:
             raise ValueError(f"scale must be one of {', '.join(_SCALES)}; got {self.scale!r}")
+        if self.voice not in _VOICE_MODES:
+            raise ValueError(
+                f"voice must be one of {', '.join(_VOICE_MODES)}; got {self.voice!r}"
+            )
         if self.markers is None:
             catalogue = load_markers()
         elif isinstance(self.markers, (str, os.PathLike)):
@@ -155,23 +179,39 @@ class MarkerCounts(_TextTransformer):
         self.families_ = tuple(f for f in FAMILIES if f in present) if self.per_family else ()
         return self
 
+    def _split(self) -> bool:
+        # getattr: a model pickled before the parameter existed has no ``voice`` attribute
+        # unless unpickled through __setstate__ above; either way it must keep its old columns
+        # (every finding counted once, whatever its voice) until it is retrained.
+        return getattr(self, "voice", "any") == "split"
+
     def transform(self, X):
-        """Marker (and family) counts of each text: a CSR matrix of float64, one row per text."""
+        """Marker (and family) counts of each text: a CSR matrix of float64, one row per text.
+
+        Columns as :meth:`get_feature_names_out` names them.
+        """
         check_is_fitted(self)
         texts = _texts(X)
+        split = self._split()
+        n_markers, n_families = len(self.marker_ids_), len(self.families_)
         marker_col = {mid: j for j, mid in enumerate(self.marker_ids_)}
-        family_col = {f: len(marker_col) + k for k, f in enumerate(self.families_)}
-        width = len(marker_col) + len(family_col)
+        # With split, other-voice columns follow the own-voice ones of the same block: offset
+        # n_markers for markers, n_families for families.
+        family_base = n_markers * (2 if split else 1)
+        family_col = {f: family_base + k for k, f in enumerate(self.families_)}
+        width = family_base + n_families * (2 if split else 1)
         indptr = [0]
         indices: list[int] = []
         data: list[float] = []
         for text in texts:
             counts: dict[int, int] = {}
             for evidence in self.extractor_.scan(text):
-                j = marker_col[evidence.marker_id]
+                other = split and (evidence.voice != "own" or evidence.rebutted)
+                j = marker_col[evidence.marker_id] + (n_markers if other else 0)
                 counts[j] = counts.get(j, 0) + 1
                 k = family_col.get(evidence.family)
                 if k is not None:
+                    k += n_families if other else 0
                     counts[k] = counts.get(k, 0) + 1
             for j in sorted(counts):
                 indices.append(j)
@@ -190,12 +230,19 @@ class MarkerCounts(_TextTransformer):
     def get_feature_names_out(self, input_features=None):
         """Column names: ``marker__KN101``, ..., then ``family__narrative``, ...
 
-        ``input_features`` is accepted for the scikit-learn API and ignored: the input is raw
-        text, which has no feature names.
+        With ``voice="split"``: ``marker__KN101``, ... (own voice, not rebutted), then
+        ``marker_other__KN101``, ... (quoted, attributed or rebutted), then ``family__...``,
+        then ``family_other__...``. ``input_features`` is accepted for the scikit-learn API and
+        ignored: the input is raw text, which has no feature names.
         """
         check_is_fitted(self)
+        split = self._split()
         names = [f"marker__{mid}" for mid in self.marker_ids_]
+        if split:
+            names += [f"marker_other__{mid}" for mid in self.marker_ids_]
         names += [f"family__{family}" for family in self.families_]
+        if split:
+            names += [f"family_other__{family}" for family in self.families_]
         return np.asarray(names, dtype=object)
 
     def evidence(self, text: str, *, published: date | None = None) -> list[Evidence]:

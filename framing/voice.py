@@ -205,14 +205,20 @@ class _Paragraph:
 
     def __init__(self, text: str, start: int, end: int):
         self.start, self.end = start, end
-        self.regions = quote_regions(text, start, end)
-        self.opens = [r[0] for r in self.regions]
+        # Nested regions merge into disjoint ones: a position is quoted if one holds it.
+        merged: list[list[int]] = []
+        for o, c in quote_regions(text, start, end):
+            if merged and o < merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], c)
+            else:
+                merged.append([o, c])
+        self.regions = merged
+        self.opens = [r[0] for r in merged]
         self.sentences = sentence_ends(text, start, end)
 
     def quoted(self, pos: int) -> bool:
-        # Regions are few per paragraph; any region holding pos will do.
         k = bisect.bisect_right(self.opens, pos)
-        return any(o <= pos < c for o, c in self.regions[:k])
+        return k > 0 and pos < self.regions[k - 1][1]
 
     def sentence(self, pos: int) -> tuple[int, int]:
         k = bisect.bisect_right(self.sentences, pos)

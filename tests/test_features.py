@@ -86,6 +86,7 @@ def test_init_stores_parameters_only(name):
     [
         MarkerCounts(select=["KN1", "ai"], ignore=("AI405",), per_family=False, scale="count"),
         MarkerCounts(markers=load_markers()[:3]),
+        MarkerCounts(voice="any", scale="binary"),
         StyleFeatures(sentiment=False, max_chars=123),
     ],
     ids=repr,
@@ -200,17 +201,23 @@ def test_marker_counts_names_and_order():
     model = MarkerCounts().fit([])
     names = list(model.get_feature_names_out())
     ids = [m.id for m in load_markers()]
-    families = [n for n in names if n.startswith("family__")]
-    assert names[: len(ids)] == [f"marker__{i}" for i in ids]
-    assert families == [f"family__{f}" for f in model.families_]
-    assert names == names[: len(ids)] + families
+    families = list(model.families_)
+    assert names == (
+        [f"marker__{i}" for i in ids]
+        + [f"marker_other__{i}" for i in ids]
+        + [f"family__{f}" for f in families]
+        + [f"family_other__{f}" for f in families]
+    )
+    any_voice = list(MarkerCounts(voice="any").fit([]).get_feature_names_out())
+    assert any_voice == [f"marker__{i}" for i in ids] + [f"family__{f}" for f in families]
 
 
 def test_marker_counts_select_ai_only_has_ai_features():
     model = MarkerCounts(select=["ai"]).fit(TRAIN)
     names = list(model.get_feature_names_out())
-    assert names[-1] == "family__ai"
-    assert all(n.startswith("marker__AI") for n in names[:-1]) and len(names) > 1
+    assert names[-2:] == ["family__ai", "family_other__ai"]
+    assert all(n.startswith(("marker__AI", "marker_other__AI")) for n in names[:-2])
+    assert len(names) > 2
     out = model.transform(["As an AI language model, I cannot help."])
     assert _column(model, out, "family__ai")[0] > 0
     # A comma-separated string, as on the command line, means the same.
@@ -220,7 +227,9 @@ def test_marker_counts_select_ai_only_has_ai_features():
 def test_marker_counts_ignore_and_per_family():
     model = MarkerCounts(ignore=["narrative", "TH5"], per_family=False).fit([])
     names = list(model.get_feature_names_out())
-    assert not any(n.startswith(("family__", "marker__KN", "marker__TH5")) for n in names)
+    assert not any(
+        n.startswith(("family", "marker__KN", "marker__TH5", "marker_other__KN")) for n in names
+    )
     assert model.families_ == ()
 
 
@@ -229,6 +238,10 @@ def test_marker_counts_ignore_and_per_family():
 )
 def test_marker_counts_scales(scale, expected):
     model = MarkerCounts(select=["KN101"], scale=scale).fit([])
+    out = model.transform(["The special military operation and the special military operation."])
+    # marker__KN101, marker_other__KN101, family__narrative, family_other__narrative
+    assert _dense(out)[0].tolist() == pytest.approx([expected, 0.0, expected, 0.0])
+    model = MarkerCounts(select=["KN101"], scale=scale, voice="any").fit([])
     out = model.transform(["The special military operation and the special military operation."])
     assert _dense(out)[0].tolist() == pytest.approx([expected, expected])
 
@@ -239,6 +252,8 @@ def test_marker_counts_bad_parameters_fail_at_fit_not_init():
         bad.fit(TRAIN)
     with pytest.raises(ValueError, match="no marker"):
         MarkerCounts(select=["XX9"]).fit(TRAIN)
+    with pytest.raises(ValueError, match="voice must be one of split, any"):
+        MarkerCounts(voice="own").fit(TRAIN)
 
 
 def test_marker_counts_evidence_matches_the_counts():
@@ -248,8 +263,10 @@ def test_marker_counts_evidence_matches_the_counts():
     assert evidence and {e.marker_id for e in evidence} >= {"SM301", "TH501"}
     row = _dense(model.transform([text]))[0]
     n_markers = len(model.marker_ids_)
-    assert row[:n_markers].sum() == len(evidence)
-    assert row[n_markers:].sum() == len(evidence)
+    assert row[: 2 * n_markers].sum() == len(evidence)
+    assert row[2 * n_markers :].sum() == len(evidence)
+    other = [e for e in evidence if e.voice != "own" or e.rebutted]
+    assert row[n_markers : 2 * n_markers].sum() == len(other)
     with pytest.raises(NotFittedError):
         MarkerCounts().evidence(text)
 
@@ -264,12 +281,16 @@ name = "test-marker"
 description = "A test marker"
 phrases = ["{phrase}"]
 examples.match = ["a {phrase} here"]
+examples.quoted = ["a '{phrase}' here"]
+examples.attributed = ["the so-called {phrase} here"]
 examples.no_match = ["nothing here"]
 """
     catalogue.write_text(entry.format(phrase="blue moon"), encoding="utf-8")
     # The code markers of framing.checks come with any catalogue; select keeps them out.
     model = MarkerCounts(markers=str(catalogue), select=["XX"], scale="count").fit([])
-    assert list(model.get_feature_names_out()) == ["marker__XX101", "family__loaded"]
+    assert list(model.get_feature_names_out()) == [
+        "marker__XX101", "marker_other__XX101", "family__loaded", "family_other__loaded",
+    ]
     texts = ["once in a blue moon", "a red sun"]
     before = _dense(model.transform(texts))
     assert before[:, 0].tolist() == [1.0, 0.0]
@@ -279,6 +300,46 @@ examples.no_match = ["nothing here"]
     assert np.array_equal(_dense(pickle.loads(pickle.dumps(model)).transform(texts)), before)
     refitted = clone(model).fit([])
     assert _dense(refitted.transform(texts))[:, 0].tolist() == [0.0, 1.0]
+
+
+VOICES_TEXTS = [
+    "Russia's special military operation goes on.",
+    'Officials call it a "special military operation".',
+    "Putin said the special military operation goes on.",
+    "The special military operation is a pretext for conquest.",
+]
+
+
+def test_marker_counts_split_own_voice_from_other_voices():
+    model = MarkerCounts(select=["KN101"], scale="count").fit([])
+    rows = _dense(model.transform(VOICES_TEXTS)).tolist()
+    # own, not rebutted | quoted | attributed | own but rebutted
+    assert rows == [[1, 0, 1, 0], [0, 1, 0, 1], [0, 1, 0, 1], [0, 1, 0, 1]]
+    any_voice = MarkerCounts(select=["KN101"], scale="count", voice="any").fit([])
+    assert _dense(any_voice.transform(VOICES_TEXTS)).tolist() == [[1, 1]] * 4
+
+
+def test_marker_counts_pickled_before_voices_keep_their_columns():
+    # A model fitted before the ``voice`` parameter existed has no such attribute: it must give
+    # the old columns (every finding counted once) and keep working with scikit-learn.
+    fitted = MarkerCounts(scale="count").fit([])
+    old = MarkerCounts(scale="count", voice="any").fit([])
+    del fitted.__dict__["voice"]
+    expected = _dense(old.transform(TRAIN + OTHER))
+    assert np.array_equal(_dense(fitted.transform(TRAIN + OTHER)), expected)
+    assert list(fitted.get_feature_names_out()) == list(old.get_feature_names_out())
+    loaded = pickle.loads(pickle.dumps(fitted))
+    assert loaded.voice == "any" and loaded.get_params()["voice"] == "any"
+    assert np.array_equal(_dense(loaded.transform(TRAIN + OTHER)), expected)
+    assert clone(loaded).voice == "any" and "voice='any'" in repr(loaded)
+
+
+def test_marker_counts_on_empty_and_non_ascii_texts_in_both_voice_modes():
+    for voice in ("split", "any"):
+        model = MarkerCounts(voice=voice).fit([])
+        out = _dense(model.transform(ODD))
+        assert out.shape == (len(ODD), len(model.get_feature_names_out()))
+        assert np.isfinite(out).all()
 
 
 def test_marker_counts_pickle_keeps_the_code_markers():
