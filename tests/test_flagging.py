@@ -1,5 +1,7 @@
 """Acceptance on the five seed articles, and the run statistics."""
 
+from collections import Counter
+
 import pytest
 
 from framing.flagging import FlagStats, flag_articles
@@ -94,3 +96,72 @@ def test_false_positive_rate_on_reliable_recovery_is_under_two_percent(shared_da
     shares = stats.family_shares()
     for family in ("narrative", "syndication", "ai", "hygiene"):
         assert shares[family] < 0.02, (family, shares[family])
+
+
+# --------------------------------------------------------------------------- voices
+
+VOICED_TEXT = (
+    "Russia's special military operation goes on.\n"
+    'Officials call it a "special military operation". Putin said the Kiev regime must go.\n'
+    "The Kiev regime, he claimed without evidence, is collapsing."
+)
+
+
+def _article(text, **kwargs):
+    from framing.ingest import Article
+
+    return Article(id="a1", text=text, **kwargs)
+
+
+def test_stats_count_findings_per_voice_and_rebutted():
+    stats = FlagStats()
+    (flagged,) = flag_articles([_article(VOICED_TEXT)], Extractor(select=["KN"]), stats)
+    voices = [(e.marker_id, e.voice, e.rebutted) for e in flagged.evidence]
+    assert voices == [
+        ("KN101", "own", False),
+        ("KN101", "quoted", False),
+        ("KN104", "attributed", False),
+        ("KN104", "attributed", True),
+    ]
+    assert dict(stats.findings_per_voice) == {"own": 1, "quoted": 1, "attributed": 2}
+    assert stats.rebutted == 1
+    summary = stats.to_dict()
+    assert summary["findings_per_voice"] == {"own": 1, "quoted": 1, "attributed": 2}
+    assert summary["rebutted_findings"] == 1
+    assert summary["findings_per_marker_and_voice"] == {
+        "KN101": {"own": 1, "quoted": 1, "attributed": 0},
+        "KN104": {"own": 0, "quoted": 0, "attributed": 2},
+    }
+    assert flagged.to_dict()["flags"][0]["voice"] == "own"
+
+
+def test_voice_filter_keeps_only_those_findings_and_counts_only_them():
+    stats = FlagStats()
+    (flagged,) = flag_articles(
+        [_article(VOICED_TEXT)], Extractor(select=["KN"]), stats, voices=["quoted", "own"]
+    )
+    assert [e.voice for e in flagged.evidence] == ["own", "quoted"]
+    assert sum(stats.findings.values()) == 2 and stats.findings_per_voice["attributed"] == 0
+    with pytest.raises(ValueError, match="unknown voice"):
+        list(flag_articles([_article(VOICED_TEXT)], EXTRACTOR, voices=["spoken"]))
+
+
+def test_the_articles_language_quiets_english_only_markers():
+    text = "Die Lage in Kiev und im Donbass bleibt angespannt."
+    ids = {e.marker_id for e in next(flag_articles([_article(text)], EXTRACTOR)).evidence}
+    assert {"LF209", "LF210"} <= ids
+    german = next(flag_articles([_article(text, language="de")], EXTRACTOR)).evidence
+    assert not {"LF209", "LF210"} & {e.marker_id for e in german}
+
+
+def test_share_of_findings_by_voice_on_reliable_recovery(shared_data):
+    # Reliable outlets quote loaded wording ("the “deep state,”") more often than they adopt it.
+    stats = FlagStats()
+    reliable = shared_data / "recovery" / "reliable"
+    articles = iter_articles([str(reliable)], on_problem=lambda p: None)
+    loaded = Counter()
+    for flagged in flag_articles(articles, EXTRACTOR, stats):
+        loaded.update(e.voice for e in flagged.evidence if e.family == "loaded")
+    total = sum(stats.findings.values())
+    assert total == sum(stats.findings_per_voice.values()) > 0
+    assert loaded["quoted"] + loaded["attributed"] > loaded["own"] > 0
