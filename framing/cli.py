@@ -29,6 +29,7 @@ from framing.errors import FramingError
 from framing.flagging import FlaggedArticle, FlagStats, flag_articles
 from framing.ingest import Problem, iter_articles
 from framing.markers import FAMILIES, Extractor, load_markers
+from framing.voice import VOICES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
@@ -239,15 +240,32 @@ def _fails(flagged: FlaggedArticle, fail_on: list[str]) -> bool:
     )
 
 
+def _voice_tags(evidence) -> str:
+    """`` [quoted]``, `` [attributed] [rebutted]``, ...: nothing for the article's own voice."""
+    tags = "" if evidence.voice == "own" else f" [{evidence.voice}]"
+    return tags + (" [rebutted]" if evidence.rebutted else "")
+
+
 def _write_text_summary(out: IO[str], stats: FlagStats, log: _ProblemLog, statistics: bool):
     if statistics:
-        out.write("\nfindings  articles  marker\n")
+        out.write("\nfindings  articles       own    quoted  attributed  marker\n")
         for marker_id, count in sorted(stats.findings.items()):
-            out.write(f"{count:8d}  {stats.articles_per_marker[marker_id]:8d}  {marker_id}\n")
+            own, quoted, attributed = (stats.voices_per_marker[marker_id, v] for v in VOICES)
+            out.write(
+                f"{count:8d}  {stats.articles_per_marker[marker_id]:8d}  {own:8d}  {quoted:8d}"
+                f"  {attributed:10d}  {marker_id}\n"
+            )
         out.write("\narticles flagged per family:\n")
         for family, share in stats.family_shares().items():
             n = stats.articles_per_family[family]
             out.write(f"  {family:<12} {n:6d} / {stats.articles}  ({share:.1%})\n")
+        total = sum(stats.findings.values())
+        out.write("\nfindings per voice:\n")
+        for voice in VOICES:
+            n = stats.findings_per_voice[voice]
+            out.write(f"  {voice:<12} {n:6d} / {total}  ({n / (total or 1):.1%})\n")
+        out.write(f"  {'rebutted':<12} {stats.rebutted:6d} / {total}"
+                  f"  ({stats.rebutted / (total or 1):.1%})\n")
     total = sum(stats.findings.values())
     line = (
         f"{total} finding(s) in {stats.flagged_articles} of {stats.articles} article(s)"
@@ -296,7 +314,7 @@ def _with_input_options(func):
     type=click.Choice(["text", "json", "jsonl"]),
     default="text",
     show_default=True,
-    help="text: one 'file:line:col: ID message \"span\"' line per finding and a summary; "
+    help="text: one 'file:line:col: ID message [voice] \"span\"' line per finding and a summary; "
     "json: one document with articles, summary and input problems; jsonl: one object per "
     "article.",
 )
@@ -308,22 +326,29 @@ def _with_input_options(func):
               help="Skip these markers: ids, id prefixes or families, comma-separated.")
 @click.option("--fail-on", multiple=True, metavar="CODES",
               help="Exit 1 when a finding matches: ids, prefixes, families or 'any'.")
+@click.option("--voice", "voices", multiple=True, type=click.Choice(VOICES),
+              help="Only findings in this voice: own (the article's), quoted (inside quotes) or "
+              "attributed (reported: 'so-called', 'Putin said'). Repeatable.")
 @click.option("--statistics", is_flag=True,
-              help="Text format: add counts per marker and the share of articles per family.")
+              help="Text format: add counts per marker and per voice and the share of articles "
+              "per family.")
 @click.option("--markers", "catalogue", type=click.Path(dir_okay=False, exists=True),
               help="Use this marker catalogue (TOML) instead of the shipped one.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line and no input warnings.")
 @_with_input_options
-def flags(paths, fmt, output, select, ignore, fail_on, statistics, catalogue, quiet,
+def flags(paths, fmt, output, select, ignore, fail_on, voices, statistics, catalogue, quiet,
           input_format, columns, strict):
     """Flag framing markers in articles, with their evidence.
 
     PATHS are files, directories (read recursively) or - for stdin: plain text, JSONL, CSV
-    or HTML.
+    or HTML. Each finding says who speaks: [quoted] inside quotes, [attributed] reported or
+    distanced ("so-called", "Putin said"), nothing for the article's own voice; [rebutted]
+    when the sentence rejects the claim.
 
     \b
     Examples:
       framing flags corpus/seeds
+      framing flags corpus/seeds --voice own --select narrative
       framing flags news.csv --column text=body --column source=outlet
       framing flags crawl/ --format jsonl -o flags.jsonl --fail-on narrative,ai
       framing flags ../shared/data/recovery/reliable --statistics -q
@@ -345,13 +370,13 @@ def flags(paths, fmt, output, select, ignore, fail_on, statistics, catalogue, qu
     failed = False
     with _output(output) as out, _progress(articles, quiet) as articles:
         documents = []
-        for flagged in flag_articles(articles, extractor, stats):
+        for flagged in flag_articles(articles, extractor, stats, voices=voices or None):
             failed = failed or _fails(flagged, fail_codes)
             if fmt == "text":
                 for e in flagged.evidence:
                     out.write(
                         f"{flagged.article.location}:{e.line}:{e.col}: {e.marker_id} "
-                        f"{e.message} {_short(e.text)}\n"
+                        f"{e.message}{_voice_tags(e)} {_short(e.text)}\n"
                     )
             elif fmt == "jsonl":
                 out.write(json.dumps(flagged.to_dict(), ensure_ascii=False) + "\n")

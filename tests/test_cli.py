@@ -50,7 +50,8 @@ def test_json_and_jsonl_formats(runner):
     assert doc["summary"]["articles"] == 5 and len(doc["articles"]) == 5
     assert doc["problems"] == []
     flag = doc["articles"][0]["flags"][0]
-    assert {"marker_id", "family", "start", "end", "line", "col", "text", "message"} <= set(flag)
+    assert {"marker_id", "family", "start", "end", "line", "col", "text", "message", "voice",
+            "rebutted"} <= set(flag)
 
     result = runner.invoke(main, ["flags", str(SEEDS), "--format", "jsonl"])
     rows = [json.loads(line) for line in result.stdout.splitlines()]
@@ -61,6 +62,54 @@ def test_statistics_report_family_shares(runner):
     out = runner.invoke(main, ["flags", str(SEEDS), "--statistics", "-q"]).stdout
     assert "articles flagged per family:" in out
     assert re.search(r"ai\s+1 / 5\s+\(20\.0%\)", out)
+
+
+VOICED = (
+    "Russia's special military operation goes on.\n"
+    'Officials call it a "special military operation". Putin said the Kiev regime must go.\n'
+    "The Kiev regime, he claimed without evidence, is collapsing.\n"
+)
+
+
+def test_flags_text_tags_the_voice_after_the_message(runner):
+    result = runner.invoke(main, ["flags", "-", "--select", "KN"], input=VOICED)
+    lines = [line for line in result.stdout.splitlines() if LINE.match(line)]
+    assert len(lines) == 4
+    assert not re.search(r"\[(quoted|attributed|rebutted)\]", lines[0])
+    assert re.search(r"\) \[quoted\] \"special military operation\"$", lines[1])
+    assert lines[2].endswith(' [attributed] "Kiev regime"')
+    assert lines[3].endswith(' [attributed] [rebutted] "Kiev regime"')
+
+
+def test_flags_voice_option_filters_findings(runner):
+    out = runner.invoke(main, ["flags", "-", "--select", "KN", "--voice", "own", "-q"],
+                        input=VOICED).stdout
+    assert len(out.splitlines()) == 1 and "[" not in out.split(")")[-1]
+    out = runner.invoke(
+        main, ["flags", "-", "--select", "KN", "--voice", "quoted", "--voice", "attributed",
+               "--format", "jsonl"], input=VOICED,
+    ).stdout
+    (row,) = [json.loads(line) for line in out.splitlines()]
+    assert [(f["voice"], f["rebutted"]) for f in row["flags"]] == [
+        ("quoted", False), ("attributed", False), ("attributed", True),
+    ]
+    bad = runner.invoke(main, ["flags", "-", "--voice", "spoken"], input=VOICED)
+    assert bad.exit_code == 2 and "spoken" in bad.stderr
+
+
+def test_flags_statistics_count_per_voice(runner):
+    out = runner.invoke(main, ["flags", "-", "--select", "KN", "--statistics", "-q"],
+                        input=VOICED).stdout
+    assert re.search(r"^findings +articles +own +quoted +attributed +marker$", out, re.M)
+    assert re.search(r"^ +2 +1 +1 +1 +0 +KN101$", out, re.M)
+    assert re.search(r"^ +2 +1 +0 +0 +2 +KN104$", out, re.M)
+    assert "findings per voice:" in out
+    assert re.search(r"attributed +2 / 4 +\(50\.0%\)", out)
+    assert re.search(r"rebutted +1 / 4 +\(25\.0%\)", out)
+    doc = json.loads(runner.invoke(main, ["flags", "-", "--select", "KN", "--format", "json"],
+                                   input=VOICED).stdout)
+    assert doc["summary"]["findings_per_voice"] == {"own": 1, "quoted": 1, "attributed": 2}
+    assert doc["summary"]["rebutted_findings"] == 1
 
 
 def test_output_file_written_atomically(runner, tmp_path):
