@@ -29,7 +29,8 @@ span of a text, its **voice** and whether the sentence **rebuts** it:
     themselves attributions (a credit line, "RIA Novosti reported").
 
 **rebutted** is true when the sentence, outside quotes and outside the span, rejects the claim:
-"without evidence", "no evidence", "false claim", "falsely", "debunked", "baseless",
+"without evidence", "no evidence", "false claim" (not a bare "false": "false flag" is itself a
+narrative), "falsely", "debunked", "baseless",
 "unfounded", "groundless", "unsubstantiated", "propaganda", "disinformation", "misinformation",
 "pretext", "fabricated", "bogus", "myth", ... It is independent of the voice.
 
@@ -192,9 +193,10 @@ _REPORTING = re.compile(
 )
 _REBUTTAL = re.compile(
     r"\b(?:without\s+(?:any\s+|providing\s+(?:any\s+)?|offering\s+(?:any\s+)?)?evidence"
-    r"|no\s+evidence|false(?:ly)?|debunk\w*|baseless|unfounded|groundless|unsubstantiated"
+    r"|no\s+evidence|falsely|falsehoods?|false\s+(?:claims?|narratives?|pretext|story|stories"
+    r"|reports?|allegations?|accusations?)|debunk\w*|baseless|unfounded|groundless|unsubstantiated"
     r"|propaganda|disinformation|misinformation|pretext|fabricat\w*|bogus|spurious|myths?"
-    r"|disproven|lies|lying|conspiracy\s+theor\w*)\b",
+    r"|disproven|conspiracy\s+theor\w*)\b",
     _I,
 )
 _DATELINE_AFTER = re.compile(r"[ \t]*(?:[-\u2013\u2014:]|$)", re.M)

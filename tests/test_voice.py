@@ -161,6 +161,8 @@ NOT_REBUTTED = [
     "The [[special operation]] goes on. There is no evidence of talks.",
     'The [[special operation]] goes on, Zakharova said, calling reports "propaganda".',
     "There is no evidence of talks.\nThe [[special operation]] goes on.",
+    "The [[special operation]] answered a false flag attack.",
+    "The [[special operation]] base lies on the river.",
 ]
 
 
