@@ -111,10 +111,10 @@ def quote_regions(text: str, start: int = 0, end: int | None = None) -> list[tup
                 if ch in _CLOSERS[stack[k][0]]:
                     closes = k
                     break
-        if closes is not None and not (ch == stack[closes][0] and can_open and not can_close):
+        if closes is not None:
             regions.append((stack[closes][1], i + 1))
             del stack[closes:]
-        elif ch in "\u2019":
+        elif ch == "\u2019":
             continue  # a closing single quote with nothing to close
         elif can_open or ch in _GUILLEMETS or ch in "\u201c\u201e\u201a\u201b\u2018":
             if ch in "\u00bb\u203a" and not can_open:
