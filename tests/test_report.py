@@ -254,3 +254,33 @@ def test_narrative_profile_is_the_share_of_scored_articles_asserting_each():
     assert source.narratives == [
         {"narrative": "Blaming the war on others", "articles": 2, "share": 0.5}]
     assert build_report([_war("b.example", 0.5)]).sources[0].narratives == []
+
+
+def test_report_from_the_store_shows_the_same_exclusions(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from framing.cli import main
+    from framing.store import Store
+
+    from .test_store import MODELS
+
+    items = [_war("a.example", 0.9, p=0.3), _war("a.example", 0.2, war=0.1),
+             _war("a.example", 0.5, low=("unreliable_source",)), _unscored("a.example")]
+    for n, item in enumerate(items):  # distinct texts: the store keys articles by content
+        item.article.text = f"article {n}"
+    db = tmp_path / "scores.db"
+    with Store(db) as store:
+        store.add(items, MODELS)
+    result = CliRunner().invoke(main, ["report", "--store", str(db), "--format", "json",
+                                       "--min-articles", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["not_scored"] == {"not_english": 1}
+    assert doc["excluded"] == {"pro_kremlin_framing": {"off_topic": 1},
+                               "unreliable_source": {"low_confidence": 1}}
+    (source,) = doc["sources"]
+    assert source["articles"] == 4 and source["scores"]["unreliable_source"]["n"] == 2
+    fresh = build_report(items, min_articles=1).to_dict()
+    assert source == json.loads(json.dumps(fresh["sources"][0]))
