@@ -47,6 +47,7 @@ model: $(STAMP)
 	$(BIN)/framing train $(BUILD)/semeval2025.jsonl corpus/seeds.jsonl \
 		--target pro_kremlin_framing --features words,markers --C 3 \
 		--out models/pro_kremlin_framing
+	$(BIN)/python -m framing.narratives train $(BUILD)/semeval2025.jsonl --out models/narratives
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

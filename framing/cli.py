@@ -1039,3 +1039,32 @@ def report(paths, model_dirs, fmt, output, min_articles, threshold, sources_path
                    "article(s)" + (f"; {log.errors} input(s) skipped" if log.errors else ""),
                    err=True)
     _finish(log)
+
+
+# --------------------------------------------------------------------------- narratives
+
+
+@main.command("narratives")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def narratives_command(fmt):
+    """List the Ukraine-war narratives the narratives model asserts, with descriptions.
+
+    The coarse URW narratives of the SemEval-2025 Task 10 taxonomy (an article with none of
+    them is Other); `framing score` lists the ones each article carries, with the paragraphs
+    behind them.
+
+    \b
+    Examples:
+      framing narratives
+      framing narratives --format json
+    """
+    from framing import narratives as narratives_lib
+
+    taxonomy = narratives_lib.load_taxonomy()
+    if fmt == "json":
+        click.echo(json.dumps([n.to_dict() for n in taxonomy], ensure_ascii=False, indent=2))
+        return
+    for n in taxonomy:
+        click.echo(f"{n.label}\n    {n.description}")
+    click.echo(f"\n{len(taxonomy)} narrative(s); none of them: {narratives_lib.OTHER}")
