@@ -420,14 +420,19 @@ def flags(paths, fmt, output, select, ignore, fail_on, voices, statistics, catal
               help="Only markers of this family. Repeatable.")
 @click.option("--markers", "catalogue", type=click.Path(dir_okay=False, exists=True),
               help="Validate and list this catalogue (TOML) instead of the shipped one.")
-def markers_command(fmt, family, catalogue):
+@click.option("--examples", "all_examples", is_flag=True,
+              help="Every example, labelled: e.g. (own voice), quoted, attributed, rebutted, "
+                   "no match.")
+def markers_command(fmt, family, catalogue, all_examples):
     """List the marker catalogue: id, family, strength, description and examples.
 
-    Also validates a catalogue: a broken one exits 2 listing every problem.
+    Markers flagged english_only end their line with [english only]. Also validates a
+    catalogue: a broken one exits 2 listing every problem.
 
     \b
     Examples:
       framing markers
+      framing markers --family narrative --examples
       framing markers --family ai --format json
       framing markers --markers my-markers.toml
     """
@@ -436,9 +441,22 @@ def markers_command(fmt, family, catalogue):
         click.echo(json.dumps([m.to_dict() for m in markers], ensure_ascii=False, indent=2))
         return
     for m in markers:
-        click.echo(f"{m.id}  {m.family:<11} {m.strength:<6} {m.name}: {m.description}")
-        for example in m.examples_match[:2]:
-            click.echo(f"        e.g. {_short(example)}")
+        tag = " [english only]" if m.english_only else ""
+        click.echo(f"{m.id}  {m.family:<11} {m.strength:<6} {m.name}: {m.description}{tag}")
+        if not all_examples:
+            for example in m.examples_match[:2]:
+                click.echo(f"        e.g. {_short(example)}")
+            continue
+        # Every example, in full, labelled by the voice it must come out in.
+        for label, examples in (
+            ("e.g.", m.examples_match),
+            ("quoted:", m.examples_quoted),
+            ("attributed:", m.examples_attributed),
+            ("rebutted:", m.examples_rebutted),
+            ("no match:", m.examples_no_match),
+        ):
+            for example in examples:
+                click.echo(f"        {label} {json.dumps(example, ensure_ascii=False)}")
     counts = ", ".join(
         f"{f} {sum(m.family == f for m in markers)}" for f in FAMILIES
         if any(m.family == f for m in markers)
