@@ -13,7 +13,11 @@ original text.
 Every finding also says who speaks it (:mod:`framing.voice`): ``voice`` is ``"own"`` (the
 article's own voice), ``"quoted"`` (inside quotation marks) or ``"attributed"`` (reported or
 distanced in the same sentence: "so-called", "what the Kremlin calls", "Putin said"), and
-``rebutted`` is true when the sentence rejects the claim ("without evidence", "false claim").
+``rebutted`` is true when the sentence rejects the claim ("without evidence", "false claim") or
+the next sentence of the paragraph opens with a rebuttal ("There is no evidence for this.").
+Attribution applies to narrative and loaded findings only; syndication findings change voice only
+when quoted, and hygiene, structure and ai findings are the page's own unless quoted (never
+rebutted).
 
 Markers flagged ``english_only`` are about English spelling or usage ("Kiev", "Donbass",
 "Anglo-Saxons" are ordinary words in other languages); :meth:`Extractor.scan` keeps them quiet
@@ -54,6 +58,15 @@ _EXAMPLE_KINDS = ("match", "no_match", "quoted", "attributed", "rebutted")
 #: Families whose entries must show their wording quoted and attributed too (examples.quoted,
 #: examples.attributed), so that the voice rules are tested on each of them.
 VOICED_FAMILIES = ("narrative", "loaded")
+
+#: Per family, whether attribution cues and rebuttals apply: ``(cues, rebuttals)``. Only
+#: narrative and loaded wording can be borrowed from a speaker; a syndication finding is itself an
+#: attribution ("RIA Novosti reported", a credit line), so only quotes and rebuttals change it;
+#: hidden characters, page structure and AI leftovers are the page's own unless quoted.
+_VOICE_RULES: dict[str, tuple[bool, bool]] = {
+    **{family: (True, True) for family in VOICED_FAMILIES},
+    "syndication": (False, True),
+}
 
 # Characters that may stand between two words of a phrase, and the quote variants.
 _SEP = r"[\s\u00ad\-\u2010-\u2015\u2212]"
@@ -493,9 +506,8 @@ class Extractor:
         out = []
         for start, end, marker, message in hits:
             line, col = line_starts.locate(start)
-            # A syndication finding is itself an attribution ("RIA Novosti reported", a credit
-            # line): only quotes and rebuttals change its voice.
-            voice, rebutted = voices.voice(start, end, cues=marker.family != "syndication")
+            cues, rebuttals = _VOICE_RULES.get(marker.family, (False, False))
+            voice, rebutted = voices.voice(start, end, cues=cues, rebuttals=rebuttals)
             out.append(
                 Evidence(
                     marker.id, marker.family, start, end, line, col, text[start:end], message,

@@ -25,19 +25,30 @@ span of a text, its **voice** and whether the sentence **rebuts** it:
 ``"own"``
     Neither: the article's own voice. A span that opens its paragraph and is followed by a dash,
     a colon or the end of the line (a dateline such as ``MOSCOW (Sputnik) -``, a heading) is
-    always own. Callers may also switch the attribution cues off for findings that are
-    themselves attributions (a credit line, "RIA Novosti reported").
+    always own. Callers may also switch the attribution cues off (``cues=False``) for findings
+    that are themselves attributions (a credit line, "RIA Novosti reported") or whose wording
+    no speaker lends (a hidden character, page residue), and the rebuttals too
+    (``rebuttals=False``); :class:`framing.markers.Extractor` does so per family.
 
 **rebutted** is true when the sentence, outside quotes and outside the span, rejects the claim:
 "without evidence", "no evidence", "false claim" (not a bare "false": "false flag" is itself a
 narrative), "falsely", "debunked", "baseless",
 "unfounded", "groundless", "unsubstantiated", "propaganda", "disinformation", "misinformation",
-"pretext", "fabricated", "bogus", "myth", ... It is independent of the voice.
+"pretext", "fabricated", "bogus", "myth", ... It is also true when the **next sentence** of the
+same paragraph opens (outside quotes) with a rebuttal pointing back at the claim: "There is no
+evidence (for this).", "No evidence was given.", "That claim is false.", "This is not true.",
+"It's a myth.", "The Kremlin's allegations are baseless.", "Fact-checkers have debunked the
+claim.", "None of this is true.", "Verdict: false." (optionally after "But", "However", "In
+fact"). Bare words in the next sentence ("The EU banned disinformation outlets.") and anything
+further away or in another paragraph do not count. It is independent of the voice.
 
 Sentences are found by a cheap splitter of our own: a sentence ends at ``.``, ``!``, ``?`` or
 ``…`` (and any closing quotes or brackets) followed by white space and a character that is not
 a lower-case letter, except after a common abbreviation (Mr., Gen., Jan., e.g.) or an initial
-(V. Putin, U.S.); and at every line break.
+(V. Putin, U.S.); also with no white space when a lower-case letter or digit comes before and
+a capitalised word after ("danger.In response", "in 2020.The"; not "U.S.Army", "3.5",
+"ASP.NET", "www.DearAbby.com", "HealthWatch.Org"), as in text scraped from glued paragraphs;
+and at every line break.
 
 Speed: nothing is computed for a text without findings. A :class:`VoiceContext` analyses only
 the paragraphs that hold findings, each once (quote regions, sentence ends), so the cost is
@@ -130,13 +141,31 @@ def quote_regions(text: str, start: int = 0, end: int | None = None) -> list[tup
 
 # --------------------------------------------------------------------------- sentences
 
-_SENTENCE_END = re.compile("([.!?\u2026])[\"'\u201d\u2019\u00bb\u203a)\\]]*\\s+")
+# A sentence end: the mark, any closing quotes or brackets, then white space, or no white space
+# but a letter (only a capitalised word after a lower-case letter or a digit counts; see below).
+_SENTENCE_END = re.compile("([.!?\u2026])[\"'\u201d\u2019\u00bb\u203a)\\]]*(?:\\s+|(?=[^\\W\\d_]))")
 _WORD_BEFORE = re.compile(r"(\w+)$")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr st gen lt col sgt capt cmdr adm gov sen rep prof jr sr vs etc no nos vol fig "
     "jan feb mar apr jun jul aug sep sept oct nov dec approx dept est inc corp ltd co "
     "e g i e al".split()
 )
+
+
+# A dot inside a web address: "HealthWatch.Org", "www.DearAbby.com" (seen from the dot).
+_ADDRESS_AFTER = re.compile(
+    r"\.(?:(?i:com|org|net|gov|edu|info|io|ru|ua|uk|de|fr|eu|news|tv)(?![^\W\d_])"
+    r"|[^\W\d_]+\.[a-z]{2,}(?![^\W\d_]))"
+)
+
+
+def _is_address(text: str, dot: int, start: int) -> bool:
+    """Whether the dot at ``dot`` lies in a web address (looking 80 characters back at most)."""
+    if _ADDRESS_AFTER.match(text, dot) is not None:
+        return True
+    lo = max(start, dot - 80)
+    token = text[text.rfind(" ", lo, dot) + 1 or lo : dot]
+    return "www." in token or "://" in token
 
 
 def sentence_ends(text: str, start: int, end: int) -> list[int]:
@@ -146,6 +175,18 @@ def sentence_ends(text: str, start: int, end: int) -> list[int]:
         after = match.end()
         if after < end and text[after].islower():
             continue
+        if not text[after - 1].isspace():
+            # No space: "danger.In response" ends a sentence; "U.S.", "e.g.", "3.5", "RT.com",
+            # "ASP.NET", "www.DearAbby.com", "Review.Org" do not (a lower-case letter or a digit
+            # before, a capitalised word after, and no web address).
+            before = text[match.start() - 1] if match.start() > start else ""
+            if not (
+                (before.islower() or before.isdigit())
+                and after + 1 < end
+                and text[after].isupper()
+                and text[after + 1].islower()
+            ) or _is_address(text, match.start(), start):
+                continue
         if match.group(1) == ".":
             word = _WORD_BEFORE.search(text, max(start, match.start() - 12), match.start())
             if word is not None:
@@ -197,6 +238,53 @@ _REBUTTAL = re.compile(
     r"|reports?|allegations?|accusations?)|debunk\w*|baseless|unfounded|groundless|unsubstantiated"
     r"|propaganda|disinformation|misinformation|pretext|fabricat\w*|bogus|spurious|myths?"
     r"|disproven|conspiracy\s+theor\w*)\b",
+    _I,
+)
+# A rebuttal at the start of the next sentence, pointing back at the claim ("There is no
+# evidence for this.", "That claim is false.", "It is not true."): words such as "false" or
+# "disinformation" alone say nothing about the previous sentence, so only these clauses count.
+_CLAIM_NOUNS = (
+    r"(?:claims?|allegations?|assertions?|accusations?|charges?|narratives?|stor(?:y|ies)"
+    r"|reports?|version|theor(?:y|ies)|argument|statements?|rumou?rs?|suggestions?)"
+)
+_BACK = (  # what points back at the claim: "this", "that claim", "the Kremlin's allegations"
+    r"(?:(?:the|this|that|these|those|such|both|either|its|their|his|her|[\w.\-]+['\u2019]s"
+    rf"|all\s+(?:of\s+)?(?:the|these|those))\s+(?:[\w'\u2019\-]+\s+){{0,2}}?{_CLAIM_NOUNS}"
+    r"|this|that|it|these|those|any\s+of\s+(?:this|that|it|these|those|them))"
+)
+_ADVERB = (
+    r"(?:(?:also|simply|entirely|completely|totally|patently|demonstrably|plainly|clearly"
+    r"|utterly|widely|repeatedly|long\s+since|since|already|thoroughly|categorically"
+    r"|absolutely)\s+)?"
+)
+_FOLLOWING_REBUTTAL = re.compile(
+    r"(?:(?:but|however|yet|and|in\s+fact|in\s+reality|in\s+truth|actually|of\s+course)"
+    r"\s*,?\s+)?"
+    r"(?:"
+    # That claim is false. / This is not true. / It's a myth. / The allegation has been debunked.
+    rf"{_BACK}(?:\s+(?:is|was|are|were|remains?|proved(?:\s+to\s+be)?|turned\s+out\s+to\s+be"
+    rf"|(?:has|have|had)\s+{_ADVERB}been)|['\u2019]s(?:\s+{_ADVERB}been)?)\s+{_ADVERB}"
+    r"(?:false(?![\s\-\u2010\u2011]*flags?\b)|untrue|not\s+true|baseless|unfounded|groundless"
+    r"|unsubstantiated|fabricated|bogus|spurious|debunked|disproven|disproved|refuted"
+    r"|discredited|incorrect|nonsense|a\s+(?:lie|myth|fabrication|falsehood|hoax|pretext)"
+    r"|(?:(?:russian|kremlin|state|pure|more|yet\s+more)\s+)?(?:propaganda|disinformation"
+    r"|misinformation))\b"
+    # There is no evidence. / There is no evidence for this. / No evidence was given for it.
+    r"|(?:there\s+(?:is|was|has\s+been)|there['\u2019]s)\s+(?:no|not\s+(?:any|a\s+shred\s+of))"
+    r"\s+(?:(?:credible|independent|verifiable|such|real|public)\s+)?evidence"
+    r"(?:\s*(?:[.!?\u2026;]|$)|\s+(?:for|of|to\s+(?:support|back(?:\s+up)?|confirm|substantiate)"
+    rf"|supporting|backing|behind)\s+{_BACK}\b)"
+    r"|no\s+evidence\s+(?:has|have|had|was|were)\s+(?:been\s+)?(?:presented|provided|offered"
+    rf"|given|produced|found)(?:\s*(?:[.!?\u2026;]|$)|\s+(?:for|of|to\s+support)\s+{_BACK}\b)"
+    # None of this is true. / Fact-checkers have debunked the claim.
+    r"|(?:none\s+of\s+(?:this|that|it|these|those|them)|neither\s+claim)\s+(?:is|was|are|were)"
+    r"\s+true\b"
+    r"|(?:[\w\-]+\s+){1,3}?(?:has|have)\s+" + _ADVERB + r"(?:debunked|disproven|disproved"
+    rf"|refuted|discredited)\s+{_BACK}\b"
+    # Verdict: false.
+    r"|(?:fact[\s\-]*check|verdict|rating|reality\s+check)\s*:\s*(?:false|untrue|not\s+true|fake"
+    r"|baseless|unfounded)\b"
+    r")",
     _I,
 )
 _DATELINE_AFTER = re.compile(r"[ \t]*(?:[-\u2013\u2014:]|$)", re.M)
@@ -251,11 +339,14 @@ class VoiceContext:
             self._paragraphs[start] = para
         return para
 
-    def voice(self, start: int, end: int, *, cues: bool = True) -> tuple[str, bool]:
+    def voice(
+        self, start: int, end: int, *, cues: bool = True, rebuttals: bool = True
+    ) -> tuple[str, bool]:
         """``(voice, rebutted)`` of ``text[start:end]``; see the module documentation.
 
         ``cues=False`` skips the attribution cues (for findings that are attributions
-        themselves); quotes and rebuttals still count.
+        themselves, or whose wording cannot be borrowed); quotes still count, and rebuttals
+        unless ``rebuttals=False`` (then ``rebutted`` is always false).
         """
         text = self.text
         if not text or start >= len(text):
@@ -275,8 +366,19 @@ class VoiceContext:
         span_end = min(end, s_end)
         if voice == "own" and cues and self._attributed(para, s_start, s_end, start, span_end):
             voice = "attributed"
-        rebutted = self._cue(_REBUTTAL, para, s_start, s_end, start, span_end)
+        if not rebuttals:
+            return voice, False
+        rebutted = self._cue(_REBUTTAL, para, s_start, s_end, start, span_end) or (
+            self._rebutted_next(para, s_end)
+        )
         return voice, rebutted
+
+    def _rebutted_next(self, para: _Paragraph, s_end: int) -> bool:
+        """Whether the next sentence of the paragraph opens with a rebuttal outside quotes."""
+        if s_end >= para.end or para.quoted(s_end):
+            return False
+        n_end = para.sentence(s_end)[1]
+        return _FOLLOWING_REBUTTAL.match(self.text, s_end, n_end) is not None
 
     def _attributed(self, para, s_start, s_end, start, end) -> bool:
         text = self.text
@@ -301,6 +403,8 @@ class VoiceContext:
         return False
 
 
-def voice_of(text: str, start: int, end: int, *, cues: bool = True) -> tuple[str, bool]:
+def voice_of(
+    text: str, start: int, end: int, *, cues: bool = True, rebuttals: bool = True
+) -> tuple[str, bool]:
     """``(voice, rebutted)`` of ``text[start:end]``: one-off form of :meth:`VoiceContext.voice`."""
-    return VoiceContext(text).voice(start, end, cues=cues)
+    return VoiceContext(text).voice(start, end, cues=cues, rebuttals=rebuttals)

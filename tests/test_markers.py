@@ -3,6 +3,7 @@
 The catalogue tests are data-driven: every marker's own examples are its tests.
 """
 
+import json
 import re
 import tomllib
 
@@ -80,6 +81,19 @@ def test_quoted_and_attributed_examples_match_with_that_voice(marker_id, example
 def test_rebutted_examples_are_rebutted(marker_id, example):
     found = _voices(marker_id, example)
     assert found and any(rebutted for _, rebutted in found), found
+
+
+UNVOICED = [m for m in MARKERS if m.family in ("hygiene", "structure", "ai")]
+
+
+@pytest.mark.parametrize(
+    ("marker_id", "example"), [(m.id, x) for m in UNVOICED for x in m.examples_match]
+)
+def test_hygiene_structure_and_ai_findings_are_never_attributed_or_rebutted(marker_id, example):
+    # The same example inside reporting and rebutting sentences: still the page's own.
+    text = f"Officials said, according to TASS, that {example} This is false."
+    for found in (_voices(marker_id, example), _voices(marker_id, text)):
+        assert all(v in (("own", False), ("quoted", False)) for v in found), found
 
 
 @pytest.mark.parametrize("family", VOICED_FAMILIES)
@@ -199,6 +213,43 @@ def test_marker_to_dict_carries_english_only_and_voice_examples():
     assert d["examples"]["quoted"] == list(by_id["LF209"].examples_quoted)
     assert by_id["KN101"].to_dict()["english_only"] is False
     assert "quoted" not in by_id["AI401"].to_dict()["examples"]
+
+
+def test_markers_command_shows_english_only_and_voice_examples():
+    from click.testing import CliRunner
+
+    from framing.cli import main
+
+    runner = CliRunner()
+    by_id = {m.id: m for m in MARKERS}
+    plain = runner.invoke(main, ["markers", "--family", "loaded"])
+    assert plain.exit_code == 0
+    lines = plain.stdout.splitlines()
+    (lf209,) = [x for x in lines if x.startswith("LF209 ")]
+    assert lf209.endswith(" [english only]")
+    (lf201,) = [x for x in lines if x.startswith("LF201 ")]
+    assert "[english only]" not in lf201
+    # The default lists only up to two match examples, unlabelled by voice.
+    assert not any(x.lstrip().startswith(("quoted:", "attributed:")) for x in lines)
+    full = runner.invoke(main, ["markers", "--family", "loaded", "--examples"])
+    assert full.exit_code == 0
+    for marker in (by_id["LF209"], by_id["LF201"]):
+        for label, examples in (
+            ("e.g.", marker.examples_match),
+            ("quoted:", marker.examples_quoted),
+            ("attributed:", marker.examples_attributed),
+            ("rebutted:", marker.examples_rebutted),
+            ("no match:", marker.examples_no_match),
+        ):
+            for example in examples:
+                line = f"        {label} " + json.dumps(example, ensure_ascii=False)
+                assert line in full.stdout.splitlines(), line
+    doc = json.loads(runner.invoke(main, ["markers", "--format", "json"]).stdout)
+    entries = {m["id"]: m for m in doc}
+    assert entries["LF209"]["english_only"] is True
+    assert entries["LF209"]["examples"]["quoted"] == list(by_id["LF209"].examples_quoted)
+    assert entries["KN104"]["examples"]["rebutted"] == list(by_id["KN104"].examples_rebutted)
+    assert all(isinstance(m["english_only"], bool) for m in doc)
 
 
 def test_load_reports_invalid_toml_with_path(tmp_path):

@@ -171,6 +171,74 @@ def test_not_rebutted(marked):
     assert _voice(marked)[1] is False
 
 
+REBUTTED_BY_THE_NEXT_SENTENCE = [
+    "Moscow claims the [[Kiev regime]] shelled the dam. There is no evidence for this.",
+    "Moscow claims the [[Kiev regime]] shelled the dam. There is no evidence.",
+    "Moscow claims the [[Kiev regime]] shelled the dam. There\u2019s no credible evidence to "
+    "support that claim.",
+    "Moscow claims the [[Kiev regime]] shelled the dam. No evidence was offered.",
+    "TV hosts repeat the '[[denazification]]' claim. That claim is false.",
+    "TV hosts repeat the [[denazification]] story. This is false.",
+    "TV hosts repeat the [[denazification]] story. It is not true.",
+    "TV hosts repeat the [[denazification]] story. It's a myth.",
+    "TV hosts repeat the [[denazification]] story. But that is simply untrue.",
+    "TV hosts repeat the [[denazification]] story. However, these allegations are baseless.",
+    "TV hosts repeat the [[denazification]] story. The Kremlin's claim has been debunked.",
+    "TV hosts repeat the [[denazification]] story. Fact-checkers have debunked this claim.",
+    "TV hosts repeat the [[denazification]] story. None of this is true.",
+    "TV hosts repeat the [[denazification]] story. Verdict: false.",
+    "TV hosts repeat the [[denazification]] story.In fact, it is Russian propaganda.",
+    'Lavrov spoke of the "[[denazification]]" of Ukraine. That is false.',
+]
+
+
+@pytest.mark.parametrize(
+    "marked", REBUTTED_BY_THE_NEXT_SENTENCE,
+    ids=_case_ids([(r,) for r in REBUTTED_BY_THE_NEXT_SENTENCE]),
+)
+def test_rebutted_by_the_next_sentence(marked):
+    assert _voice(marked)[1] is True
+
+
+NOT_REBUTTED_BY_THE_NEXT_SENTENCE = [
+    # the next paragraph is another topic, even right after a line break
+    "TV hosts repeat the [[denazification]] story.\nThis is false, says a new study on diets.",
+    "TV hosts repeat the [[denazification]] story.\n\nThere is no evidence for this.",
+    # only the sentence right after counts
+    "TV hosts repeat the [[denazification]] story. Ratings rose. That claim is false.",
+    # the next sentence rejects something else, or only uses the words
+    "TV hosts repeat the [[denazification]] story. There is no evidence of a ceasefire.",
+    "TV hosts repeat the [[denazification]] story. The EU banned disinformation outlets.",
+    "TV hosts repeat the [[denazification]] story. Propaganda is everywhere, he says.",
+    "TV hosts repeat the [[denazification]] story. It is a long story.",
+    "TV hosts repeat the [[denazification]] story. These were false flag attacks, they say.",
+    "TV hosts repeat the [[denazification]] story. That report is from Monday.",
+    # a rebuttal inside quotes is someone else speaking
+    'TV hosts repeat the [[denazification]] story. "This is false," Zakharova said of the report.',
+    'He wrote: "The [[denazification]] goes on. This is false propaganda by the West."',
+]
+
+
+@pytest.mark.parametrize(
+    "marked", NOT_REBUTTED_BY_THE_NEXT_SENTENCE,
+    ids=_case_ids([(r,) for r in NOT_REBUTTED_BY_THE_NEXT_SENTENCE]),
+)
+def test_not_rebutted_by_the_next_sentence(marked):
+    assert _voice(marked)[1] is False
+
+
+def test_a_bare_false_in_the_same_sentence_still_does_not_rebut():
+    assert _voice("The [[denazification]] story is false and widely shared.")[1] is False
+    assert _voice("The [[denazification]] story spread. This is false.")[1] is True
+
+
+def test_rebuttals_can_be_switched_off():
+    assert _voice("The [[special operation]] is a pretext.", rebuttals=False) == ("own", False)
+    assert _voice("The [[special operation]] goes on. This is false.", rebuttals=False) == (
+        "own", False,
+    )
+
+
 def test_rebuttal_is_independent_of_the_voice():
     assert _voice('He spoke of a "[[special operation]]", without evidence.') == ("quoted", True)
 
@@ -197,6 +265,34 @@ def test_sentence_ends():
     assert [text[s : s + 4] for s in starts] == ["Mr. ", "Then", "U.S.", "\u201cYes", "Done"]
 
 
+@pytest.mark.parametrize(
+    ("text", "starts"),
+    [
+        # no space after the full stop, a capitalised word after it: a sentence end
+        ("It was a danger.In response, troops left.", ["In response, troops left."]),
+        ("Cases rose in 2020.The city closed.", ["The city closed."]),
+        ("Is it over?Nobody knows.", ["Nobody knows."]),
+        ("He said it was \u201cover.\u201dThe talks went on.", ["The talks went on."]),
+        # not: abbreviations, initials, decimals, web addresses, all-capital words
+        ("The U.S.Army and the U.S. troops left.", []),
+        ("Some e.g.The list and i.e.Them went.", []),
+        ("It rose 3.5 percent or 3.5Mb.", []),
+        ("See Mr.Smith and Gen.Gerasimov now.", []),
+        ("Visit RT.com, ASP.NET or www.ExampleNews.com now.", []),
+        ("It was published by HealthWatch.Org on Monday.", []),
+    ],
+)
+def test_sentence_ends_without_a_space(text, starts):
+    assert [text[s:] for s in sentence_ends(text, 0, len(text))] == starts
+
+
+def test_attribution_stops_at_a_glued_sentence_end():
+    # "danger.In" splits: Putin's verb is in the previous sentence.
+    assert _voice("Putin said it was a danger.In the end the [[special operation]] began.")[0] == (
+        "own"
+    )
+
+
 def test_context_caches_paragraphs_and_handles_edges():
     text = "First line.\nPutin said the special operation goes on.\n"
     context = VoiceContext(text)
@@ -219,6 +315,36 @@ def test_voice_through_the_extractor_for_each_family():
     found = {(e.marker_id, e.voice) for e in extractor.scan(text)}
     assert {("KN104", "quoted"), ("KN101", "attributed"), ("KN105", "own"),
             ("SM301", "own")} <= found
+
+
+FAMILY_CASES = [
+    # hygiene: the hidden character is the page's own, whoever the sentence quotes
+    ("TH501", "The Russian Defen\u0441e Ministry said the strikes were precise.", "own"),
+    ("TH501", "According to TASS, the Defen\u0441e Ministry called it propaganda.", "own"),
+    ("TH501", 'The ministry wrote "Defen\u0441e" in its statement.', "quoted"),
+    # ai: a chatbot leftover is the page's own
+    ("AI402", "As an AI language model, I cannot say, the spokesman said. This is false.", "own"),
+    # structure: page residue is the page's own
+    ("ST611", "Putin said the talks failed.\n\nRelated Topics\n\nUkraine Moscow", "own"),
+    # narrative and loaded keep their cues
+    ("KN101", "The Russian Defence Ministry said the special military operation goes on.",
+     "attributed"),
+]
+
+
+@pytest.mark.parametrize(("marker_id", "text", "voice"), FAMILY_CASES,
+                         ids=[f"{c[0]}-{c[2]}" for c in FAMILY_CASES])
+def test_attribution_only_for_families_whose_wording_can_be_borrowed(marker_id, text, voice):
+    found = [(e.voice, e.rebutted) for e in Extractor().scan(text) if e.marker_id == marker_id]
+    assert found, marker_id
+    # None of these is rebutted (hygiene, structure and ai findings never are).
+    assert all(v == (voice, False) for v in found), found
+
+
+def test_syndication_keeps_quotes_and_rebuttals_but_no_cues():
+    extractor = Extractor(select=["syndication"])
+    found = extractor.scan("Putin said, RIA Novosti reported, without evidence, that it was over.")
+    assert found and all((e.voice, e.rebutted) == ("own", True) for e in found), found
 
 
 def test_voice_costs_little_on_long_texts():
