@@ -497,6 +497,7 @@ class _Reader:
         site_name = _scalar(doc.get("sitename"))
         source, method = _infer_source(url, text, site_name)
         meta = {k: doc[k] for k in ("sitename", "description") if doc.get(k)}
+        language = declared_language(html) or normalize_language(doc.get("language"))
         return Article(
             id=content_id(text),
             text=text,
@@ -508,6 +509,7 @@ class _Reader:
             author=_scalar(doc.get("author")),
             meta=meta,
             path=path,
+            language=language,
         )
 
     # ----------------------------------------------------------------------- JSONL
@@ -737,6 +739,7 @@ class _Reader:
             meta=meta,
             path=path,
             record=line,
+            language=_record_language(record),
         )
 
 
@@ -891,6 +894,59 @@ def _declared_charset(raw: bytes) -> str | None:
     except LookupError:
         return None
     return None if name == "utf-8" else name
+
+
+# The language a page declares: <html lang> (or xml:lang), a content-language meta tag, og:locale.
+_HTML_LANG_RE = re.compile(
+    r"""<html\b[^>]*?\s(?:xml:)?lang\s*=\s*["']?\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)""", re.I
+)
+_META_RE = re.compile(r"<meta\b[^>]*>", re.I)
+_META_KEY_RE = re.compile(
+    r"""\b(?:http-equiv|property|name)\s*=\s*["']?\s*(content-language|og:locale)\b""", re.I
+)
+_META_CONTENT_RE = re.compile(r"""\bcontent\s*=\s*["']?\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)""",
+                              re.I)
+# The head of a page, where the html tag and meta tags stand.
+_LANGUAGE_SCAN = 65536
+
+
+def normalize_language(value: Any) -> str | None:
+    """A declared language as a lower-case primary subtag (``"en-GB"``, ``"en_US"`` -> ``"en"``);
+    None for empty values, ``"und"``, ``"mul"``, ``"zxx"`` and anything that is not a tag."""
+    if not isinstance(value, str):
+        return None
+    primary = re.split(r"[-_]", value.strip(), maxsplit=1)[0].lower()
+    if not re.fullmatch(r"[a-z]{2,3}", primary) or primary in ("und", "mul", "zxx", "mis"):
+        return None
+    return primary
+
+
+def _record_language(record: Mapping[str, Any]) -> str | None:
+    """The language a record's ``language`` or ``lang`` field declares (the field stays in
+    :attr:`Article.meta` as before)."""
+    for key in ("language", "lang", "Language", "LANGUAGE", "Lang"):
+        if key in record:
+            return normalize_language(record[key])
+    return None
+
+
+def declared_language(html: str) -> str | None:
+    """The language a page declares: ``<html lang>`` or ``xml:lang``, else
+    ``<meta http-equiv="content-language">``, else ``og:locale``; None when it declares none."""
+    head = html[:_LANGUAGE_SCAN]
+    match = _HTML_LANG_RE.search(head)
+    if match and (code := normalize_language(match.group(1))):
+        return code
+    found: dict[str, str] = {}
+    for tag in _META_RE.finditer(head):
+        key = _META_KEY_RE.search(tag.group(0))
+        content = _META_CONTENT_RE.search(tag.group(0))
+        if key and content:
+            found.setdefault(key.group(1).lower(), content.group(1))
+    for key in ("content-language", "og:locale"):
+        if code := normalize_language(found.get(key)):
+            return code
+    return None
 
 
 def _extract_html(html: str) -> dict:

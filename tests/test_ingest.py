@@ -903,3 +903,64 @@ def test_on_bytes_counts_every_input_byte(tmp_path):
         (tmp_path / "d" / n).stat().st_size for n in ("a.jsonl", "b.txt", "c.csv"))
     assert ingest.input_size(["-"]) is None
     assert ingest.input_size([tmp_path / "missing.txt"]) == 0
+
+
+# --------------------------------------------------------------------------- declared language
+
+_LANG_BODY = (
+    "<body><article><h1>Ein Titel</h1><p>Der Stadtrat hat am Montag beschlossen, dass die neue "
+    "Brücke im kommenden Jahr gebaut wird. Die Bürger sind damit nicht alle zufrieden, aber "
+    "die Mehrheit war dafür.</p></article></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "want"),
+    [
+        ('<html lang="de-DE"><head><title>T</title></head>', "de"),
+        ("<html class='x' lang=EN_gb><head><title>T</title></head>", "en"),
+        ('<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="fr"><head></head>', "fr"),
+        ('<html><head><meta http-equiv="Content-Language" content="nl-BE"></head>', "nl"),
+        ('<html><head><meta property="og:locale" content="pt_BR" /></head>', "pt"),
+        ('<html lang="und"><head><meta property="og:locale" content="de_AT"></head>', "de"),
+        ('<html lang=""><head><title>T</title></head>', None),
+        ("<html><head><title>T</title></head>", None),
+    ],
+)
+def test_html_declared_language(tmp_path, head, want):
+    path = tmp_path / "page.html"
+    path.write_text("<!doctype html>" + head + _LANG_BODY, encoding="utf-8")
+    (article,), problems = read([path])
+    assert not problems
+    assert article.language == want
+
+
+@pytest.mark.parametrize(
+    ("value", "want"),
+    [("en-GB", "en"), ("DE", "de"), ("pt_BR", "pt"), ("und", None), ("", None), ("12", None)],
+)
+def test_normalize_language(value, want):
+    assert ingest.normalize_language(value) == want
+
+
+def test_record_language_field(tmp_path):
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text(
+        json.dumps({"text": "Bonjour à tous.", "language": "fr-FR"}) + "\n"
+        + json.dumps({"text": "Hello.", "lang": "en"}) + "\n"
+        + json.dumps({"text": "Nothing declared."}) + "\n"
+        + json.dumps({"text": "Bad value.", "language": 3}) + "\n",
+        encoding="utf-8",
+    )
+    csv_path = tmp_path / "a.csv"
+    csv_path.write_text("body_text,lang\nHallo zusammen.,de\nNo language.,\n", encoding="utf-8")
+    articles, problems = read([jsonl, csv_path])
+    assert not problems
+    assert [a.language for a in articles] == ["fr", "en", None, None, "de", None]
+    # The field stays in meta, as every field that is not an article field does.
+    assert articles[0].meta == {"language": "fr-FR"}
+
+
+def test_text_files_declare_no_language(good):
+    (article,), _ = read([good])
+    assert article.language is None
