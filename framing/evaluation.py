@@ -58,20 +58,29 @@ def _bins(p: np.ndarray, bins: int) -> np.ndarray:
 
 def roc_auc(y, p) -> float | None:
     """ROC-AUC, or ``None`` when ``y`` holds one class only."""
-    from sklearn.metrics import roc_auc_score
+    from scipy.stats import rankdata
 
-    y = np.asarray(y)
-    if len(set(y.tolist())) < 2:
+    # The Mann-Whitney form (ties count half), as scikit-learn's roc_auc_score computes it but
+    # without its input checks: the bootstrap calls this thousands of times.
+    y = np.asarray(y).astype(bool)
+    positives = int(y.sum())
+    negatives = len(y) - positives
+    if not positives or not negatives:
         return None
-    return float(roc_auc_score(y, p))
+    ranks = rankdata(np.asarray(p, dtype=float))
+    return float((ranks[y].sum() - positives * (positives + 1) / 2) / (positives * negatives))
 
 
 def macro_f1(y, p, threshold: float = 0.5) -> float:
     """Macro-averaged F1 of the two classes at ``threshold``."""
-    from sklearn.metrics import f1_score
-
-    return float(f1_score(np.asarray(y), np.asarray(p) >= threshold, average="macro",
-                          labels=[0, 1], zero_division=0))
+    y = np.asarray(y).astype(bool)
+    predicted = np.asarray(p) >= threshold
+    scores = []
+    for truth, guess in ((y, predicted), (~y, ~predicted)):
+        tp = np.sum(truth & guess)
+        denominator = truth.sum() + guess.sum()
+        scores.append(2 * tp / denominator if denominator else 0.0)
+    return float(np.mean(scores))
 
 
 def brier(y, p) -> float:

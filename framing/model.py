@@ -39,6 +39,7 @@ from framing.atomic import atomic_write
 from framing.errors import FramingError
 from framing.evaluation import (  # noqa: F401  (re-exported: the metrics' old home)
     calibration_table,
+    evaluation_report,
     expected_calibration_error,
     metrics,
 )
@@ -51,6 +52,7 @@ CARD_FILE = "card.json"
 TARGETS = {
     "unreliable_source": "the article comes from an unreliable outlet",
     "pro_kremlin_framing": "the article carries pro-Kremlin war narratives",
+    "war_topic": "the article is about the Russia-Ukraine war (the scope of pro_kremlin_framing)",
 }
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 
@@ -80,6 +82,14 @@ class FeatureConfig:
     # error for unreliable_source (see the README's measured alternatives).
     word_idf: bool = False
     marker_weight: float = 1.0
+    #: Leave out scikit-learn's English stop words from the word block.
+    word_stop_words: bool = False
+    #: Marker families (or ids) the marker block counts; empty for all.
+    marker_select: tuple[str, ...] = ()
+    #: Whether quoted, attributed or rebutted markers may raise the score. Off: their columns
+    #: may only lower it (see _fit_pipeline), so that a report quoting Kremlin wording is never
+    #: pushed toward pro-Kremlin by the quote itself, as the training data would teach.
+    other_voice_raises: bool = False
     C: float = 3.0
 
     def to_dict(self) -> dict:
@@ -93,6 +103,7 @@ def build_pipeline(config: FeatureConfig = FeatureConfig()) -> Pipeline:
         parts.append(("words", TfidfVectorizer(
             ngram_range=(1, config.word_ngrams), sublinear_tf=True, min_df=2, max_df=0.9,
             max_features=config.max_word_features, use_idf=config.word_idf, dtype=np.float32,
+            stop_words="english" if getattr(config, "word_stop_words", False) else None,
         )))
     if config.chars:
         parts.append(("chars", TfidfVectorizer(
@@ -101,7 +112,7 @@ def build_pipeline(config: FeatureConfig = FeatureConfig()) -> Pipeline:
         )))
     if config.markers:
         # Counts are already on a log scale; MaxAbs keeps them sparse and at most 1.
-        parts.append(("markers", Pipeline([("counts", MarkerCounts()),
+        parts.append(("markers", Pipeline([("counts", MarkerCounts(select=config.marker_select)),
                                            ("scale", MaxAbsScaler())])))
     if config.style:
         parts.append(("style", Pipeline([("values", StyleFeatures()),
@@ -153,23 +164,112 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         self.calibration_folds = calibration_folds
         self.weight_publishers = weight_publishers
 
-    def fit(self, X, y, groups=None):
+    def fit(self, X, y, groups=None, always_train=None):
+        """Fit on texts ``X`` with labels ``y``; ``groups`` keep a publisher on one side.
+
+        ``always_train`` (a boolean mask) marks rows that only ever train: they sit in every
+        calibration fold's training side and the Platt curve is fitted on the other rows' scores
+        alone, so that written contrast examples teach the model without shaping its
+        probabilities.
+        """
         X = list(X)
         y = np.asarray(y, dtype=int)
         groups = np.asarray(groups if groups is not None else np.arange(len(X)), dtype=object)
         _check_labels(y)
+        extra = (np.zeros(len(X), dtype=bool) if always_train is None
+                 else np.asarray(always_train, dtype=bool))
         weights = publisher_weights(groups) if self.weight_publishers else np.ones(len(X))
-        folds = min(self.calibration_folds, len(set(groups)))
-        scores = np.zeros(len(X))
-        for train, test in GroupKFold(n_splits=folds).split(X, y, groups):
+        held = np.flatnonzero(~extra)
+        folds = min(self.calibration_folds, len(set(groups[held])))
+        scores = np.full(len(X), np.nan)
+        for train, test in GroupKFold(n_splits=folds).split(held, y[held], groups[held]):
+            train = np.concatenate([held[train], np.flatnonzero(extra)])
+            test = held[test]
             if len(set(y[train])) < 2:
                 raise ModelError("a calibration fold has one label only: too few publishers")
             inner = _fit_pipeline(self.config, [X[i] for i in train], y[train], weights[train])
             scores[test] = inner.decision_function([X[i] for i in test])
-        self.calibrator_ = LogisticRegression(C=1e6).fit(scores.reshape(-1, 1), y)
+        self.calibrator_ = LogisticRegression(C=1e6).fit(scores[held].reshape(-1, 1), y[held])
+        self.oof_scores_ = scores[held]
         self.pipeline_ = _fit_pipeline(self.config, X, y, weights)
         self.classes_ = self.pipeline_.classes_
+        self._fit_similarity(self.pipeline_.named_steps["features"].transform(X), groups, ~extra)
+        _strip_volatile(self.pipeline_)
         return self
+
+    # ------------------------------------------------------------------ training domain
+
+    def _word_block(self, features) -> sparse.csr_matrix | None:
+        """The word columns of the union's output (l2-normalised rows), or None without words."""
+        union = self.pipeline_.named_steps["features"]
+        for name, step in union.transformer_list:
+            if name == "words":
+                width = len(step.vocabulary_)
+                return sparse.csr_matrix(features)[:, :width].astype(np.float32)
+        return None
+
+    def _fit_similarity(self, features, groups: np.ndarray, measured: np.ndarray) -> None:
+        """Keep the training articles' word vectors and the level of :data:`SIMILARITY_QUANTILE`.
+
+        The level is measured leave-source-out: for each training article, its similarity to
+        the nearest article of *another* source. An article scored later that is less similar
+        to every training article than nearly all training articles are to other sources'
+        articles lies outside what the model has seen. Only the ``measured`` rows set the level
+        (written contrast examples come in pairs on one event, which would raise it).
+        """
+        words = self._word_block(features)
+        if words is None:
+            self.train_vectors_ = None
+            self.similarity_level_ = None
+            return
+        # The model's own word weights (sublinear tf, no idf) are dominated by function words,
+        # which every English text shares; weighted by idf, the similarity follows topic and
+        # vocabulary instead.
+        present = np.bincount(sparse.csr_matrix(words).indices, minlength=words.shape[1])
+        self.similarity_idf_ = (np.log((1 + words.shape[0]) / (1 + present)) + 1).astype(
+            np.float32)
+        words = self._weighted(words)
+        self.train_vectors_ = _top_terms(words, SIMILARITY_TERMS)
+        rows = np.flatnonzero(measured)
+        nearest = np.zeros(len(rows))
+        codes = np.unique(np.asarray(groups).astype(str), return_inverse=True)[1]
+        for start in range(0, len(rows), 512):
+            chunk = rows[start:start + 512]
+            # Queries whole, training side pruned: as an article scored later meets them.
+            block = (words[chunk] @ self.train_vectors_.T).toarray()
+            block[codes[chunk, None] == codes[None, :]] = 0.0
+            nearest[start:start + 512] = block.max(axis=1)
+        self.similarity_level_ = float(np.quantile(nearest, SIMILARITY_QUANTILE))
+
+    def similarity(self, X) -> np.ndarray | None:
+        """Cosine similarity of each text to its nearest training article (word features)."""
+        check_is_fitted(self, "pipeline_")
+        return self._similarity(self.pipeline_.named_steps["features"].transform(list(X)))
+
+    def _weighted(self, words) -> sparse.csr_matrix:
+        """Word rows reweighted by the training idf and l2-normalised (cosine by dot product)."""
+        weighted = sparse.csr_matrix(words @ sparse.diags(self.similarity_idf_))
+        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ weighted, dtype=np.float32)
+
+    def _similarity(self, features) -> np.ndarray | None:
+        train = getattr(self, "train_vectors_", None)
+        words = self._word_block(features) if train is not None else None
+        if words is None:
+            return None
+        words = self._weighted(words)
+        if not train.shape[0]:
+            return np.zeros(words.shape[0])
+        return np.asarray((words @ train.T).max(axis=1).toarray()).ravel()
+
+    def predict_with_similarity(self, X) -> tuple[np.ndarray, np.ndarray | None]:
+        """Probability of label 1 and :meth:`similarity` of each text, from one transform."""
+        check_is_fitted(self, "pipeline_")
+        features = self.pipeline_.named_steps["features"].transform(list(X))
+        scores = self.pipeline_.named_steps["clf"].decision_function(features)
+        proba = self.calibrator_.predict_proba(np.asarray(scores).reshape(-1, 1))[:, 1]
+        return proba, self._similarity(features)
 
     def decision_function(self, X):
         check_is_fitted(self, "pipeline_")
@@ -183,32 +283,189 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
 
     def explain(self, text: str, top: int = 5) -> dict:
-        """Features pushing this text's score up and down, and the marker evidence in it."""
+        """Features pushing this text's score up and down, with readable names.
+
+        A marker counts in two columns, its own and its family's; its entry here carries the
+        net effect of both (the family column's share split over the markers behind it in
+        proportion to their counts), so one span never shows as pushing both ways. Entries:
+        ``feature`` (the column, or ``marker:KN101`` / ``marker_other:KN101``), ``name``
+        (readable), ``weight``; the marker evidence found in the text is in ``evidence``.
+        """
         check_is_fitted(self, "pipeline_")
         union = self.pipeline_.named_steps["features"]
         clf = self.pipeline_.named_steps["clf"]
         row = sparse.csr_matrix(union.transform([text]))
-        names = union.get_feature_names_out()
+        names = self._feature_names()
         coef = clf.coef_.ravel()
-        contributions = [
-            (names[j], float(v * coef[j])) for j, v in zip(row.indices, row.data, strict=True)
-        ]
-        contributions.sort(key=lambda item: item[1])
-        up = [{"feature": n, "weight": round(w, 4)} for n, w in reversed(contributions) if w > 0]
-        down = [{"feature": n, "weight": round(w, 4)} for n, w in contributions if w < 0]
+        contributions: dict[str, float] = {}
+        family_parts: dict[str, float] = {}
+        for j, value in zip(row.indices, row.data, strict=True):
+            name, weight = names[j], float(value * coef[j])
+            if "__family" in name:
+                family_parts[name] = family_parts.get(name, 0.0) + weight
+            else:
+                contributions[name] = contributions.get(name, 0.0) + weight
         evidence = []
+        counts = None
         for name, step in union.transformer_list:
             if name == "markers":
-                evidence = [e.to_dict() for e in step.named_steps["counts"].evidence(text)]
-        return {"up": up[:top], "down": down[:top], "evidence": evidence}
+                counter = step.named_steps["counts"]
+                evidence = counter.evidence(text)
+                counts = _marker_columns(counter, evidence)
+        if counts:
+            # A family column's effect goes to the markers of that family and voice behind it.
+            for family_column, weight in family_parts.items():
+                members = {c: k for c, (fam, k) in counts.items() if fam == family_column}
+                total = sum(members.values())
+                if not total:
+                    contributions[family_column] = weight
+                    continue
+                for column, n in members.items():
+                    contributions[column] = contributions.get(column, 0.0) + weight * n / total
+        else:
+            contributions.update(family_parts)
+        ranked = sorted(contributions.items(), key=lambda item: item[1])
+        marker_names = _marker_names(union)
+
+        def entry(column: str, weight: float) -> dict:
+            return {"feature": _short_feature(column), "name": _readable(column, marker_names),
+                    "weight": round(weight, 4)}
+
+        up = [entry(n, w) for n, w in reversed(ranked) if w > 0]
+        down = [entry(n, w) for n, w in ranked if w < 0]
+        return {"up": up[:top], "down": down[:top], "evidence": [e.to_dict() for e in evidence]}
+
+    def _feature_names(self) -> np.ndarray:
+        # Built once per fitted model: rebuilding the names of 50,000 columns per call is most
+        # of an explanation's time.
+        names = self.__dict__.get("_feature_names_cache")
+        if names is None:
+            names = self.pipeline_.named_steps["features"].get_feature_names_out()
+            self.__dict__["_feature_names_cache"] = names
+        return names
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())  # a copy: the default is the live __dict__
+        state.pop("_feature_names_cache", None)
+        return state
+
+
+#: Terms kept per training article for the similarity (its highest idf-weighted ones): the
+#: words that say what it is about. Keeps the model file small (about a third of all terms).
+SIMILARITY_TERMS = 100
+
+
+def _top_terms(rows: sparse.csr_matrix, keep: int) -> sparse.csr_matrix:
+    """Each row's ``keep`` largest entries, l2-normalised again."""
+    rows = sparse.csr_matrix(rows)
+    data, indices, indptr = [], [], [0]
+    for i in range(rows.shape[0]):
+        start, end = rows.indptr[i], rows.indptr[i + 1]
+        values, columns = rows.data[start:end], rows.indices[start:end]
+        if len(values) > keep:
+            top = np.argsort(-values, kind="stable")[:keep]
+            top.sort()
+            values, columns = values[top], columns[top]
+        norm = np.sqrt(float(np.dot(values, values))) or 1.0
+        data.append(values / norm)
+        indices.append(columns)
+        indptr.append(indptr[-1] + len(values))
+    return sparse.csr_matrix(
+        (np.concatenate(data).astype(np.float32) if data else np.zeros(0, np.float32),
+         np.concatenate(indices) if indices else np.zeros(0, np.int32), indptr),
+        shape=rows.shape)
+
+
+#: Quantile of the training articles' leave-source-out nearest similarity below which an
+#: article is marked ``low_confidence``: 5% of training articles are that far from the other
+#: sources' articles.
+SIMILARITY_QUANTILE = 0.05
+
+
+def _marker_columns(counter, evidence) -> dict[str, tuple[str, int]]:
+    """Union column names of the markers found, each with its family column and count."""
+    out: dict[str, tuple[str, int]] = {}
+    split = getattr(counter, "voice", "any") == "split"
+    for e in evidence:
+        other = split and (getattr(e, "voice", "own") != "own" or getattr(e, "rebutted", False))
+        marker_col = f"markers__marker{'_other' if other else ''}__{e.marker_id}"
+        family_col = f"markers__family{'_other' if other else ''}__{e.family}"
+        _, n = out.get(marker_col, (family_col, 0))
+        out[marker_col] = (family_col, n + 1)
+    return out
+
+
+def _marker_names(union) -> dict[str, str]:
+    for name, step in union.transformer_list:
+        if name == "markers":
+            return {m.id: m.name for m in step.named_steps["counts"].extractor_.markers}
+    return {}
+
+
+def _short_feature(column: str) -> str:
+    block, _, rest = column.partition("__")
+    if block == "markers":
+        kind, _, value = rest.partition("__")
+        return f"{kind}:{value}"
+    return f"{block[:-1] if block.endswith('s') else block}:{rest}"
+
+
+def _readable(column: str, marker_names: dict[str, str]) -> str:
+    block, _, rest = column.partition("__")
+    if block == "words":
+        return f"word '{rest}'"
+    if block == "chars":
+        return f"characters '{rest}'"
+    if block == "markers":
+        kind, _, value = rest.partition("__")
+        voice = " (quoted, attributed or rebutted)" if kind.endswith("_other") else ""
+        if kind.startswith("marker"):
+            return f"marker {value} {marker_names.get(value, '')}".rstrip() + voice
+        return f"{value} markers{voice}"
+    return rest or column
 
 
 def _fit_pipeline(config, X, y, weights) -> Pipeline:
     pipeline = build_pipeline(config).fit(X, y, clf__sample_weight=weights)
-    # Two attributes made identical trainings pickle to different bytes (and sha256s):
-    # stop_words_, a set of dropped terms stored in this process's string-hash order (documented
-    # as safe to drop; it also bloats the file), and _stop_words_id, a memory address cached to
-    # skip re-validating stop words.
+    if config.markers and not config.other_voice_raises:
+        _keep_other_voice_down(pipeline, X, y, weights)
+    return _strip_volatile(pipeline)
+
+
+def _keep_other_voice_down(pipeline: Pipeline, X, y, weights, rounds: int = 5) -> None:
+    """Refit the classifier with every other-voice marker column that came out positive zeroed.
+
+    In the training articles, pro-Kremlin outlets quote and attribute Kremlin wording as much as
+    they adopt it ("the ministry said the special military operation..."), so a free fit learns
+    that a quoted "special military operation" raises the score: exactly what a fact check
+    quoting it must not do. A column of zeros gets a coefficient of exactly 0 under L2
+    regularisation, so the refit model ignores those columns at prediction time without any
+    masking step. Repeated until no other-voice column is positive (a few rounds at most).
+    """
+    union = pipeline.named_steps["features"]
+    clf = pipeline.named_steps["clf"]
+    names = union.get_feature_names_out()
+    other = np.array(["_other__" in n for n in names])
+    if not other.any():
+        return
+    features = sparse.csr_matrix(union.transform(X))
+    zeroed = np.zeros(len(names), dtype=bool)
+    for _ in range(rounds):
+        positive = other & (clf.coef_.ravel() > 0) & ~zeroed
+        if not positive.any():
+            return
+        zeroed |= positive
+        keep = sparse.diags((~zeroed).astype(features.dtype))
+        clf.fit(features @ keep, y, sample_weight=weights)
+
+
+def _strip_volatile(pipeline: Pipeline) -> Pipeline:
+    """Drop what makes identical trainings pickle to different bytes (and sha256s).
+
+    stop_words_, a set of dropped terms stored in this process's string-hash order (documented
+    as safe to drop; it also bloats the file), and _stop_words_id, a memory address cached by
+    every transform to skip re-validating stop words.
+    """
     for _, step in pipeline.named_steps["features"].transformer_list:
         if isinstance(step, TfidfVectorizer):
             step.stop_words_ = None
@@ -247,11 +504,14 @@ class Dataset:
     skipped: int = 0
 
     @classmethod
-    def from_articles(cls, articles: Iterable[Article], target: str) -> Dataset:
+    def from_articles(cls, articles: Iterable[Article], target: str, *,
+                      own_groups: bool = False) -> Dataset:
         """Articles labelled for ``target``; others are counted in ``skipped``.
 
         The group of an article is its source; an article without one is its own group, so
         it can never share a side of a split with a twin it does not know it has.
+        ``own_groups`` makes every article its own group (written examples sharing one
+        "source" should not share one publisher's weight).
         """
         texts, labels, groups, sources = [], [], [], []
         skipped = 0
@@ -268,7 +528,8 @@ class Dataset:
                 ) from None
             texts.append(model_text(article))
             labels.append(label)
-            groups.append(article.source or f"article:{article.id}")
+            groups.append(f"article:{article.id}" if own_groups or not article.source
+                          else article.source)
             sources.append(article.source)
         if not texts:
             raise ModelError(f"no article in the corpus is labelled for target {target!r}")
@@ -305,8 +566,13 @@ def grouped_cross_validation(
     make_estimator: Callable[[], object],
     folds: int = 5,
     progress: Callable[[int], None] | None = None,
+    extra: Dataset | None = None,
 ) -> np.ndarray:
-    """Out-of-fold probabilities with whole publishers held out in each fold."""
+    """Out-of-fold probabilities with whole publishers held out in each fold.
+
+    ``extra`` articles (train-only contrast examples) join every training side and are never
+    scored.
+    """
     n_groups = len(set(data.groups))
     if n_groups < 2:
         raise ModelError("grouped cross-validation needs articles from at least 2 sources")
@@ -318,10 +584,18 @@ def grouped_cross_validation(
                              "of each label")
         estimator = make_estimator()
         x_train = [data.texts[i] for i in train]
+        y_train = data.labels[train]
+        g_train = data.groups[train]
+        always = np.zeros(len(x_train), dtype=bool)
+        if extra is not None:
+            x_train += extra.texts
+            y_train = np.concatenate([y_train, extra.labels])
+            g_train = np.concatenate([g_train, extra.groups])
+            always = np.concatenate([always, np.ones(len(extra.texts), dtype=bool)])
         if isinstance(estimator, FramingClassifier):
-            estimator.fit(x_train, data.labels[train], groups=data.groups[train])
+            estimator.fit(x_train, y_train, groups=g_train, always_train=always)
         else:
-            estimator.fit(x_train, data.labels[train])
+            estimator.fit(x_train, y_train)
         p[test] = estimator.predict_proba([data.texts[i] for i in test])[:, 1]
         if progress is not None:
             progress(1)
@@ -427,20 +701,31 @@ def train(
     baseline: bool = True,
     corpus_files: Sequence[str | Path] = (),
     progress: Callable[[int], None] | None = None,
+    extra: Dataset | None = None,
+    extra_files: Sequence[str | Path] = (),
 ) -> tuple[Model, dict]:
     """Cross-validate by publisher, then fit on everything; returns the model and the report.
 
     The report holds the grouped cross-validation metrics of the model and, with
-    ``baseline``, of the plain TF-IDF + logistic regression under the same splits.
+    ``baseline``, of the plain TF-IDF + logistic regression under the same splits. ``extra``
+    articles train in every fold and in the final model but are never evaluated (figures are
+    on ``data`` alone); the baseline sees them too, so the comparison stays like for like.
     """
     _check_labels(data.labels)
     make = lambda: FramingClassifier(config)  # noqa: E731
-    p_model = grouped_cross_validation(data, make, folds, progress)
+    p_model = grouped_cross_validation(data, make, folds, progress, extra)
     report = {"model": detailed_report(data, p_model)}
     if baseline:
-        p_base = grouped_cross_validation(data, baseline_pipeline, folds, progress)
+        p_base = grouped_cross_validation(data, baseline_pipeline, folds, progress, extra)
         report["baseline"] = {"metrics": metrics(data.labels, p_base)}
-    classifier = FramingClassifier(config).fit(data.texts, data.labels, groups=data.groups)
+    texts, labels, groups = data.texts, data.labels, data.groups
+    always = np.zeros(len(texts), dtype=bool)
+    if extra is not None:
+        texts = texts + extra.texts
+        labels = np.concatenate([labels, extra.labels])
+        groups = np.concatenate([groups, extra.groups])
+        always = np.concatenate([always, np.ones(len(extra.texts), dtype=bool)])
+    classifier = FramingClassifier(config).fit(texts, labels, groups=groups, always_train=always)
     if progress is not None:
         progress(1)
     card = {
@@ -459,12 +744,32 @@ def train(
             "articles": len(data.texts),
             "sources": len(set(data.groups)),
             "labels": {str(k): int(v) for k, v in sorted(Counter(data.labels.tolist()).items())},
+            **({"train_only": {
+                "files": [{"name": Path(f).name, "sha256": file_sha256(Path(f))}
+                          for f in extra_files],
+                "articles": len(extra.texts),
+                "labels": {str(k): int(v)
+                           for k, v in sorted(Counter(extra.labels.tolist()).items())},
+                "use": "in every training fold and the final model; never evaluated, never "
+                       "used to fit the calibration",
+            }} if extra is not None else {}),
         },
         "evaluation": {
             "method": f"GroupKFold({min(folds, len(set(data.groups)))}) by source: no source "
                       "in both training and test",
-            "model": report["model"]["metrics"],
-            **({"baseline_tfidf_lr": report["baseline"]["metrics"]} if baseline else {}),
+            "intervals": "95% percentile bootstrap over sources (1,000 resamples)",
+            "model": evaluation_report(data.labels, p_model, data.groups),
+            **({"baseline_tfidf_lr": evaluation_report(data.labels, p_base, data.groups)}
+               if baseline else {}),
+        },
+        "training_domain": {
+            "measure": "cosine similarity of the article's word vector to its nearest "
+                       "training article",
+            "low_confidence_below": (round(classifier.similarity_level_, 4)
+                                     if getattr(classifier, "similarity_level_", None)
+                                     is not None else None),
+            "level": f"the {SIMILARITY_QUANTILE:.0%} quantile of the training articles' "
+                     "similarity to the nearest article of another source",
         },
     }
     return Model(classifier, card), report

@@ -66,3 +66,14 @@ def test_interval_brackets_the_point_estimate():
     report = evaluation_report(y, p, groups)
     assert len(report["reliability"]) == 10
     assert sum(row["n"] for row in report["reliability"]) == 300
+
+
+def test_fast_metrics_agree_with_scikit_learn():
+    from sklearn.metrics import f1_score, roc_auc_score
+
+    rng = np.random.default_rng(7)
+    y = rng.integers(0, 2, 200)
+    p = np.round(rng.random(200), 1)  # ties on purpose
+    assert roc_auc(y, p) == pytest.approx(roc_auc_score(y, p))
+    assert macro_f1(y, p) == pytest.approx(f1_score(y, p >= 0.5, average="macro"))
+    assert macro_f1([1, 1], [0.9, 0.8]) == pytest.approx(0.5)  # the absent class scores 0

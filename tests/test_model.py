@@ -254,3 +254,40 @@ def test_saved_model_bytes_do_not_depend_on_the_hash_seed(tmp_path):
                        cwd=Path(__file__).resolve().parents[1])
         digests.append(json.loads((out / "card.json").read_text(encoding="utf-8"))["sha256"])
     assert digests[0] == digests[1]
+
+
+def test_train_only_articles_train_every_fold_but_are_never_evaluated():
+    data = Dataset.from_articles(tiny_corpus(), "pro_kremlin_framing")
+    written = [Article(id=f"w{i}", text=f"{PRO[i % 3]} Written example {i}.", source="writer",
+                       labels={"pro_kremlin_framing": 1}) for i in range(6)]
+    extra = Dataset.from_articles(written, "pro_kremlin_framing", own_groups=True)
+    assert len(set(extra.groups)) == 6  # one group each, not one "writer" publisher
+    model, report = train(data, config=FAST, folds=4, extra=extra)
+    assert report["model"]["metrics"]["n"] == len(data.texts)
+    card = model.card["corpus"]
+    assert card["articles"] == len(data.texts) and card["train_only"]["articles"] == 6
+    # The calibration curve is fitted on the out-of-fold scores of the evaluated rows only.
+    assert len(model.classifier.oof_scores_) == len(data.texts)
+
+
+def test_other_voice_markers_never_raise_the_score():
+    quoted = ['Officials denied what Moscow calls a "special military operation" there.',
+              'The ministry said the "Kiev regime" was to blame, without evidence.']
+    articles = tiny_corpus()
+    # Give the quoted wording a pro-Kremlin correlation a free fit would learn.
+    for i, article in enumerate(articles):
+        if article.labels["pro_kremlin_framing"] == 1:
+            article.text += " " + quoted[i % 2]
+    data = Dataset.from_articles(articles, "pro_kremlin_framing")
+    for raises in (False, True):
+        config = FeatureConfig(C=1.0, other_voice_raises=raises)
+        classifier = FramingClassifier(config).fit(data.texts, data.labels, groups=data.groups)
+        pipeline = classifier.pipeline_
+        names = pipeline.named_steps["features"].get_feature_names_out()
+        coef = pipeline.named_steps["clf"].coef_.ravel()
+        other = [c for n, c in zip(names, coef, strict=True) if "_other__" in n]
+        assert other
+        if raises:
+            assert max(other) > 0  # what the data alone teaches
+        else:
+            assert max(other) <= 0
