@@ -625,11 +625,25 @@ _METRICS_HEADER = f"{'':<22} {'ROC-AUC':>8} {'macro-F1':>9} {'Brier':>7} {'ECE':
               help="Comma-separated: words, chars, markers, style. The default keeps scoring "
               "fast; chars and style were measured to cost speed for no gain.")
 @click.option("--C", "C", default=3.0, show_default=True, help="Inverse regularisation strength.")
+@click.option("--idf", is_flag=True,
+              help="Weight words by inverse document frequency (topic models: rare words name "
+              "the topic; left off for framing targets, where it measured worse).")
+@click.option("--marker-weight", type=float, default=1.0, show_default=True,
+              help="Weight of the marker block against the word block.")
+@click.option("--marker-families", metavar="CODES", default="",
+              help="Count only these marker families or ids, comma-separated (default: all).")
 @click.option("--no-baseline", is_flag=True, help="Skip the TF-IDF + LR baseline comparison.")
+@click.option("--train-only", "train_only", multiple=True, type=click.Path(exists=True),
+              help="Corpus whose articles train in every fold and the final model but are "
+              "never evaluated (e.g. written contrast examples); each article its own group.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
+@click.option("--gate", type=click.Choice(["war_topic"]),
+              help="Score only within the gate's scope: the probability is multiplied by the "
+              "war_topic model's when both are loaded (for targets defined on war coverage).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def train(corpus_paths, target, out, folds, features, C, no_baseline, fmt, quiet):
+def train(corpus_paths, target, out, folds, features, C, idf, marker_weight, marker_families,
+          no_baseline, train_only, fmt, gate, quiet):
     """Train a model on labelled corpora, evaluated on publishers it never saw.
 
     Cross-validates with whole sources held out (never the same source in training and test),
@@ -641,7 +655,7 @@ def train(corpus_paths, target, out, folds, features, C, no_baseline, fmt, quiet
     \b
     Examples:
       framing train recovery.jsonl --target unreliable_source
-      framing train urw.jsonl corpus/seeds.jsonl --target pro_kremlin_framing --out my-model
+      framing train urw.jsonl --target pro_kremlin_framing --gate war_topic --out my-model
     """
     chosen = {f.strip() for f in features.split(",") if f.strip()}
     unknown = chosen - {"words", "chars", "markers", "style"}
@@ -650,18 +664,23 @@ def train(corpus_paths, target, out, folds, features, C, no_baseline, fmt, quiet
                                  param_hint="--features")
     config = model_lib.FeatureConfig(
         words="words" in chosen, chars="chars" in chosen, markers="markers" in chosen,
-        style="style" in chosen, C=C,
+        style="style" in chosen, C=C, word_idf=idf, marker_weight=marker_weight,
+        marker_select=tuple(_split_codes((marker_families,))),
     )
     log = _ProblemLog(False)
     data = model_lib.Dataset.from_articles(_read_labelled(corpus_paths, log), target)
+    extra = (model_lib.Dataset.from_articles(_read_labelled(train_only, log), target,
+                                             own_groups=True) if train_only else None)
     total = model_lib.steps(folds, not no_baseline)
     show = not quiet and sys.stderr.isatty()
     with click.progressbar(length=total, label=f"training {target}", file=sys.stderr,
                            hidden=not show) as bar:
         model, report = model_lib.train(
             data, config=config, folds=folds, baseline=not no_baseline,
-            corpus_files=corpus_paths, progress=bar.update,
+            corpus_files=corpus_paths, progress=bar.update, extra=extra, extra_files=train_only,
         )
+    if gate:
+        model.card["gate"] = gate
     out = out or str(model_lib.MODELS_DIR / target)
     model_lib.save_model(model, out)
     if fmt == "json":
@@ -671,9 +690,16 @@ def train(corpus_paths, target, out, folds, features, C, no_baseline, fmt, quiet
                    f" ({data.skipped} without this label skipped)")
         click.echo(model.card["evaluation"]["method"])
         click.echo(_METRICS_HEADER)
-        click.echo(_metrics_line("model", report["model"]["metrics"]))
-        if "baseline" in report:
-            click.echo(_metrics_line("baseline TF-IDF+LR", report["baseline"]["metrics"]))
+        evaluation = model.card["evaluation"]
+        click.echo(_metrics_line("model", evaluation["model"]))
+        if "baseline_tfidf_lr" in evaluation:
+            click.echo(_metrics_line("baseline TF-IDF+LR", evaluation["baseline_tfidf_lr"]))
+        click.echo("95% intervals (bootstrap over sources):")
+        for name in ("model", "baseline_tfidf_lr"):
+            if name in evaluation:
+                click.echo(f"  {name:<20} " + "  ".join(
+                    f"{k} [{v[0]:.3f}, {v[1]:.3f}]" if v else f"{k} n/a"
+                    for k, v in evaluation[name]["ci95"].items()))
         click.echo(f"wrote {out}/{model_lib.MODEL_FILE} and {model_lib.CARD_FILE}")
     _finish(log)
 
@@ -700,6 +726,9 @@ def evaluate(corpus_paths, model_dirs, fmt):
     articles = _read_labelled(corpus_paths, log)
     results = {}
     for model in _load_models(model_dirs):
+        # The narratives model is multi-label; its figures are on its card (framing narratives).
+        if model.card.get("kind") == "narratives":
+            continue
         if not any(model.target in a.labels for a in articles):
             continue
         data = model_lib.Dataset.from_articles(articles, model.target)
@@ -808,7 +837,10 @@ def score(paths, model_dirs, fmt, explain, top, output, store_path, resume, jobs
     progress = log.progress = _Progress(ingest.input_size(paths, input_format), quiet)
     articles = iter_articles(paths, input_format=input_format, columns=dict(job.columns),
                              on_problem=log, strict=strict, on_bytes=progress.read)
-    targets = [m.target for m in models]
+    from framing.scoring import reported_models
+
+    scored_by = reported_models(models)
+    targets = [m.target for m in scored_by]
     count = skipped = 0
     partial = None
     try:
@@ -825,7 +857,7 @@ def score(paths, model_dirs, fmt, explain, top, output, store_path, resume, jobs
                 out = stack.enter_context(_output(output))
             done_ids = batch.ids_in_output(partial, fmt) if continued else []
             store = stack.enter_context(store_lib.Store(store_path)) if store_path else None
-            known = store.known(m.card["sha256"] for m in models) if (store and resume) else ()
+            known = store.known(m.card["sha256"] for m in scored_by) if (store and resume) else ()
             done = batch.DoneSet(done_ids, known) if resume else None
             stack.enter_context(progress)
             writer = _ScoreWriter(out, fmt, targets, explain, header=not continued)
@@ -846,7 +878,7 @@ def score(paths, model_dirs, fmt, explain, top, output, store_path, resume, jobs
             stored = ""
             if store is not None:
                 # The store takes the stream in batches; each article is written out on its way.
-                added, present = store.add(scored_articles(), models)
+                added, present = store.add(scored_articles(), scored_by)
                 stored = f"; store {store_path}: {added} added, {present} already there"
             else:
                 for _ in scored_articles():
@@ -890,8 +922,10 @@ def _score_dask(paths, job, models, fmt, output, store_path, scheduler, workers,
     if not quiet:
         count = sum(r.articles for r in results)
         resumed = sum(r.resumed for r in results)
+        from framing.scoring import reported_targets
+
         click.echo(f"framing: scored {count} article(s) with "
-                   f"{', '.join(m.target for m in models)} in {len(results) - resumed} "
+                   f"{', '.join(reported_targets(models))} in {len(results) - resumed} "
                    f"partition(s) under {output}"
                    + (f"; {resumed} partition(s) already done (--resume)" if resumed else "")
                    + (f"; {log.errors} input problem(s)" if log.errors else ""), err=True)
@@ -924,11 +958,13 @@ class _ScoreWriter:
     def __init__(self, out, fmt: str, targets: list[str], explain: bool, header: bool = True):
         self.out, self.fmt, self.targets, self.explain = out, fmt, targets, explain
         self.documents: list[dict] = []
+        self.marks: set[str] = set()
         self.writer = csv.writer(out) if fmt == "csv" else None
         if header and fmt == "csv":
-            self.writer.writerow(["id", "location", "source", *targets, "flags"])
+            self.writer.writerow(["id", "location", "source", *targets, "war_topic", "language",
+                                  "not_scored", "low_confidence", "flags"])
         if header and fmt == "table":
-            out.write("  ".join(targets) + "  flags  article\n")
+            out.write("  ".join(targets) + "    war  flags  article\n")
 
     def write(self, scored) -> None:
         if self.fmt == "jsonl":
@@ -936,37 +972,75 @@ class _ScoreWriter:
         elif self.fmt == "json":
             self.documents.append(scored.to_dict())
         elif self.fmt == "csv":
-            self.writer.writerow([scored.article.id, scored.article.location,
-                                  scored.article.source or "",
-                                  *[f"{scored.scores[t]:.4f}" for t in self.targets],
-                                  " ".join(sorted({e.marker_id for e in scored.flags}))])
+            scores = scored.scores or {}
+            low = [t for t in self.targets if scored.exclusion(t) == "low_confidence"]
+            war = scored.scope.get("war_topic")
+            self.writer.writerow([
+                scored.article.id, scored.article.location, scored.article.source or "",
+                *[f"{scores[t]:.4f}" if t in scores else "" for t in self.targets],
+                "" if war is None else f"{war:.4f}", scored.scope.get("language") or "",
+                "" if scored.scores is not None else scored.scope.get("reason", ""),
+                " ".join(low), " ".join(sorted({e.marker_id for e in scored.flags}))])
         else:
-            _write_score_row(self.out, scored, self.targets, self.explain)
+            self.marks |= _write_score_row(self.out, scored, self.targets, self.explain)
 
     def close(self) -> None:
         if self.fmt == "json":
             json.dump(self.documents, self.out, ensure_ascii=False, indent=2)
             self.out.write("\n")
+        elif self.fmt == "table" and self.marks:
+            legend = {"?": "? low confidence: the article is unlike the model's training data",
+                      "-": "- no score applies (the reason follows the article)",
+                      "o": "o off topic: not about the Russia-Ukraine war, so the war score "
+                           "is low by design"}
+            self.out.write("".join(f"  {legend[m]}\n" for m in "-o?" if m in self.marks))
 
 
-def _write_score_row(out, scored, targets, explain) -> None:
+def _write_score_row(out, scored, targets, explain) -> set[str]:
+    """One table row (and its explanation lines); returns the marks it used."""
     a = scored.article
     name = a.title or a.location
-    out.write("  ".join(f"{scored.scores[t]:>{len(t)}.3f}" for t in targets)
-              + f"  {len(scored.flags):>5d}  {a.location} ({a.source or 'unknown source'})\n")
+    marks: set[str] = set()
+    cells = []
+    for t in targets:
+        why = scored.exclusion(t)
+        if scored.scores is None or t not in scored.scores:
+            cells.append(f"{'-':>{len(t)}}")
+            marks.add("-")
+            continue
+        mark = {"low_confidence": "?", "off_topic": "o"}.get(why, " ")
+        if mark != " ":
+            marks.add(mark)
+        cells.append(f"{scored.scores[t]:>{len(t) - 1}.3f}{mark}")
+    war = scored.scope.get("war_topic")
+    tail = ""
+    if scored.scores is None:
+        reason = scored.scope.get("reason", "")
+        tail = f"  [{reason}" + (f": {scored.scope['language']}" if reason == "not_english"
+                                 else "") + "]"
+    out.write("  ".join(cells) + ("    " + (f"{war:.2f}" if war is not None else "   -"))
+              + f"  {len(scored.flags):>5d}  {a.location} ({a.source or 'unknown source'})"
+              + tail + "\n")
     if not explain:
-        return
+        return marks
     out.write(f"      {name[:100]}\n")
     for target, explanation in scored.explanations.items():
         for direction, sign in (("up", "+"), ("down", "-")):
             items = []
             for entry in explanation[direction]:
-                item = f"{entry['feature']} {entry['weight']:+.3f}"
+                item = f"{entry.get('name', entry['feature'])} {entry['weight']:+.3f}"
                 if entry.get("evidence"):
                     item += " [" + "; ".join(_short(t) for t in entry["evidence"]) + "]"
                 items.append(item)
             if items:
                 out.write(f"      {target} {sign}: " + ", ".join(items) + "\n")
+    for narrative in scored.narratives:
+        if not narrative.get("asserted"):
+            continue
+        out.write(f"      narrative {narrative['narrative']} {narrative['probability']:.2f}\n")
+        for paragraph in narrative.get("paragraphs", [])[:2]:
+            out.write(f"        line {paragraph['line']}: {_short(paragraph['text'])}\n")
+    return marks
 
 
 # --------------------------------------------------------------------------- report

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from framing.ingest import Article
 from framing.markers import Evidence, Extractor
 from framing.model import Model, model_text
+from framing.scope import WAR_TOPIC, assess, gate
 
 #: Why a score is left out of per-source aggregates (see :meth:`ScoredArticle.exclusion`).
 EXCLUSIONS = {
@@ -100,32 +101,99 @@ def score_articles(
         yield from _score_batch(batch, models, extractor, explain, top)
 
 
+def reported_targets(models: Sequence[Model]) -> list[str]:
+    """Targets whose probabilities go into ``scores`` (war_topic goes into ``scope``)."""
+    return [m.target for m in _roles(models)[2]]
+
+
+def reported_models(models: Sequence[Model]) -> list[Model]:
+    """The models behind :func:`reported_targets`, in the same order."""
+    return _roles(models)[2]
+
+
+def _roles(models: Sequence[Model]) -> tuple[Model | None, Model | None, list[Model]]:
+    """The war_topic model, the narratives model and the models whose scores are reported."""
+    war = narratives = None
+    judged = []
+    for model in models:
+        if model.card.get("kind") == "narratives":
+            narratives = model
+        elif model.target == WAR_TOPIC:
+            war = model
+        else:
+            judged.append(model)
+    return war, narratives, judged
+
+
 def _score_batch(batch, models, extractor, explain, top) -> Iterator[ScoredArticle]:
+    war_model, narrative_model, judged = _roles(models)
     texts = [model_text(a) for a in batch]
-    probabilities = {m.target: m.predict_proba(texts) for m in models}
-    for i, article in enumerate(batch):
-        scored = ScoredArticle(
-            article,
-            {target: float(p[i]) for target, p in probabilities.items()},
-            extractor.scan(article.text, published=article.published),
-        )
-        if explain:
-            for model in models:
+    out = []
+    for article, text in zip(batch, texts, strict=True):
+        scope = assess(article, text)
+        flags = extractor.scan(article.text, published=article.published,
+                               language=scope["language"])
+        out.append(ScoredArticle(article, None, flags, scope=scope))
+    eligible = [i for i, s in enumerate(out) if s.scope["reason"] is None]
+    for scored in out:
+        if scored.scope["reason"] is None:
+            del scored.scope["reason"]
+    if eligible:
+        chosen = [texts[i] for i in eligible]
+        p_war = None
+        if war_model is not None:
+            p_war, _ = war_model.classifier.predict_with_similarity(chosen)
+            for k, i in enumerate(eligible):
+                out[i].scope[WAR_TOPIC] = round(float(p_war[k]), 4)
+        for i in eligible:
+            out[i].scores = {}
+        for model in judged:
+            p, similarity = model.classifier.predict_with_similarity(chosen)
+            gated = model.card.get("gate") == WAR_TOPIC and p_war is not None
+            if gated:
+                p = gate(p_war, p)
+            level = getattr(model.classifier, "similarity_level_", None)
+            for k, i in enumerate(eligible):
+                out[i].scores[model.target] = float(p[k])
+                if similarity is not None and level is not None:
+                    out[i].confidence[model.target] = {
+                        "similarity": round(float(similarity[k]), 4),
+                        "low_confidence": bool(similarity[k] < level),
+                    }
+        if narrative_model is not None:
+            found = narrative_model.classifier.predict([batch[i].text for i in eligible])
+            for k, i in enumerate(eligible):
+                out[i].narratives = found[k]
+    if explain:
+        for i in eligible:
+            scored = out[i]
+            for model in judged:
                 explanation = model.classifier.explain(texts[i], top=top)
-                # The flags carry the evidence; each marker feature points at its spans.
+                # The flags carry the evidence; each marker entry points at its spans.
                 explanation.pop("evidence", None)
                 for entry in explanation["up"] + explanation["down"]:
                     spans = _spans_behind(entry["feature"], scored.flags)
                     if spans:
                         entry["evidence"] = spans
+                if model.card.get("gate") == WAR_TOPIC and WAR_TOPIC in scored.scope:
+                    explanation["gate"] = {WAR_TOPIC: scored.scope[WAR_TOPIC]}
+                if scored.narratives:
+                    explanation["narratives"] = [
+                        n["narrative"] for n in scored.narratives if n.get("asserted")]
                 scored.explanations[model.target] = explanation
-        yield scored
+    yield from out
 
 
 def _spans_behind(feature: str, flags: list[Evidence], most: int = 3) -> list[str]:
-    """The flagged spans a marker or family feature (``…marker__KN101``) counted."""
-    for kind, attribute in (("__marker__", "marker_id"), ("__family__", "family")):
-        if kind in feature:
-            value = feature.split(kind, 1)[1]
-            return [e.text for e in flags if getattr(e, attribute) == value][:most]
-    return []
+    """The flagged spans a marker or family feature (``marker:KN101``) counted."""
+    kind, _, value = feature.partition(":")
+    other = kind.endswith("_other")
+    if kind.startswith("marker"):
+        pick = [e for e in flags if e.marker_id == value]
+    elif kind.startswith("family"):
+        pick = [e for e in flags if e.family == value]
+    else:
+        return []
+    if kind.endswith(("marker", "family", "marker_other", "family_other")):
+        pick = [e for e in pick if (e.voice != "own" or e.rebutted) == other] or pick
+    return [e.text for e in pick][:most]

@@ -1,5 +1,7 @@
 """The command line through click's CliRunner: exit codes, messages, formats."""
 
+import csv
+import io
 import json
 import re
 
@@ -500,3 +502,34 @@ def test_report_scores_with_jobs_like_score(runner, tmp_path):
     assert json.loads(results[0].stdout)["sources"] == json.loads(results[1].stdout)["sources"]
     assert {s["source"] for s in json.loads(results[0].stdout)["sources"]} == {
         "example0.com", "example1.com", "example2.com"}
+
+
+def test_score_outputs_say_when_no_score_applies(runner, tmp_path, tiny_corpus_file):
+    model_dir = tmp_path / "pk"
+    assert runner.invoke(main, ["train", str(tiny_corpus_file), "--target", "pro_kremlin_framing",
+                                "--out", str(model_dir), "--folds", "4", "--no-baseline",
+                                "--features", "words"]).exit_code == 0
+    german = tmp_path / "de.txt"
+    german.write_text("Die Regierung hat am Montag neue Regeln für den Verkehr in der Stadt "
+                      "beschlossen, und die Bürger sollen sich bis zum Ende des Jahres daran "
+                      "gewöhnen, wie der Sprecher der Behörde erklärte. " * 3, encoding="utf-8")
+    short = tmp_path / "short.txt"
+    short.write_text("Kiev regime falls, says Moscow.\n", encoding="utf-8")
+    inputs = [str(seed_path(1)), str(german), str(short)]
+    table = runner.invoke(main, ["score", *inputs, "--model", str(model_dir)])
+    assert table.exit_code == 0, table.output
+    lines = table.stdout.splitlines()
+    assert lines[0].split()[:3] == ["pro_kremlin_framing", "war", "flags"]
+    assert "[not_english: de]" in lines[2] and "[too_short]" in lines[3]
+    assert any(line.strip().startswith("- no score applies") for line in lines)
+
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(
+        main, ["score", *inputs, "--model", str(model_dir), "--format", "csv"]).stdout)))
+    assert [r["not_scored"] for r in rows] == ["", "not_english", "too_short"]
+    assert rows[1]["language"] == "de" and rows[1]["pro_kremlin_framing"] == ""
+    assert 0 <= float(rows[0]["pro_kremlin_framing"]) <= 1
+
+    jsonl = runner.invoke(main, ["score", *inputs, "--model", str(model_dir), "--format", "jsonl"])
+    docs = [json.loads(line) for line in jsonl.stdout.splitlines()]
+    assert docs[1]["scores"] is None and docs[1]["scope"]["reason"] == "not_english"
+    assert docs[0]["scope"]["language"] == "en" and "confidence" in docs[0]
