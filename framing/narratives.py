@@ -52,6 +52,7 @@ import datetime
 import functools
 import json
 import platform
+import re
 import sys
 import time
 import tomllib
@@ -214,8 +215,27 @@ def trim(text: str, limit: int = PARAGRAPH_CHARS) -> str:
     return cut.rstrip(" ,;:.-") + "…"
 
 
+_RESIDUE = re.compile(r"\S+@\S+\.\w+|https?://|www\.|\+?\d[\d ()-]{7,}\d")
+_WORDISH = re.compile(r"^[^\W\d_]+[.,;:!?\"'’”)]*$")
+
+
 def _evidence_paragraphs(text: str) -> list[tuple[int, str]]:
-    return [(n, p) for n, p in paragraphs(text) if len(p.split()) >= MIN_PARAGRAPH_WORDS]
+    """Paragraphs that can be shown as evidence: prose, not page residue.
+
+    A paragraph needs :data:`MIN_PARAGRAPH_WORDS` words, no e-mail address, web address or
+    phone number, and at least 70% of its tokens plain words: footers, contact lines and
+    link lists (a state outlet's imprint, say) carry its vocabulary but are not what the
+    article says.
+    """
+    out = []
+    for number, paragraph in paragraphs(text):
+        tokens = paragraph.split()
+        if len(tokens) < MIN_PARAGRAPH_WORDS or _RESIDUE.search(paragraph):
+            continue
+        if sum(1 for t in tokens if _WORDISH.match(t)) < 0.7 * len(tokens):
+            continue
+        out.append((number, paragraph))
+    return out
 
 
 # --------------------------------------------------------------------------- classifier

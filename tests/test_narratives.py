@@ -253,3 +253,13 @@ def test_cli_lists_every_narrative():
     assert [n["narrative"] for n in listed] == nar.taxonomy_labels()
     assert all(n["description"] for n in listed)
     assert "Example" in runner.invoke(main, ["narratives", "--help"]).output
+
+
+def test_page_residue_is_never_shown_as_evidence():
+    from framing.narratives import _evidence_paragraphs
+
+    text = ("Invented Agency feedback@invented-agency.example +7 495 000 00 00 all rights\n"
+            "Read more at https://invented.example/news about the talks and the war today\n"
+            "Home | World | Politics | Sport | Video | Photo | Radio | Contacts\n"
+            "The minister said the talks would resume next week in a neutral country.")
+    assert [n for n, _ in _evidence_paragraphs(text)] == [4]
