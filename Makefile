@@ -35,6 +35,7 @@ bench: $(STAMP)
 
 SHARED ?= ../shared/data
 BUILD := build/corpus
+CONTRAST := $(sort $(wildcard corpus/contrast/*.jsonl))
 
 ## model: rebuild models/ from the public data sets in $(SHARED), deterministically
 model: $(STAMP)
@@ -42,11 +43,19 @@ model: $(STAMP)
 	$(BIN)/framing corpus import --format recovery $(SHARED)/recovery -o $(BUILD)/recovery.jsonl
 	$(BIN)/framing corpus import --format semeval2025 $(SHARED)/semeval2025-urw/EN \
 		-o $(BUILD)/semeval2025.jsonl
+	$(BIN)/framing corpus import --format ptc $(SHARED)/ptc -o $(BUILD)/ptc.jsonl
 	$(BIN)/framing train $(BUILD)/recovery.jsonl --target unreliable_source \
 		--features words --C 3 --out models/unreliable_source
-	$(BIN)/framing train $(BUILD)/semeval2025.jsonl corpus/seeds.jsonl \
-		--target pro_kremlin_framing --features words,markers --C 3 \
-		--out models/pro_kremlin_framing
+	$(BIN)/framing train $(BUILD)/semeval2025.jsonl $(BUILD)/recovery.jsonl $(BUILD)/ptc.jsonl \
+		$(foreach f,$(CONTRAST),--train-only $(f)) \
+		--target war_topic --features words,markers --idf --marker-families narrative,loaded \
+		--C 3 --out models/war_topic
+	# The seeds stay out of every model: they are a test (tests/test_judgments.py).
+	# Written contrast articles (corpus/contrast) train it but are never evaluated.
+	$(BIN)/framing train $(BUILD)/semeval2025.jsonl \
+		$(foreach f,$(CONTRAST),--train-only $(f)) \
+		--target pro_kremlin_framing --features words,markers --marker-weight 0.5 --C 3 \
+		--gate war_topic --out models/pro_kremlin_framing
 	$(BIN)/python -m framing.narratives train $(BUILD)/semeval2025.jsonl --out models/narratives
 
 clean:
