@@ -692,7 +692,13 @@ class NarrativeClassifier(BaseEstimator):
     def _evidence(self, rows, j, Pp, lines, pars, max_paragraphs) -> list[dict]:
         """The best paragraphs for narrative ``j``: at most ``max_paragraphs`` of those at or
         above its level, and at least the best one (the narrative is asserted)."""
-        ranked = sorted(rows, key=lambda k: (-Pp[k, j], lines[k]))
+        ranked, seen = [], set()
+        for k in sorted(rows, key=lambda k: (-Pp[k, j], lines[k])):
+            # A page that repeats its body would show the same paragraph twice.
+            key = " ".join(re.findall(r"\w+", pars[k].lower()))
+            if key not in seen:
+                seen.add(key)
+                ranked.append(k)
         level = min(float(self.thresholds_[j]), 0.5)
         keep = [k for k in ranked[:max_paragraphs] if Pp[k, j] >= level] or ranked[:1]
         return [{"line": int(lines[k]), "probability": round(float(Pp[k, j]), 4),

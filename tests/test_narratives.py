@@ -263,3 +263,22 @@ def test_page_residue_is_never_shown_as_evidence():
             "Home | World | Politics | Sport | Video | Photo | Radio | Contacts\n"
             "The minister said the talks would resume next week in a neutral country.")
     assert [n for n, _ in _evidence_paragraphs(text)] == [4]
+
+
+def test_a_repeated_paragraph_is_shown_once(tmp_path):
+    from framing.narratives import NarrativeClassifier
+
+    texts, labels = [], []
+    for i in range(12):
+        pro = i % 2 == 0
+        body = ("The West provoked the war and Kyiv is a puppet regime of NATO."
+                if pro else "The council debated a new budget for the schools of the city.")
+        texts.append(f"Report {i}\n\n{body} Filler words follow here for the length.\n\n"
+                     f"Another ordinary paragraph about the weather and the roads {i}.")
+        labels.append(["URW: Discrediting Ukraine"] if pro else [])
+    model = NarrativeClassifier(inner_folds=3).fit(texts, labels)
+    claim = "“The West provoked the war and Kyiv is a puppet regime of NATO,” it said."
+    text = f"Title\n\n{claim}\n\nA middle paragraph of plain words here.\n\n{claim}"
+    (entries,) = model.predict([text])
+    shown = [p["text"] for e in entries for p in e["paragraphs"]]
+    assert shown and len(shown) == len(set(shown))
