@@ -37,8 +37,9 @@ from typing import Any
 
 from framing.ingest import normalize_language
 
-#: How many characters of a text :func:`identify` reads.
-IDENTIFY_CHARS = 2000
+#: How many characters of a text :func:`identify` reads. 1,000 gave the same language as 2,000
+#: on all 110 saved web pages and 1,641 ReCOVery articles, at 1.8 times the speed.
+IDENTIFY_CHARS = 1000
 #: :func:`article_language` trusts the text over the declared language from this confidence...
 TRUST_SCORE = 0.8
 #: ... and only for texts of at least this many characters (stripped).

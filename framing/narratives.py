@@ -216,7 +216,7 @@ def trim(text: str, limit: int = PARAGRAPH_CHARS) -> str:
 
 
 _RESIDUE = re.compile(r"\S+@\S+\.\w+|https?://|www\.|\+?\d[\d ()-]{7,}\d")
-_WORDISH = re.compile(r"^[^\W\d_]+[.,;:!?\"'’”)]*$")
+_PUNCTUATION = ".,;:!?\"'()[]‘’“”«»-–—"
 
 
 def _evidence_paragraphs(text: str) -> list[tuple[int, str]]:
@@ -232,7 +232,8 @@ def _evidence_paragraphs(text: str) -> list[tuple[int, str]]:
         tokens = paragraph.split()
         if len(tokens) < MIN_PARAGRAPH_WORDS or _RESIDUE.search(paragraph):
             continue
-        if sum(1 for t in tokens if _WORDISH.match(t)) < 0.7 * len(tokens):
+        words = sum(1 for t in tokens if t.strip(_PUNCTUATION).isalpha())
+        if words < 0.7 * len(tokens):
             continue
         out.append((number, paragraph))
     return out
@@ -594,25 +595,37 @@ class NarrativeClassifier(BaseEstimator):
         if not hasattr(self, "coef_"):
             raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call fit")
 
-    def _scores(self, texts: list[str]):
-        """Article scores (all rows of ``coef_``), and each paragraph's for the evidence."""
-        pars, owner, lines = [], [], []
-        for i, text in enumerate(texts):
-            for line, par in _evidence_paragraphs(text):
-                pars.append(par)
-                owner.append(i)
-                lines.append(line)
-        owner = np.asarray(owner, dtype=int)
+    def _scores(self, texts: list[str], evidence_for=None):
+        """Article scores (all rows of ``coef_``), and each paragraph's for the evidence.
+
+        ``evidence_for`` (indices) limits the paragraph scores to those texts once the article
+        scores are known; it only applies with ``pooling="article"``, where paragraphs do
+        not change the article scores.
+        """
         width = self.coef_.shape[0]
         if not texts:
-            return np.zeros((0, width)), np.zeros((0, width)), owner, lines, pars
+            return np.zeros((0, width)), np.zeros((0, width)), np.zeros(0, int), [], []
         S = np.asarray(self._transform(texts) @ self.coef_.T) + self.intercept_
-        Sp = (np.asarray(self._transform(pars) @ self.coef_.T) + self.intercept_
-              if pars else np.zeros((0, width)))
+        if self.pooling != "article":
+            evidence_for = None
+        Sp, owner, lines, pars = self._paragraph_scores(
+            texts, range(len(texts)) if evidence_for is None else evidence_for)
         if self.pooling != "article":
             best = _max_by(Sp, owner, len(texts), fallback=S)
             S = best if self.pooling == "max" else (S + best) / 2
         return S, Sp, owner, lines, pars
+
+    def _paragraph_scores(self, texts: list[str], which):
+        pars, owner, lines = [], [], []
+        for i in which:
+            for line, par in _evidence_paragraphs(texts[i]):
+                pars.append(par)
+                owner.append(i)
+                lines.append(line)
+        width = self.coef_.shape[0]
+        Sp = (np.asarray(self._transform(pars) @ self.coef_.T) + self.intercept_
+              if pars else np.zeros((0, width)))
+        return Sp, np.asarray(owner, dtype=int), lines, pars
 
     def _calibrate(self, S):
         return _sigmoid(S * self.calibration_[:, 0] + self.calibration_[:, 1])
@@ -663,9 +676,19 @@ class NarrativeClassifier(BaseEstimator):
         :meth:`predict_sets` for the label sets alone)."""
         self._check()
         texts = _texts(X)
-        S, Sp, owner, lines, pars = self._scores(texts)
-        P_all = self._calibrate(S)
-        P, A = P_all[:, :-1], self._assert(P_all)
+        if self.pooling == "article":
+            # Paragraphs are scored only where a narrative is asserted: most articles of a
+            # general stream carry none, and paragraphs are most of the work.
+            S = self._scores(texts, evidence_for=())[0]
+            P_all = self._calibrate(S)
+            A = self._assert(P_all)
+            Sp, owner, lines, pars = self._paragraph_scores(
+                texts, [i for i in range(len(texts)) if A[i].any()])
+        else:
+            S, Sp, owner, lines, pars = self._scores(texts)
+            P_all = self._calibrate(S)
+            A = self._assert(P_all)
+        P = P_all[:, :-1]
         Pp = self._calibrate(Sp)[:, :-1]
         by_text: dict[int, list[int]] = {}
         for k, i in enumerate(owner.tolist()):

@@ -14,13 +14,15 @@ Once scored, two more rules say how far a score can be trusted (see
 
 - the ``war_topic`` model's probability goes into ``scope``; a war target is multiplied by it
   (the gate, :func:`gate`), so an article about something else gets a low score and the output
-  says why; reports leave articles under :data:`WAR_LEVEL` out of war targets' means;
+  says why; reports leave articles under :data:`WAR_LEVEL` out of war targets' means, and the
+  war narratives are only looked for in articles at or above it;
 - each model measures the article's similarity to its nearest training article (cosine of the
   word vectors); below the level on the model's card the score is marked ``low_confidence``.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from framing.ingest import Article
@@ -35,9 +37,9 @@ WAR_TOPIC = "war_topic"
 _WORD = re.compile(r"\w+")
 
 
-def word_count(text: str) -> int:
-    """Words (runs of letters and digits) in ``text``."""
-    return sum(1 for _ in _WORD.finditer(text))
+def word_count(text: str, most: int | None = None) -> int:
+    """Words (runs of letters and digits) in ``text``, counting up to ``most`` if given."""
+    return sum(1 for _ in itertools.islice(_WORD.finditer(text), most))
 
 
 def assess(article: Article, text: str | None = None) -> dict:
@@ -55,7 +57,7 @@ def assess(article: Article, text: str | None = None) -> dict:
     # identified or declared as another language is not.
     if language not in ("en", UNDETERMINED):
         scope["reason"] = "not_english"
-    elif word_count(article.text if text is None else text) < MIN_WORDS:
+    elif word_count(article.text if text is None else text, MIN_WORDS) < MIN_WORDS:
         scope["reason"] = "too_short"
     return scope
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from framing.ingest import Article
 from framing.markers import Evidence, Extractor
-from framing.model import Model, model_text
-from framing.scope import WAR_TOPIC, assess, gate
+from framing.model import Model, SharedCounts, model_text
+from framing.scope import WAR_LEVEL, WAR_TOPIC, assess, gate
 
 #: Why a score is left out of per-source aggregates (see :meth:`ScoredArticle.exclusion`).
 EXCLUSIONS = {
@@ -140,15 +140,16 @@ def _score_batch(batch, models, extractor, explain, top) -> Iterator[ScoredArtic
             del scored.scope["reason"]
     if eligible:
         chosen = [texts[i] for i in eligible]
+        shared = SharedCounts(chosen)
         p_war = None
         if war_model is not None:
-            p_war, _ = war_model.classifier.predict_with_similarity(chosen)
+            p_war, _ = war_model.classifier.predict_with_similarity(chosen, shared)
             for k, i in enumerate(eligible):
                 out[i].scope[WAR_TOPIC] = round(float(p_war[k]), 4)
         for i in eligible:
             out[i].scores = {}
         for model in judged:
-            p, similarity = model.classifier.predict_with_similarity(chosen)
+            p, similarity = model.classifier.predict_with_similarity(chosen, shared)
             gated = model.card.get("gate") == WAR_TOPIC and p_war is not None
             if gated:
                 p = gate(p_war, p)
@@ -161,8 +162,11 @@ def _score_batch(batch, models, extractor, explain, top) -> Iterator[ScoredArtic
                         "low_confidence": bool(similarity[k] < level),
                     }
         if narrative_model is not None:
-            found = narrative_model.classifier.predict([batch[i].text for i in eligible])
-            for k, i in enumerate(eligible):
+            # War narratives are looked for in war coverage only (all of it without war_topic).
+            on_war = [i for k, i in enumerate(eligible)
+                      if p_war is None or p_war[k] >= WAR_LEVEL]
+            found = narrative_model.classifier.predict([batch[i].text for i in on_war])
+            for k, i in enumerate(on_war):
                 out[i].narratives = found[k]
     if explain:
         for i in eligible:

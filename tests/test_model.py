@@ -291,3 +291,17 @@ def test_other_voice_markers_never_raise_the_score():
             assert max(other) > 0  # what the data alone teaches
         else:
             assert max(other) <= 0
+
+
+def test_shared_counts_give_exactly_each_vectorizers_own_output(fitted):
+    from framing.model import SharedCounts
+
+    classifier, data = fitted
+    texts = data.texts[:7] + ["", "Москва — Київ — 東京 \U0001f600", "a", "Kiev Kiev kiev"]
+    union = classifier.pipeline_.named_steps["features"]
+    shared = SharedCounts(texts)
+    expected = union.transform(texts)
+    got = classifier._features(texts, shared)
+    assert got.shape == expected.shape and abs(got - expected).max() == 0
+    p, _ = classifier.predict_with_similarity(texts, shared)
+    assert np.allclose(p, classifier.predict_proba(texts)[:, 1])
