@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint bench model clean
+.PHONY: demo test lint bench model corpora figures clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,19 +37,26 @@ SHARED ?= ../shared/data
 BUILD := build/corpus
 CONTRAST := $(sort $(wildcard corpus/contrast/*.jsonl))
 
-## model: rebuild models/ from the public data sets in $(SHARED), deterministically
-model: $(STAMP)
+## corpora: import the public data sets in $(SHARED) into $(BUILD) (corpus JSONL)
+corpora: $(STAMP)
 	mkdir -p $(BUILD)
 	$(BIN)/framing corpus import --format recovery $(SHARED)/recovery -o $(BUILD)/recovery.jsonl
 	$(BIN)/framing corpus import --format semeval2025 $(SHARED)/semeval2025-urw/EN \
 		-o $(BUILD)/semeval2025.jsonl
 	$(BIN)/framing corpus import --format ptc $(SHARED)/ptc -o $(BUILD)/ptc.jsonl
+
+## figures: out-of-fold figures of the scope stack and the web-page scope counts (README)
+figures: corpora
+	$(BIN)/python bench/judgments.py --json $(BUILD)/../judgments.json
+	$(BIN)/python bench/scope_pages.py
+
+## model: rebuild models/ from the public data sets in $(SHARED), deterministically
+model: corpora
 	$(BIN)/framing train $(BUILD)/recovery.jsonl --target unreliable_source \
 		--features words --C 3 --out models/unreliable_source
 	$(BIN)/framing train $(BUILD)/semeval2025.jsonl $(BUILD)/recovery.jsonl $(BUILD)/ptc.jsonl \
 		$(foreach f,$(CONTRAST),--train-only $(f)) \
-		--target war_topic --features words,markers --idf --marker-families narrative,loaded \
-		--C 3 --out models/war_topic
+		--target war_topic --features words --idf --C 3 --out models/war_topic
 	# The seeds stay out of every model: they are a test (tests/test_judgments.py).
 	# Written contrast articles (corpus/contrast) train it but are never evaluated.
 	$(BIN)/framing train $(BUILD)/semeval2025.jsonl \

@@ -116,8 +116,8 @@ def main(argv=None) -> int:
     feats = set(args.pro_kremlin_features.split(","))
     pk_config = FeatureConfig(words="words" in feats, markers="markers" in feats, C=args.C,
                               marker_weight=args.marker_weight, word_ngrams=args.word_ngrams)
-    # As shipped (Makefile): idf words and the war-specific marker families.
-    war_config = FeatureConfig(word_idf=True, marker_select=("narrative", "loaded"))
+    # As shipped (Makefile): idf-weighted words.
+    war_config = FeatureConfig(word_idf=True, markers=False)
 
     n_w, n_o = len(w_texts), len(o_texts)
     cache_path = BUILD.parent / f"judgments-war-topic-{args.folds}.npy"
