@@ -276,7 +276,13 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         words = self._weighted(words)
         if not train.shape[0]:
             return np.zeros(words.shape[0])
-        return np.asarray((words @ train.T).max(axis=1).toarray()).ravel()
+        # The transpose as CSR, built once per loaded model: multiplying by train.T (CSC)
+        # converts it on every call.
+        train_t = self.__dict__.get("_train_t_cache")
+        if train_t is None:
+            train_t = self.__dict__["_train_t_cache"] = sparse.csr_matrix(train.T)
+        product = (words @ train_t).toarray()
+        return product.max(axis=1)
 
     def predict_with_similarity(self, X, shared: SharedCounts | None = None
                                 ) -> tuple[np.ndarray, np.ndarray | None]:
@@ -367,6 +373,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
     def __getstate__(self):
         state = dict(super().__getstate__())  # a copy: the default is the live __dict__
         state.pop("_feature_names_cache", None)
+        state.pop("_train_t_cache", None)
         return state
 
 
