@@ -407,7 +407,9 @@ class _Reader:
 
     def read_stream(self, path: str, stream: IO[bytes], head: bytes, fmt: str) -> Iterator[Article]:
         nul = head.find(b"\0")
-        if nul >= 0:
+        # One NUL in a record file loses only its record (dropped where it is read); the file is
+        # refused only when most of its first lines are binary.
+        if nul >= 0 and (fmt not in ("jsonl", "csv") or _looks_binary(head)):
             message = f"binary file (NUL byte at offset {nul}), skipped"
             if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
                 message += "; it looks like UTF-16, convert it to UTF-8"
@@ -525,6 +527,11 @@ class _Reader:
             if not raw.strip():
                 continue
             seen_content = True
+            nul = raw.find(b"\0")
+            if nul >= 0:
+                self.report(path, number, f"NUL byte (binary data) at column {nul + 1}; "
+                            "record skipped")
+                continue
             line = self.decode(path, raw, number)
             try:
                 value = json.loads(line)
@@ -559,7 +566,7 @@ class _Reader:
         handle, head = opened
         with handle:
             nul = head.find(b"\0")
-            if nul >= 0:
+            if nul >= 0 and _looks_binary(head):
                 self.report(path, first_line, f"binary data (NUL byte at offset {start + nul}); "
                             f"bytes {start}-{end} skipped")
                 return
@@ -575,12 +582,15 @@ class _Reader:
     def read_csv(self, path: str, stream: IO[bytes]) -> Iterator[Article]:
         csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
         warned = False
+        nul_line: int | None = None  # first line with a NUL byte in the row being read
 
         def lines() -> Iterator[str]:
-            nonlocal warned
+            nonlocal warned, nul_line
             for number, raw in enumerate(stream, 1):
                 if number == 1:
                     raw = raw.removeprefix(_UTF8_BOM)
+                if nul_line is None and b"\0" in raw:
+                    nul_line = number
                 if warned:
                     # One warning per file: a cp1252 export would otherwise warn on every row.
                     try:
@@ -610,6 +620,9 @@ class _Reader:
             if any(cell.strip() for cell in row):
                 header = row
         header_line = reader.line_num
+        if nul_line is not None:
+            self.report(path, nul_line, "NUL byte (binary data) in the CSV header; file skipped")
+            return
         fields = _resolve_fields(header, self.columns)
         for name, column in self.columns.items():
             if name not in fields:
@@ -636,9 +649,15 @@ class _Reader:
                 end = reader.line_num
                 runs = f" (row runs to line {end})" if end > start else ""
                 self.report(path, start, f"malformed CSV row: {_csv_reason(exc)}{runs}")
-                last_line = end
+                last_line, nul_line = end, None
                 continue
             last_line = reader.line_num
+            if nul_line is not None:
+                self.report(path, start, "NUL byte (binary data)"
+                            + (f" at line {nul_line}" if nul_line != start else "")
+                            + "; row skipped")
+                nul_line = None
+                continue
             if not row or not any(row):
                 continue
             if len(row) > width:
@@ -818,6 +837,20 @@ def _sniff(head: bytes) -> str:
     if lowered.startswith((b"<!doctype html", b"<html")):
         return "html"
     return "text"
+
+
+# Control bytes that text never holds (tab, newlines, form feed and escape are left out).
+_CONTROL_RE = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+
+
+def _looks_binary(head: bytes) -> bool:
+    """Whether the start of a record file is binary rather than text with a stray NUL: a UTF-16
+    or UTF-32 byte-order mark, or control bytes on most of its non-blank lines."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\0\0\xfe\xff")):
+        return True
+    lines = [line for line in head.split(b"\n") if line.strip()]
+    binary = sum(1 for line in lines if _CONTROL_RE.search(line))
+    return binary * 2 > len(lines)
 
 
 def _reason(exc: OSError) -> str:

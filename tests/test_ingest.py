@@ -964,3 +964,49 @@ def test_record_language_field(tmp_path):
 def test_text_files_declare_no_language(good):
     (article,), _ = read([good])
     assert article.language is None
+
+
+# --------------------------------------------------------------------------- only the bad record
+
+
+def test_nul_byte_in_jsonl_drops_only_its_record(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b'{"text": "one"}\n{"text": "t\x00wo"}\n{"text": "three"}\n')
+    articles, problems = read([path])
+    assert [a.text for a in articles] == ["one", "three"]
+    assert str(only(problems)) == f"{path}:2: NUL byte (binary data) at column 12; record skipped"
+
+
+def test_nul_byte_in_csv_drops_only_its_row(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(b'title,text\nA,one\nB,"two\nlines\x00"\nC,three\n')
+    articles, problems = read([path])
+    assert [a.text for a in articles] == ["one", "three"]
+    assert str(only(problems)) == f"{path}:3: NUL byte (binary data) at line 4; row skipped"
+    assert [a.record for a in articles] == [2, 5]
+
+
+def test_nul_byte_in_csv_header_skips_the_file(tmp_path, good):
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"title,te\x00xt\nA,one\nB,two\nC,three\n")
+    articles, problems = read([path, good])
+    assert [a.path for a in articles] == [str(good)]
+    message = "NUL byte (binary data) in the CSV header; file skipped"
+    assert str(only(problems)) == f"{path}:1: {message}"
+
+
+def test_nul_padding_at_the_end_of_a_jsonl_file(tmp_path):
+    # A crash can leave a file's tail zero-filled: the records before it are kept.
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b'{"text": "one"}\n{"text": "two"}\n' + b"\0" * 4000)
+    articles, problems = read([path])
+    assert [a.text for a in articles] == ["one", "two"]
+    assert only(problems).line == 3
+
+
+@pytest.mark.parametrize("name", ["bad.txt", "bad.html"])
+def test_nul_byte_still_refuses_one_article_files(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"Title\n\nBody with a \x00 in it.\n")
+    articles, problems = read([path])
+    assert articles == [] and "binary file" in only(problems).message
