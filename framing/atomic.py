@@ -1,13 +1,17 @@
 """Atomic file output: write to a temporary file beside the target, then rename over it.
 
 A reader never sees a half-written output or model, and a killed run leaves the previous
-file intact.
+file intact. Only regular files and new paths are replaced that way: a device, a FIFO or a
+``/dev/fd/N`` pipe is written through, and a symbolic link is followed (its target is
+replaced, the link stays).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,21 +24,71 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
 
     On any exception the temporary file is removed and ``path`` is left as it was.
     """
-    path = Path(path)
     binary = "b" in mode
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    encoding = None if binary else encoding
+    if writes_through(path):
+        # A device, FIFO or pipe: renaming a file over it would replace it, not write to it.
+        handle = open(path, mode, encoding=encoding)
+        try:
+            yield handle
+            handle.close()  # flushes: a full device fails here
+        except BaseException:
+            with contextlib.suppress(OSError):
+                handle.close()
+            raise
+        return
+    path = resolved(path)
+    existing = _stat(path)
+    if existing is not None and stat.S_ISDIR(existing.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
+    directory = path.parent
     try:
-        # mkstemp makes the file private (0600); give it the mode a plain open() would.
-        os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, mode, encoding=None if binary else encoding) as handle:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except FileNotFoundError:
+        raise FileNotFoundError(errno.ENOENT, f"directory {directory} does not exist",
+                                str(path)) from None
+    try:
+        # mkstemp makes the file private (0600); give it the mode a plain open() would (an
+        # existing file's own mode).
+        os.fchmod(fd, stat.S_IMODE(existing.st_mode) if existing else 0o666 & ~_umask())
+        handle = os.fdopen(fd, mode, encoding=encoding)
+        try:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+            handle.close()
+        except BaseException:
+            with contextlib.suppress(OSError):
+                handle.close()
+            raise
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _stat(path: str | Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return None
+
+
+def writes_through(path: str | Path) -> bool:
+    """Whether ``path`` is an existing non-regular file (device, FIFO, pipe, socket).
+
+    Such a path is opened and written in place: there is nothing to replace atomically.
+    Symbolic links are followed; directories are not writes-through (they are refused).
+    """
+    info = _stat(path)
+    return info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode)
+
+
+def resolved(path: str | Path) -> Path:
+    """``path``, or for a symbolic link the file it points to (which may not exist yet)."""
+    path = Path(path)
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
 def _umask() -> int:
@@ -50,7 +104,7 @@ class PartialOutputError(FileExistsError):
 
 def partial_path(path: str | Path) -> Path:
     """Where :func:`resumable_write` keeps an output while it is being written."""
-    path = Path(path)
+    path = resolved(path)
     return path.with_name(path.name + ".partial")
 
 
@@ -69,7 +123,12 @@ def resumable_write(path: str | Path, *, resume: bool = False,
     Without ``resume``, an existing partial file raises :class:`PartialOutputError`: it is
     work that would otherwise be lost.
     """
-    path = Path(path)
+    if writes_through(path):
+        raise ValueError(f"{path} is not a regular file: write it with atomic_write")
+    path = resolved(path)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(errno.ENOENT, f"directory {path.parent} does not exist",
+                                str(path))
     partial = partial_path(path)
     if partial.exists() and not resume:
         raise PartialOutputError(

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import importlib
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -62,13 +64,35 @@ class _FramingCommand(click.Command):
         try:
             return super().invoke(ctx)
         except FramingError as exc:
-            error = click.ClickException(str(exc))
-            error.exit_code = exc.exit_code
-            raise error from exc
+            raise _click_error(exc) from exc
+
+
+def _click_error(exc: FramingError) -> click.ClickException:
+    error = click.ClickException(str(exc))
+    error.exit_code = exc.exit_code
+    return error
 
 
 class _FramingGroup(click.Group):
     command_class = _FramingCommand
+
+    def invoke(self, ctx):
+        try:
+            result = super().invoke(ctx)
+            if ctx.parent is None:
+                sys.stdout.flush()  # a full stdout fails here rather than at interpreter exit
+            return result
+        except OSError as exc:
+            if exc.errno not in _OUTPUT_ERRNOS:
+                raise
+            raise _click_error(_output_error(exc.filename or "stdout", exc)) from None
+
+
+# Failures of the environment rather than of framing: a clean message, exit 2. (EPIPE, as in
+# `framing flags | head`, is left to click, which exits quietly.)
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS,
+                  errno.EACCES, errno.EPERM, errno.ENOENT, errno.ENOTDIR, errno.EISDIR,
+                  errno.ENXIO, errno.ELOOP}
 
 
 @click.group(cls=_FramingGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -103,14 +127,92 @@ def _parse_columns(values: tuple[str, ...]) -> dict[str, str]:
     return columns
 
 
+class _WriteFailed(Exception):
+    """An output write failed (disk full, device error): told apart from the command's errors."""
+
+    def __init__(self, error: OSError):
+        super().__init__(str(error))
+        self.error = error
+
+
+class _Guarded:
+    """An output stream whose write errors raise :class:`_WriteFailed`."""
+
+    def __init__(self, handle: IO[str]):
+        self._handle = handle
+
+    def write(self, text: str) -> int:
+        try:
+            return self._handle.write(text)
+        except OSError as exc:
+            raise _WriteFailed(exc) from exc
+
+    def flush(self) -> None:
+        try:
+            self._handle.flush()
+        except OSError as exc:
+            raise _WriteFailed(exc) from exc
+
+    def __getattr__(self, name: str):
+        return getattr(self._handle, name)
+
+
+def _output_error(name: str, exc: OSError) -> FramingError:
+    """One clear message (exit 2) for an output that cannot be written."""
+    if name == "stdout":
+        _silence_stdout()
+    return FramingError(f"cannot write {name}: {exc.strerror or exc}")
+
+
+def _silence_stdout() -> None:
+    """Point a failed stdout at /dev/null, so that its unwritten buffer does not fail again
+    (with a traceback-like message and exit 120) when the interpreter exits."""
+    with contextlib.suppress(Exception):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 @contextlib.contextmanager
 def _output(path: str | None) -> Iterator[IO[str]]:
-    """stdout, or an atomically replaced file."""
-    if path is None or path == "-":
-        yield sys.stdout
-    else:
-        with atomic_write(path) as handle:
-            yield handle
+    """stdout, or a file: a regular or new file is replaced atomically, a device, FIFO or pipe
+    written through, a symbolic link followed. A failed write (missing directory, full disk)
+    is one message and exit 2, leaving no partial file."""
+    to_stdout = path is None or path == "-"
+    name = "stdout" if to_stdout else path
+    opener = contextlib.nullcontext(sys.stdout) if to_stdout else atomic_write(path)
+    stage = "open"
+    try:
+        with opener as handle:
+            stage = "body"
+            yield _Guarded(handle)
+            stage = "close"
+            handle.flush()
+    except _WriteFailed as failure:
+        raise _output_error(name, failure.error) from None
+    except OSError as exc:
+        if stage == "body":
+            raise
+        raise _output_error(name, exc) from None
+
+
+@contextlib.contextmanager
+def _resumable_output(path: str, resume: bool) -> Iterator[tuple[IO[str], bool]]:
+    """:func:`atomic.resumable_write` with the failures of :func:`_output` made messages."""
+    stage = "open"
+    try:
+        with atomic.resumable_write(path, resume=resume) as (handle, continued):
+            stage = "body"
+            yield _Guarded(handle), continued
+            stage = "close"
+    except atomic.PartialOutputError as exc:
+        raise batch.BatchError(str(exc)) from None
+    except _WriteFailed as failure:
+        raise _output_error(path, failure.error) from None
+    except OSError as exc:
+        if stage == "body":
+            raise
+        raise _output_error(path, exc) from None
 
 
 @contextlib.contextmanager
@@ -831,7 +933,10 @@ def score(paths, model_dirs, fmt, explain, top, output, store_path, resume, jobs
         return
     if scheduler or workers:
         raise click.UsageError("--scheduler and --workers go with --engine dask")
-    if resume and not store_path and not (output and output != "-" and fmt in ("jsonl", "csv")):
+    # A device, FIFO or pipe (-o >(cmd)) is written through: nothing there to resume from.
+    resumable = (output and output != "-" and fmt in ("jsonl", "csv")
+                 and not atomic.writes_through(output))
+    if resume and not store_path and not resumable:
         raise click.UsageError("--resume needs --store, or -o FILE with --format jsonl or csv")
     log = _ProblemLog(quiet)
     progress = log.progress = _Progress(ingest.input_size(paths, input_format), quiet)
@@ -846,12 +951,8 @@ def score(paths, model_dirs, fmt, explain, top, output, store_path, resume, jobs
     try:
         with contextlib.ExitStack() as stack:
             continued = False
-            if output and output != "-" and fmt in ("jsonl", "csv"):
-                try:
-                    out, continued = stack.enter_context(
-                        atomic.resumable_write(output, resume=resume))
-                except atomic.PartialOutputError as exc:
-                    raise batch.BatchError(str(exc)) from None
+            if resumable:
+                out, continued = stack.enter_context(_resumable_output(output, resume))
                 partial = atomic.partial_path(output)
             else:
                 out = stack.enter_context(_output(output))

@@ -533,3 +533,115 @@ def test_score_outputs_say_when_no_score_applies(runner, tmp_path, tiny_corpus_f
     docs = [json.loads(line) for line in jsonl.stdout.splitlines()]
     assert docs[1]["scores"] is None and docs[1]["scope"]["reason"] == "not_english"
     assert docs[0]["scope"]["language"] == "en" and "confidence" in docs[0]
+
+
+# --------------------------------------------------------------------------- outputs (issue 10)
+
+
+def test_output_to_a_fifo_writes_through(runner, tmp_path):
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+
+    def read():
+        with open(fifo, encoding="utf-8") as handle:
+            got.append(handle.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    result = runner.invoke(main, ["flags", str(SEEDS), "-q", "-o", str(fifo)])
+    reader.join(10)
+    assert result.exit_code == 0, result.output
+    assert got and LINE.match(got[0].splitlines()[0])
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_score_jsonl_to_a_fifo_writes_through(runner, tmp_path):
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text(encoding="utf-8")),
+                              daemon=True)
+    reader.start()
+    result = runner.invoke(main, ["score", str(SEEDS), "--format", "jsonl", "-q", "-o",
+                                  str(fifo), "--jobs", "1"])
+    reader.join(30)
+    assert result.exit_code == 0, result.output
+    assert len(got[0].splitlines()) == 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+@pytest.mark.parametrize("command", [["flags"], ["score", "--format", "jsonl", "--jobs", "1"]])
+def test_output_through_a_symlink_replaces_its_target(runner, tmp_path, command):
+    target = tmp_path / "real.out"
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.out"
+    link.symlink_to("real.out")
+    result = runner.invoke(main, [command[0], str(SEEDS), *command[1:], "-q", "-o", str(link)])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8") != "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.out", "real.out"]
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/dev/full"), reason="no /dev/full")
+@pytest.mark.parametrize("command", [["flags"], ["score", "--format", "jsonl", "--jobs", "1"],
+                                     ["report", "--min-articles", "1", "--jobs", "1"]])
+def test_output_to_a_full_device_is_one_message(runner, command):
+    import os
+    import stat
+
+    result = runner.invoke(main, [command[0], str(SEEDS), *command[1:], "-q", "-o",
+                                  "/dev/full"])
+    assert result.exit_code == 2
+    assert "cannot write /dev/full: No space left on device" in result.stderr
+    assert not isinstance(result.exception, OSError)
+    assert stat.S_ISCHR(os.lstat("/dev/full").st_mode)
+
+
+@pytest.mark.parametrize("command", [["flags"], ["score", "--format", "jsonl"],
+                                     ["score", "--format", "json"]])
+def test_output_into_a_missing_directory_is_one_message(runner, tmp_path, command):
+    out = tmp_path / "missing" / "out.txt"
+    result = runner.invoke(main, [command[0], str(SEEDS), *command[1:], "-q", "-o", str(out)])
+    assert result.exit_code == 2
+    assert f"cannot write {out}" in result.stderr and "does not exist" in result.stderr
+    assert not isinstance(result.exception, OSError)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/dev/full"), reason="no /dev/full")
+def test_stdout_to_a_full_device_is_one_message_and_exit_two():
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "framing", "flags", str(SEEDS)],
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "Error: cannot write stdout: No space left on device"]
+
+
+def test_output_to_a_dev_fd_pipe_writes_through():
+    """`framing flags ... -o >(cmd)`: the shell passes a pipe as /dev/fd/N."""
+    import os
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "framing", "flags", str(SEEDS), "-q", "-o", f"/dev/fd/{write_end}"],
+        pass_fds=(write_end,), stderr=subprocess.PIPE, text=True)
+    os.close(write_end)
+    with os.fdopen(read_end, encoding="utf-8") as pipe:
+        text = pipe.read()
+    assert process.wait(120) == 0, process.stderr.read()
+    assert LINE.match(text.splitlines()[0])
