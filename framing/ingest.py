@@ -438,11 +438,25 @@ class _Reader:
     # ----------------------------------------------------------------------- decoding
 
     def decode(self, path: str, raw: bytes, first_line: int = 1) -> str:
-        """UTF-8 text of ``raw``; on invalid UTF-8, a warning and the cp1252 reading."""
+        """UTF-8 text of ``raw``; on invalid UTF-8, a warning and either the UTF-8 reading with
+        U+FFFD for the bad bytes (when more characters decode as UTF-8 than fail) or the cp1252
+        reading (a cp1252 file has accented letters but no valid UTF-8 sequence)."""
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = first_line + raw.count(b"\n", 0, exc.start)
+            text = raw.decode("utf-8", errors="replace")
+            bad = text.count("\ufffd") - raw.count("\ufffd".encode())
+            non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+            if non_ascii - bad > bad:
+                self.report(
+                    path,
+                    line,
+                    f"invalid UTF-8: {bad} byte sequence(s) replaced with U+FFFD, the first "
+                    f"(byte 0x{raw[exc.start]:02x}) at line {line}",
+                    "warning",
+                )
+                return text
             self.report(
                 path,
                 line,

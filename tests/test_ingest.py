@@ -1010,3 +1010,24 @@ def test_nul_byte_still_refuses_one_article_files(tmp_path, name):
     path.write_bytes(b"Title\n\nBody with a \x00 in it.\n")
     articles, problems = read([path])
     assert articles == [] and "binary file" in only(problems).message
+
+
+def test_mostly_valid_utf8_stays_utf8_with_replacements(tmp_path, good):
+    text = "Déjà vu\n\nLe café où naïve Zoë a lu «Noël»; il a dû fermer.\n"
+    raw = text.encode("utf-8").replace(b" il a", b" il\x92 a")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(raw)
+    articles, problems = read([bad, good])
+    warning = only(problems, "warning")
+    assert str(warning) == (f"{bad}:3: invalid UTF-8: 1 byte sequence(s) replaced with U+FFFD, "
+                            "the first (byte 0x92) at line 3")
+    assert articles[0].text == text.replace(" il a", " il\ufffd a")
+    assert articles[0].title == "Déjà vu"
+    # The same in a JSONL record, and with two bad bytes: counted.
+    jl = tmp_path / "a.jsonl"
+    jl.write_bytes(b'{"text": "ok"}\n' + json.dumps({"text": text}, ensure_ascii=False)
+                   .encode().replace(b"caf", b"\xffcaf").replace(b"Zo", b"\xfeZo") + b"\n")
+    articles, problems = read([jl])
+    assert articles[1].text.startswith("Déjà vu\n\nLe \ufffdcafé")
+    assert "2 byte sequence(s)" in only(problems, "warning").message
+    assert problems[0].line == 2
