@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import difflib
 import errno
 import importlib
 import json
@@ -115,6 +116,36 @@ def main():
 
 def _split_codes(values: tuple[str, ...]) -> list[str]:
     return [c.strip() for v in values for c in v.split(",") if c.strip()]
+
+
+def _marker_codes(values: tuple[str, ...], markers, option: str, *,
+                  allow_any: bool = False) -> list[str]:
+    """The comma-separated marker codes of ``option``, checked against the catalogue.
+
+    A code is a family name, a marker id or an id prefix (``KN1``) that matches at least one
+    marker, in any case (``kn101`` is ``KN101``); with ``allow_any``, also ``any``. Anything
+    else is a usage error naming the code and the closest valid ones.
+    """
+    families = {m.family.lower(): m.family for m in markers}
+    ids = sorted({m.id for m in markers})
+    codes = []
+    for code in _split_codes(values):
+        if allow_any and code.lower() == "any":
+            codes.append("any")
+        elif code.lower() in families:
+            codes.append(families[code.lower()])
+        elif any(i.startswith(code.upper()) for i in ids):
+            codes.append(code.upper())
+        else:
+            words = sorted(families.values()) + (["any"] if allow_any else [])
+            close = (difflib.get_close_matches(code.upper(), ids, n=3, cutoff=0.6)
+                     + difflib.get_close_matches(code.lower(), words, n=2, cutoff=0.6))
+            hint = (f"; did you mean {', '.join(close)}?" if close
+                    else f"; give marker ids or id prefixes (e.g. {ids[0]}) or one of "
+                    f"{', '.join(words)} (see framing markers)")
+            raise click.BadParameter(f"unknown marker id or family {code!r}{hint}",
+                                     param_hint=option)
+    return codes
 
 
 def _parse_columns(values: tuple[str, ...]) -> dict[str, str]:
@@ -456,10 +487,13 @@ def flags(paths, fmt, output, select, ignore, fail_on, voices, statistics, catal
       framing flags ../shared/data/recovery/reliable --statistics -q
       cat article.txt | framing flags -
     """
+    catalogue_markers = load_markers(catalogue)
     extractor = Extractor(
-        load_markers(catalogue), select=_split_codes(select), ignore=_split_codes(ignore)
+        catalogue_markers,
+        select=_marker_codes(select, catalogue_markers, "--select"),
+        ignore=_marker_codes(ignore, catalogue_markers, "--ignore"),
     )
-    fail_codes = _split_codes(fail_on)
+    fail_codes = _marker_codes(fail_on, catalogue_markers, "--fail-on", allow_any=True)
     log = _ProblemLog(quiet)
     stats = FlagStats()
     articles = iter_articles(
@@ -658,7 +692,8 @@ def corpus_label_by_source(paths, sources_path, target, overwrite, output, quiet
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-@click.option("--top", default=20, show_default=True, help="Sources to list in text format.")
+@click.option("--top", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Sources to list in text format.")
 def corpus_stats(paths, fmt, top):
     """Counts per target, label and source of a corpus.
 
@@ -722,15 +757,17 @@ _METRICS_HEADER = f"{'':<22} {'ROC-AUC':>8} {'macro-F1':>9} {'Brier':>7} {'ECE':
 @click.option("--target", required=True, help="Label to learn, e.g. unreliable_source.")
 @click.option("--out", type=click.Path(file_okay=False),
               help="Model directory to write (default: models/TARGET).")
-@click.option("--folds", default=5, show_default=True, help="Publisher-grouped CV folds.")
+@click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True,
+              help="Publisher-grouped CV folds (at least 2).")
 @click.option("--features", default="words,markers", show_default=True,
               help="Comma-separated: words, chars, markers, style. The default keeps scoring "
               "fast; chars and style were measured to cost speed for no gain.")
-@click.option("--C", "C", default=3.0, show_default=True, help="Inverse regularisation strength.")
+@click.option("--C", "C", type=click.FloatRange(min=0, min_open=True), default=3.0,
+              show_default=True, help="Inverse regularisation strength (above 0).")
 @click.option("--idf", is_flag=True,
               help="Weight words by inverse document frequency (topic models: rare words name "
               "the topic; left off for framing targets, where it measured worse).")
-@click.option("--marker-weight", type=float, default=1.0, show_default=True,
+@click.option("--marker-weight", type=click.FloatRange(min=0), default=1.0, show_default=True,
               help="Weight of the marker block against the word block.")
 @click.option("--marker-families", metavar="CODES", default="",
               help="Count only these marker families or ids, comma-separated (default: all).")
@@ -870,7 +907,8 @@ def evaluate(corpus_paths, model_dirs, fmt):
               "streams to stdout; json is one document at the end.")
 @click.option("--explain", is_flag=True,
               help="Add the features pushing each score up and down, with marker evidence.")
-@click.option("--top", default=5, show_default=True, help="Features per direction with --explain.")
+@click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Features per direction with --explain.")
 @click.option("-o", "--output", type=click.Path(allow_dash=True),
               help="Write here instead of stdout. jsonl/csv grow in OUTPUT.partial, renamed to "
               "OUTPUT when complete; other formats are written atomically. With --engine dask, "
@@ -922,6 +960,9 @@ def score(paths, model_dirs, fmt, explain, top, output, store_path, resume, jobs
       framing score parts/*.jsonl --engine dask --workers 2 -o scored/
       framing score parts/*.jsonl --engine dask --scheduler tcp://head:8786 -o /shared/out
     """
+    if explain and fmt == "csv":
+        raise click.UsageError("--explain goes with --format table, json or jsonl: a CSV row "
+                               "has no room for the reasons")
     jobs = jobs or batch.available_cores()
     if engine == "local":
         _start_pool_for(paths, input_format, jobs)
@@ -1163,9 +1204,9 @@ def _render(fmt: str, built) -> str:
               show_default=True, help="html: one self-contained file with charts.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write here (atomically) instead of stdout.")
-@click.option("--min-articles", default=5, show_default=True,
+@click.option("--min-articles", type=click.IntRange(min=1), default=5, show_default=True,
               help="Below this many articles a source gets 'insufficient evidence'.")
-@click.option("--threshold", default=0.5, show_default=True,
+@click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True,
               help="Probability counted as 'above' in the share columns.")
 @click.option("--sources", "sources_path", type=click.Path(dir_okay=False, exists=True),
               help="Domain rating table for the known ratings (default: the shipped one).")

@@ -645,3 +645,55 @@ def test_output_to_a_dev_fd_pipe_writes_through():
         text = pipe.read()
     assert process.wait(120) == 0, process.stderr.read()
     assert LINE.match(text.splitlines()[0])
+
+
+# --------------------------------------------------------------------------- option checks
+
+
+@pytest.mark.parametrize("option", ["--select", "--ignore", "--fail-on"])
+def test_unknown_marker_codes_are_a_usage_error_with_suggestions(runner, option):
+    result = runner.invoke(main, ["flags", str(SEEDS), option, "KN1,KN999"])
+    assert result.exit_code == 2
+    assert "'KN999'" in result.stderr and option in result.stderr
+    assert "did you mean KN" in result.stderr
+    result = runner.invoke(main, ["flags", str(SEEDS), option, "narative"])
+    assert result.exit_code == 2 and "did you mean narrative?" in result.stderr
+    result = runner.invoke(main, ["flags", str(SEEDS), option, "zz"])
+    assert result.exit_code == 2 and "'zz'" in result.stderr and "narrative" in result.stderr
+
+
+def test_marker_codes_match_in_any_case_and_prefixes_stay_valid(runner):
+    def ids(*args):
+        result = runner.invoke(main, ["flags", str(SEEDS), "-q", *args])
+        assert result.exit_code in (0, 1), result.output
+        return [m["id"] for m in map(LINE.match, result.stdout.splitlines()) if m]
+
+    upper = ids("--select", "KN1")
+    assert upper and all(i.startswith("KN1") for i in upper)
+    assert ids("--select", "kn1") == upper
+    assert ids("--select", upper[0].lower()) == ids("--select", upper[0])
+    assert ids("--select", "AI") == ids("--select", "ai")
+    assert runner.invoke(main, ["flags", str(SEEDS), "--fail-on", "ANY"]).exit_code == 1
+    assert runner.invoke(main, ["flags", str(seed_path(3)), "--fail-on", "Ai"]).exit_code == 1
+    result = runner.invoke(main, ["flags", str(SEEDS), "--select", "any"])
+    assert result.exit_code == 2  # 'any' only means something to --fail-on
+
+
+@pytest.mark.parametrize("args", [
+    ["report", str(SEEDS), "--threshold", "1.5"],
+    ["report", str(SEEDS), "--threshold", "-0.1"],
+    ["report", str(SEEDS), "--min-articles", "0"],
+    ["score", str(SEEDS), "--top", "0"],
+    ["score", str(SEEDS), "--chunk-size", "0"],
+    ["train", str(SEEDS), "--target", "x", "--folds", "1"],
+])
+def test_numeric_options_are_range_checked(runner, args):
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2
+    assert "is not in the range" in result.stderr
+
+
+def test_score_csv_refuses_explain(runner):
+    result = runner.invoke(main, ["score", str(SEEDS), "--format", "csv", "--explain"])
+    assert result.exit_code == 2
+    assert "--explain goes with --format table, json or jsonl" in result.stderr
