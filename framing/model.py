@@ -15,7 +15,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import os
 import platform
+import re
+import sys
+import sysconfig
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -54,7 +59,39 @@ TARGETS = {
     "pro_kremlin_framing": "the article carries pro-Kremlin war narratives",
     "war_topic": "the article is about the Russia-Ukraine war (the scope of pro_kremlin_framing)",
 }
-MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+#: Environment variable naming a directory of model directories (see :func:`models_dir`).
+MODELS_ENV = "FRAMING_MODELS"
+#: ``models/`` beside the package source: the checkout's models (editable install or source).
+SOURCE_MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+#: Where ``pip install .`` puts the shipped models (setup.cfg ``data_files``).
+INSTALLED_MODELS_DIR = Path(sys.prefix) / "share" / "framing" / "models"
+#: Where ``pip install --user .`` puts them.
+USER_MODELS_DIR = (Path(sysconfig.get_path("data", f"{os.name}_user"))
+                   / "share" / "framing" / "models")
+
+
+def models_dir() -> Path:
+    """The directory the shipped (default) models are looked up in, first match wins.
+
+    1. ``$FRAMING_MODELS``, when set (even if empty of models: it is what was asked for);
+    2. ``models/`` beside the package source (a checkout, editable or not installed);
+    3. the models installed with the package (``<prefix>/share/framing/models``, or under
+       the user base, ``~/.local/share/framing/models``, after ``pip install --user``).
+
+    ``--model`` on the command line comes before all of them. When none holds a model, the
+    checkout path is returned, so messages and ``framing train`` name the usual place.
+    """
+    env = os.environ.get(MODELS_ENV)
+    if env:
+        return Path(env).expanduser()
+    for candidate in (SOURCE_MODELS_DIR, INSTALLED_MODELS_DIR, USER_MODELS_DIR):
+        if any(candidate.glob(f"*/{CARD_FILE}")):
+            return candidate
+    return SOURCE_MODELS_DIR
+
+
+#: The models directory found when framing was imported (see :func:`models_dir`).
+MODELS_DIR = models_dir()
 
 
 class ModelError(FramingError):
@@ -765,19 +802,48 @@ def load_model(directory: str | Path) -> Model:
             "refusing to load it"
         )
     versions = card.get("versions", {})
-    for name, have in (("scikit-learn", sklearn.__version__), ("framing", __version__)):
-        if versions.get(name) != have:
-            raise ModelError(
-                f"{directory}: model made with {name} {versions.get(name)}, this is {have}; "
-                "retrain it (make model) or install the matching version"
-            )
-    classifier = joblib.load(joblib_path)
+    made = versions.get("scikit-learn")
+    if not sklearn_compatible(made, sklearn.__version__):
+        raise ModelError(
+            f"{directory}: model made with scikit-learn {made}, this is {sklearn.__version__} "
+            f"(a model loads only in scikit-learn {_minor(made) or made}.x); retrain it "
+            "(make model) or install a matching scikit-learn"
+        )
+    if versions.get("framing") != __version__:
+        raise ModelError(
+            f"{directory}: model made with framing {versions.get('framing')}, this is "
+            f"{__version__}; retrain it (make model) or install the matching version"
+        )
+    with warnings.catch_warnings():
+        # Another patch release of the same minor series: checked above, so scikit-learn's
+        # own warning about the version would only be noise on every run.
+        warnings.filterwarnings("ignore", message=".*Trying to unpickle estimator")
+        classifier = joblib.load(joblib_path)
     return Model(classifier, card)
 
 
-def discover_models(directory: str | Path = MODELS_DIR) -> list[Path]:
-    """Model directories (holding a card) directly under ``directory``, sorted by name."""
-    directory = Path(directory)
+def _minor(version) -> str | None:
+    """``"1.9"`` for ``"1.9.1"`` (or ``"1.9.0rc1"``); None when it is not a version."""
+    match = re.match(r"(\d+)\.(\d+)", str(version or ""))
+    return f"{match[1]}.{match[2]}" if match else None
+
+
+def sklearn_compatible(made: str | None, installed: str) -> bool:
+    """Whether a model pickled with scikit-learn ``made`` may load in ``installed``.
+
+    The same major.minor version (1.9.1 loads in 1.9.0 and 1.9.2, not in 1.10.0): scikit-learn
+    changes estimators' internals between minor releases, not within one.
+    """
+    return _minor(made) is not None and _minor(made) == _minor(installed)
+
+
+def discover_models(directory: str | Path | None = None) -> list[Path]:
+    """Model directories (holding a card) directly under ``directory``, sorted by name.
+
+    Without ``directory``, under :func:`models_dir` (``$FRAMING_MODELS``, then the checkout's
+    ``models/``, then the installed models), looked up at each call.
+    """
+    directory = Path(directory) if directory is not None else models_dir()
     return sorted(p.parent for p in directory.glob(f"*/{CARD_FILE}"))
 
 
