@@ -21,6 +21,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO
 
 import click
@@ -756,7 +757,10 @@ _METRICS_HEADER = f"{'':<22} {'ROC-AUC':>8} {'macro-F1':>9} {'Brier':>7} {'ECE':
 @click.argument("corpus_paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--target", required=True, help="Label to learn, e.g. unreliable_source.")
 @click.option("--out", type=click.Path(file_okay=False),
-              help="Model directory to write (default: models/TARGET).")
+              help="Model directory to write (default: models/TARGET, which an existing "
+              "model there is only replaced in with --force).")
+@click.option("--force", is_flag=True,
+              help="Without --out: replace the model already in models/TARGET.")
 @click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True,
               help="Publisher-grouped CV folds (at least 2).")
 @click.option("--features", default="words,markers", show_default=True,
@@ -781,8 +785,8 @@ _METRICS_HEADER = f"{'':<22} {'ROC-AUC':>8} {'macro-F1':>9} {'Brier':>7} {'ECE':
               help="Score only within the gate's scope: the probability is multiplied by the "
               "war_topic model's when both are loaded (for targets defined on war coverage).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def train(corpus_paths, target, out, folds, features, C, idf, marker_weight, marker_families,
-          no_baseline, train_only, fmt, gate, quiet):
+def train(corpus_paths, target, out, force, folds, features, C, idf, marker_weight,
+          marker_families, no_baseline, train_only, fmt, gate, quiet):
     """Train a model on labelled corpora, evaluated on publishers it never saw.
 
     Cross-validates with whole sources held out (never the same source in training and test),
@@ -806,6 +810,13 @@ def train(corpus_paths, target, out, folds, features, C, idf, marker_weight, mar
         style="style" in chosen, C=C, word_idf=idf, marker_weight=marker_weight,
         marker_select=tuple(_split_codes((marker_families,))),
     )
+    if out is None:
+        # The default lands among the shipped models: never replace one by accident. An
+        # explicit --out (as `make model` passes) says where, and is written.
+        out = str(model_lib.MODELS_DIR / target)
+        if Path(out).exists() and not force:
+            raise click.UsageError(f"{out} already exists; pass --force to replace it, or "
+                                   "--out DIR to write elsewhere")
     log = _ProblemLog(False)
     data = model_lib.Dataset.from_articles(_read_labelled(corpus_paths, log), target)
     extra = (model_lib.Dataset.from_articles(_read_labelled(train_only, log), target,
@@ -814,13 +825,24 @@ def train(corpus_paths, target, out, folds, features, C, idf, marker_weight, mar
     show = not quiet and sys.stderr.isatty()
     with click.progressbar(length=total, label=f"training {target}", file=sys.stderr,
                            hidden=not show) as bar:
-        model, report = model_lib.train(
-            data, config=config, folds=folds, baseline=not no_baseline,
-            corpus_files=corpus_paths, progress=bar.update, extra=extra, extra_files=train_only,
-        )
+        try:
+            model, report = model_lib.train(
+                data, config=config, folds=folds, baseline=not no_baseline,
+                corpus_files=corpus_paths, progress=bar.update, extra=extra,
+                extra_files=train_only,
+            )
+        except FramingError:
+            raise
+        except ValueError as exc:
+            # scikit-learn's words for a corpus too small to learn from ("empty vocabulary",
+            # "no terms remain", "max_df corresponds to < documents than min_df").
+            raise FramingError(
+                f"the corpus is too small to train {target}: {len(data.texts)} article(s) from "
+                f"{len(set(data.groups))} source(s) with this label leave too few words or "
+                f"sources for {folds} folds; add articles (or lower --folds)"
+                f" [scikit-learn: {exc}]") from exc
     if gate:
         model.card["gate"] = gate
-    out = out or str(model_lib.MODELS_DIR / target)
     model_lib.save_model(model, out)
     if fmt == "json":
         click.echo(json.dumps({"card": model.card, "report": report}, indent=2))

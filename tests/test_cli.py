@@ -697,3 +697,43 @@ def test_score_csv_refuses_explain(runner):
     result = runner.invoke(main, ["score", str(SEEDS), "--format", "csv", "--explain"])
     assert result.exit_code == 2
     assert "--explain goes with --format table, json or jsonl" in result.stderr
+
+
+# --------------------------------------------------------------------------- train safety
+
+
+def test_train_without_out_never_replaces_a_model_silently(runner, tmp_path, monkeypatch,
+                                                         tiny_corpus_file):
+    import framing.model
+
+    monkeypatch.setattr(framing.model, "MODELS_DIR", tmp_path / "models")
+    args = ["train", str(tiny_corpus_file), "--target", "pro_kremlin_framing", "--folds", "4",
+            "--features", "words", "--no-baseline"]
+    model_dir = tmp_path / "models" / "pro_kremlin_framing"
+    assert runner.invoke(main, args).exit_code == 0
+    card = (model_dir / "card.json").read_bytes()
+    (model_dir / "card.json").write_bytes(b"{}")
+    refused = runner.invoke(main, args)
+    assert refused.exit_code == 2
+    assert "already exists; pass --force" in refused.stderr
+    assert (model_dir / "card.json").read_bytes() == b"{}"  # untouched, and refused before training
+    forced = runner.invoke(main, [*args, "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert json.loads((model_dir / "card.json").read_text())["target"] == json.loads(card)["target"]
+    # An explicit --out is written, as `make model` does.
+    explicit = runner.invoke(main, [*args, "--out", str(model_dir)])
+    assert explicit.exit_code == 0, explicit.output
+
+
+def test_train_on_a_tiny_corpus_is_a_clear_message(runner, tmp_path):
+    corpus = tmp_path / "tiny.jsonl"
+    corpus.write_text("".join(
+        json.dumps({"id": i, "text": text, "source": f"{i}.com", "labels": {"t": label}}) + "\n"
+        for i, (text, label) in enumerate([("one two", 1), ("three four", 0), ("one five", 1),
+                                           ("six seven", 0)])), encoding="utf-8")
+    result = runner.invoke(main, ["train", str(corpus), "--target", "t", "--out",
+                                  str(tmp_path / "m"), "--folds", "5"])
+    assert result.exit_code == 2
+    assert "the corpus is too small to train t: 4 article(s)" in result.stderr
+    assert not isinstance(result.exception, ValueError)
+    assert not (tmp_path / "m").exists()
