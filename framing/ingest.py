@@ -445,10 +445,9 @@ class _Reader:
             return raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = first_line + raw.count(b"\n", 0, exc.start)
-            text = raw.decode("utf-8", errors="replace")
-            bad = text.count("\ufffd") - raw.count("\ufffd".encode())
-            non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
-            if non_ascii - bad > bad:
+            mostly = _mostly_utf8(raw)
+            if mostly is not None:
+                text, bad = mostly
                 self.report(
                     path,
                     line,
@@ -464,6 +463,25 @@ class _Reader:
                 "warning",
             )
             return raw.decode(_FALLBACK_ENCODING, errors="replace")
+
+    def decode_html(self, path: str, raw: bytes) -> str:
+        """The text of a page: valid UTF-8 as such (saved pages often keep the declaration of
+        the page they were saved from), else the charset declared in the ``<head>`` or the XML
+        declaration, else mostly valid UTF-8 with U+FFFD, else the charset detected."""
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        charset = _declared_charset(raw)
+        if charset is not None and charset != "utf-8":
+            return raw.decode(charset, errors="replace")
+        if charset is None and not _mostly_utf8(raw):
+            detected = _detect_charset(raw)
+            if detected is not None and detected != "utf-8":
+                self.report(path, None, f"invalid UTF-8 and no charset declared; decoded as "
+                            f"{detected} (detected)", "warning")
+                return raw.decode(detected, errors="replace")
+        return self.decode(path, raw)
 
     # ----------------------------------------------------------------------- text
 
@@ -492,12 +510,7 @@ class _Reader:
         if not raw.strip():
             self.report(path, None, "empty file")
             return None
-        raw = raw.removeprefix(_UTF8_BOM)
-        charset = _declared_charset(raw)
-        if charset is not None:
-            html = raw.decode(charset, errors="replace")
-        else:
-            html = self.decode(path, raw)
+        html = self.decode_html(path, raw.removeprefix(_UTF8_BOM))
         try:
             doc = _extract_html(html)
         # trafilatura and lxml raise many exception types on odd markup; any of them only means
@@ -928,19 +941,55 @@ def _resolve_fields(keys: Sequence[str], columns: Mapping[str, str]) -> dict[str
     return fields
 
 
+def _mostly_utf8(raw: bytes) -> tuple[str, int] | None:
+    """The UTF-8 reading of ``raw`` with U+FFFD for invalid bytes and how many byte sequences
+    were replaced, when more non-ASCII characters decode than fail; else None."""
+    text = raw.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - raw.count("\ufffd".encode())
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    return (text, bad) if non_ascii - bad > bad else None
+
+
 _CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_XML_ENCODING_RE = re.compile(rb"""^\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
+_HEAD_END_RE = re.compile(rb"</head\s*>|<body[\s>]", re.I)
+# How far to look for meta tags when a page has no </head> or <body>.
+_HEAD_SCAN_BYTES = 1 << 20
 
 
 def _declared_charset(raw: bytes) -> str | None:
-    """A non-UTF-8 charset declared by the page, if Python knows it."""
-    match = _CHARSET_RE.search(raw[:4096])
-    if not match:
+    """The charset a page declares, as Python's codec name: a meta tag anywhere in the
+    ``<head>``, else the XML declaration; None when it declares none Python knows."""
+    end = _HEAD_END_RE.search(raw, 0, _HEAD_SCAN_BYTES)
+    head = raw[: end.start() if end else _HEAD_SCAN_BYTES]
+    for match in (_CHARSET_RE.search(head), _XML_ENCODING_RE.match(raw)):
+        if match:
+            try:
+                return codecs.lookup(match.group(1).decode("ascii")).name
+            except LookupError:
+                continue
+    return None
+
+
+_MARKUP_RE = re.compile(rb"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>|&#?\w+;", re.I | re.S)
+
+
+def _detect_charset(raw: bytes) -> str | None:
+    """The charset charset-normalizer finds for ``raw`` (a Python codec name), or None."""
+    try:
+        # Imported here: only undeclared non-UTF-8 pages need it.
+        from charset_normalizer import from_bytes
+    except ImportError:
+        return None
+    # Markup, scripts and styles are ASCII that only dilutes the letters detection works on.
+    text = _MARKUP_RE.sub(b" ", raw)
+    best = from_bytes(text if text.strip() else raw).best()
+    if best is None:
         return None
     try:
-        name = codecs.lookup(match.group(1).decode("ascii")).name
+        return codecs.lookup(best.encoding).name
     except LookupError:
         return None
-    return None if name == "utf-8" else name
 
 
 # The language a page declares: <html lang> (or xml:lang), a content-language meta tag, og:locale.

@@ -1031,3 +1031,50 @@ def test_mostly_valid_utf8_stays_utf8_with_replacements(tmp_path, good):
     assert articles[1].text.startswith("Déjà vu\n\nLe \ufffdcafé")
     assert "2 byte sequence(s)" in only(problems, "warning").message
     assert problems[0].line == 2
+
+
+RUSSIAN = ("Министр иностранных дел заявил сегодня журналистам в Москве, что переговоры с соседними"
+           " странами продолжатся на следующей неделе. По его словам,"
+           " обе стороны готовы к диалогу.")
+
+
+def _russian_page(meta: str = "", padding: int = 0) -> str:
+    # ``padding`` pushes the meta tag past the first kilobytes of the head.
+    style = "<style>" + "p { margin: 0 }\n" * padding + "</style>"
+    return (f"<!DOCTYPE html><html lang=\"ru\"><head>{style}{meta}<title>Переговоры</title>"
+            f"</head><body><article><h1>Переговоры</h1><p>{RUSSIAN}</p><p>{RUSSIAN}</p>"
+            "</article></body></html>")
+
+
+@pytest.mark.parametrize("codec", ["windows-1251", "koi8-r"])
+@pytest.mark.parametrize(
+    "meta",
+    ["", '<meta charset="{codec}">',
+     '<meta http-equiv="Content-Type" content="text/html; charset={codec}">'],
+)
+@pytest.mark.parametrize("padding", [0, 1000])
+def test_html_charset_declared_or_detected(tmp_path, codec, meta, padding):
+    path = tmp_path / "page.html"
+    path.write_bytes(_russian_page(meta.format(codec=codec), padding).encode(codec))
+    (article,), problems = read([path])
+    assert RUSSIAN in article.text
+    assert article.title == "Переговоры"
+    if meta:
+        assert problems == []
+    else:  # detected: said so
+        assert "decoded as" in only(problems, "warning").message
+
+
+def test_html_charset_from_the_xml_declaration(tmp_path):
+    page = '<?xml version="1.0" encoding="koi8-r"?>\n' + _russian_page()
+    path = tmp_path / "page.html"
+    path.write_bytes(page.encode("koi8-r"))
+    (article,), problems = read([path])
+    assert problems == [] and RUSSIAN in article.text
+
+
+def test_html_valid_utf8_wins_over_a_stale_declaration(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_bytes(_russian_page('<meta charset="windows-1251">').encode("utf-8"))
+    (article,), problems = read([path])
+    assert problems == [] and RUSSIAN in article.text
