@@ -7,7 +7,7 @@ hold for publishers it never saw.
 
 Models are code: a joblib file is a pickle and loading one runs code. :func:`load_model` only
 unpickles a file whose sha256 matches the model card beside it, and refuses a card written by
-another scikit-learn or framing version (see the README).
+another framing version or another scikit-learn minor series (see the README).
 """
 
 from __future__ import annotations
