@@ -6,7 +6,9 @@ Exit codes (stable, documented in the README):
 * 1 -- findings matched ``--fail-on``;
 * 2 -- usage error, invalid marker catalogue, a refused model or corpus, an unfinished
   output in the way, a worker process that died, or at least one input could not be read
-  (the other inputs were still processed and reported).
+  (the other inputs were still processed and reported), or an output that cannot be
+  written (missing directory, full disk);
+* 130 -- interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -84,10 +86,24 @@ class _FramingGroup(click.Group):
             if ctx.parent is None:
                 sys.stdout.flush()  # a full stdout fails here rather than at interpreter exit
             return result
+        except KeyboardInterrupt:
+            raise _Interrupted() from None
         except OSError as exc:
             if exc.errno not in _OUTPUT_ERRNOS:
                 raise
             raise _click_error(_output_error(exc.filename or "stdout", exc)) from None
+
+
+class _Interrupted(click.ClickException):
+    """Ctrl-C: one line and exit 130 (128 + SIGINT), as a shell reports it; no traceback."""
+
+    exit_code = 130
+
+    def __init__(self):
+        super().__init__("interrupted")
+
+    def show(self, file=None) -> None:
+        click.echo("framing: interrupted", err=True)
 
 
 # Failures of the environment rather than of framing: a clean message, exit 2. (EPIPE, as in

@@ -737,3 +737,19 @@ def test_train_on_a_tiny_corpus_is_a_clear_message(runner, tmp_path):
     assert "the corpus is too small to train t: 4 article(s)" in result.stderr
     assert not isinstance(result.exception, ValueError)
     assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize("to_file", [False, True])
+def test_ctrl_c_exits_130_with_one_line(runner, tmp_path, monkeypatch, to_file):
+    import framing.cli
+
+    def interrupted(*args, **kwargs):
+        yield from ()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(framing.cli, "flag_articles", interrupted)
+    out = tmp_path / "flags.txt"
+    result = runner.invoke(main, ["flags", str(SEEDS), *(["-o", str(out)] if to_file else [])])
+    assert result.exit_code == 130
+    assert result.stderr == "framing: interrupted\n"
+    assert list(tmp_path.iterdir()) == []  # no output and no temporary file left
