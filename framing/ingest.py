@@ -15,6 +15,8 @@ Formats, chosen by extension unless ``input_format`` forces one:
 - CSV (``.csv``): one article per row, with a header row.
 - HTML (``.html``, ``.htm``): main text and metadata extracted with trafilatura;
   :attr:`Article.text` is the *extracted* text, so positions refer to it, not to the markup.
+  Pages saved as ``.php``, ``.aspx``, ``.shtml``, ``.xhtml`` (see :data:`PAGE_EXTENSIONS`) and
+  files named explicitly without an extension are HTML when they start like a page, else text.
 
 Record fields are found by common names (``body_text``, ``publisher``, ``publish_date``, ...) or
 mapped explicitly with ``columns``. JSONL and CSV are streamed line by line, so files of any size
@@ -76,6 +78,13 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 SOURCE_METHODS = ("field", "url", "site-name", "byline", "dateline", "credit")
+
+#: Extensions of pages saved from dynamic sites: read as HTML when they start like a page (a
+#: doctype or ``<html>`` after any comments), else as plain text; a file named explicitly with
+#: no extension is sniffed the same way. Directories take these files too.
+PAGE_EXTENSIONS = (".php", ".aspx", ".asp", ".jsp", ".shtml", ".xhtml")
+# The internal format of a file to sniff, as above.
+_SNIFF = "sniff"
 
 # A NUL byte this early means the file is not text (text encodings other than UTF-16/32 never
 # produce one), and checking only a prefix keeps the test cheap on large files.
@@ -183,10 +192,12 @@ def iter_articles(
     """Yield the articles of files, directories and ``"-"`` (stdin), in the order given.
 
     Directories are read recursively in sorted path order, taking only files with a known
-    extension (see :data:`EXTENSIONS`) and skipping hidden files and folders. With
-    ``input_format="auto"`` the format follows the extension; a file named explicitly with an
-    unknown extension is read as plain text, and stdin is JSONL when its first non-blank character
-    is ``{``, HTML when it starts with ``<!doctype html`` or ``<html``, else plain text.
+    extension (see :data:`EXTENSIONS` and :data:`PAGE_EXTENSIONS`) and skipping hidden files and
+    folders. With ``input_format="auto"`` the format follows the extension; a file named
+    explicitly with an unknown extension is read as plain text (as HTML when it has no extension
+    or a page extension and starts like a page), and stdin is JSONL when its first non-blank
+    character is ``{``, HTML when it starts with ``<!doctype html``, ``<html``, ``<head`` or
+    ``<body`` after any comments or XML declaration, else plain text.
 
     ``columns`` maps article fields (keys of :data:`FIELD_ALIASES`) to the CSV column or JSONL
     key holding them, e.g. ``{"text": "body_text"}``; unmapped fields are found by their usual
@@ -225,12 +236,18 @@ def input_files(paths: Iterable[str], input_format: str = "auto") -> list[tuple[
         if path == "-":
             files.append((path, input_format))
         elif os.path.isdir(path):
-            files.extend((f, input_format if input_format != "auto" else _format_of(f))
+            files.extend((f, input_format if input_format != "auto" else _listed_format(f))
                          for f in reader.walk(path))
         else:
-            fmt = input_format if input_format != "auto" else _format_of(path) or "text"
+            fmt = input_format if input_format != "auto" else _listed_format(path)
             files.append((path, fmt))
     return files
+
+
+def _listed_format(path: str) -> str:
+    # A file to sniff is listed as what it is most likely to be.
+    fmt = _auto_format(path)
+    return fmt if fmt != _SNIFF else "html" if _is_page(path) else "text"
 
 
 def input_size(paths: Iterable[str], input_format: str = "auto") -> int | None:
@@ -343,10 +360,10 @@ class _Reader:
                 yield from self.read_stdin(input_format)
             elif os.path.isdir(path):
                 for file in self.walk(path):
-                    fmt = input_format if input_format != "auto" else _format_of(file)
+                    fmt = input_format if input_format != "auto" else _auto_format(file)
                     yield from self.read_file(file, fmt)
             else:
-                fmt = input_format if input_format != "auto" else _format_of(path) or "text"
+                fmt = input_format if input_format != "auto" else _auto_format(path)
                 yield from self.read_file(path, fmt)
 
     def walk(self, root: str) -> list[str]:
@@ -361,7 +378,7 @@ class _Reader:
             dirs[:] = [d for d in dirs if not d.startswith(".")]
             rel = Path(folder).relative_to(root).parts
             for name in files:
-                if not name.startswith(".") and _format_of(name):
+                if not name.startswith(".") and (_format_of(name) or _is_page(name)):
                     found.append(((*rel, name), os.path.join(folder, name)))
         # Sorting on path components keeps "a/b.txt" next to "a/c.txt" whatever the separator.
         return [path for _, path in sorted(found)]
@@ -406,6 +423,8 @@ class _Reader:
             yield from self.read_stream(path, stream, head, fmt)
 
     def read_stream(self, path: str, stream: IO[bytes], head: bytes, fmt: str) -> Iterator[Article]:
+        if fmt == _SNIFF:
+            fmt = "html" if _looks_like_html(head) else "text"
         nul = head.find(b"\0")
         # One NUL in a record file loses only its record (dropped where it is read); the file is
         # refused only when most of its first lines are binary.
@@ -856,12 +875,38 @@ def _format_of(path: str) -> str | None:
     return EXTENSIONS.get(os.path.splitext(path)[1].lower())
 
 
+def _is_page(path: str) -> bool:
+    return os.path.splitext(path)[1].lower() in PAGE_EXTENSIONS
+
+
+def _auto_format(path: str) -> str:
+    """The format of a file under ``input_format="auto"``: by extension, sniffed for saved
+    pages and files without an extension, else plain text."""
+    fmt = _format_of(path)
+    if fmt is not None:
+        return fmt
+    if _is_page(path) or not os.path.splitext(os.path.basename(path))[1]:
+        return _SNIFF
+    return "text"
+
+
+# What may come before the doctype or <html> tag of a page: space, comments (saved-from notes,
+# conditional comments), an XML declaration, processing instructions.
+_PAGE_PREAMBLE_RE = re.compile(rb"(?:\s+|<!--.*?-->|<\?.*?\?>)*", re.S)
+_PAGE_START_RE = re.compile(rb"<!doctype\s+html\b|<html\b|<head\b|<body\b", re.I)
+
+
+def _looks_like_html(head: bytes) -> bool:
+    head = head.removeprefix(_UTF8_BOM)
+    start = _PAGE_PREAMBLE_RE.match(head).end()
+    return _PAGE_START_RE.match(head, start) is not None
+
+
 def _sniff(head: bytes) -> str:
     start = head.removeprefix(_UTF8_BOM).lstrip()
     if start.startswith(b"{"):
         return "jsonl"
-    lowered = start[:20].lower()
-    if lowered.startswith((b"<!doctype html", b"<html")):
+    if _looks_like_html(head):
         return "html"
     return "text"
 

@@ -1078,3 +1078,40 @@ def test_html_valid_utf8_wins_over_a_stale_declaration(tmp_path):
     path.write_bytes(_russian_page('<meta charset="windows-1251">').encode("utf-8"))
     (article,), problems = read([path])
     assert problems == [] and RUSSIAN in article.text
+
+
+@pytest.mark.parametrize("name", ["page.php", "page.aspx", "page.shtml", "page.xhtml", "page"])
+def test_saved_pages_without_an_html_extension_are_sniffed(tmp_path, name):
+    html = (FIXTURES / "article.html").read_text(encoding="utf-8")
+    if name.endswith(".xhtml"):
+        html = '<?xml version="1.0" encoding="utf-8"?>\n' + html
+    path = tmp_path / name
+    path.write_text("<!-- saved from url=(0042)https://example.org/ -->\n" + html,
+                    encoding="utf-8")
+    (article,), problems = read([path])
+    assert problems == [] and article.title == "Harbour Town Opens Its New Ferry Pier"
+    assert "<p>" not in article.text
+
+
+@pytest.mark.parametrize("name", ["notes.php", "NOTES"])
+def test_sniffed_files_that_are_not_pages_are_text(tmp_path, name):
+    path = tmp_path / name
+    path.write_text(GOOD_TEXT, encoding="utf-8")
+    (article,), problems = read([path])
+    assert problems == [] and article.text == GOOD_TEXT and article.title == "A good title"
+
+
+def test_directories_take_saved_pages_but_not_files_without_extension(tmp_path):
+    html = (FIXTURES / "article.html").read_bytes()
+    (tmp_path / "a.php").write_bytes(html)
+    (tmp_path / "README").write_text(GOOD_TEXT, encoding="utf-8")
+    (article,), problems = read([tmp_path])
+    assert problems == [] and article.path == str(tmp_path / "a.php")
+    assert ingest.input_files([str(tmp_path)]) == [(str(tmp_path / "a.php"), "html")]
+
+
+def test_stdin_html_after_a_leading_comment_is_sniffed(monkeypatch):
+    page = b"\n<!-- saved\n by a crawler -->\n" + (FIXTURES / "article.html").read_bytes()
+    set_stdin(monkeypatch, page)
+    (article,), problems = read(["-"])
+    assert problems == [] and article.title == "Harbour Town Opens Its New Ferry Pier"
