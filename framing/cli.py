@@ -91,7 +91,7 @@ class _FramingGroup(click.Group):
         except OSError as exc:
             if exc.errno not in _OUTPUT_ERRNOS:
                 raise
-            raise _click_error(_output_error(exc.filename or "stdout", exc)) from None
+            raise _click_error(_environment_error(exc)) from None
 
 
 class _Interrupted(click.ClickException):
@@ -210,6 +210,17 @@ def _output_error(name: str, exc: OSError) -> FramingError:
     if name == "stdout":
         _silence_stdout()
     return FramingError(f"cannot write {name}: {exc.strerror or exc}")
+
+
+def _environment_error(exc: OSError) -> FramingError:
+    """The message for an OSError of the environment that escaped a command."""
+    if exc.filename:
+        return FramingError(f"{exc.filename}: {exc.strerror or exc}")
+    try:
+        sys.stdout.flush()  # a failed stdout keeps its buffer, and fails again
+    except OSError:
+        return _output_error("stdout", exc)
+    return FramingError(f"cannot write: {exc.strerror or exc}")
 
 
 def _silence_stdout() -> None:

@@ -753,3 +753,17 @@ def test_ctrl_c_exits_130_with_one_line(runner, tmp_path, monkeypatch, to_file):
     assert result.exit_code == 130
     assert result.stderr == "framing: interrupted\n"
     assert list(tmp_path.iterdir()) == []  # no output and no temporary file left
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/dev/full"), reason="no /dev/full")
+@pytest.mark.parametrize("command", [["markers"], ["narratives"]])
+def test_echoed_output_to_a_full_stdout_is_one_message(command):
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "framing", *command], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "No space left on device" in lines[0]
