@@ -13,6 +13,8 @@ Formats, chosen by extension unless ``input_format`` forces one:
   lines when they are there; nothing is guessed when they are not.
 - JSONL (``.jsonl``, ``.ndjson``): one JSON object per line.
 - CSV (``.csv``): one article per row, with a header row.
+- JSON (``.json``): an array of article objects, an object whose values are article objects
+  (keyed by id) or arrays of them (``{"articles": [...]}``), or one article object. Read whole.
 - HTML (``.html``, ``.htm``): main text and metadata extracted with trafilatura;
   :attr:`Article.text` is the *extracted* text, so positions refer to it, not to the markup.
   Pages saved as ``.php``, ``.aspx``, ``.shtml``, ``.xhtml`` (see :data:`PAGE_EXTENSIONS`) and
@@ -51,7 +53,7 @@ from typing import IO, Any
 from framing.errors import InputError
 
 #: Values accepted for ``input_format``.
-FORMATS = ("auto", "text", "jsonl", "csv", "html")
+FORMATS = ("auto", "text", "jsonl", "csv", "html", "json")
 
 #: File extensions (lower case) of each format, used by ``input_format="auto"``.
 EXTENSIONS: dict[str, str] = {
@@ -59,6 +61,7 @@ EXTENSIONS: dict[str, str] = {
     ".text": "text",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".json": "json",
     ".csv": "csv",
     ".html": "html",
     ".htm": "html",
@@ -428,7 +431,7 @@ class _Reader:
         nul = head.find(b"\0")
         # One NUL in a record file loses only its record (dropped where it is read); the file is
         # refused only when most of its first lines are binary.
-        if nul >= 0 and (fmt not in ("jsonl", "csv") or _looks_binary(head)):
+        if nul >= 0 and (fmt not in ("jsonl", "csv", "json") or _looks_binary(head)):
             message = f"binary file (NUL byte at offset {nul}), skipped"
             if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
                 message += "; it looks like UTF-16, convert it to UTF-8"
@@ -446,6 +449,9 @@ class _Reader:
                 raw = stream.read()
             except OSError as exc:
                 self.report(path, None, f"cannot read: {_reason(exc)}")
+                return
+            if fmt == "json":
+                yield from self.read_json(path, raw)
                 return
             if fmt == "html":
                 article = self.read_html(path, raw)
@@ -622,6 +628,77 @@ class _Reader:
                 yield from self.read_jsonl(path, stream, first_line)
             except OSError as exc:
                 self.report(path, None, f"cannot read: {_reason(exc)}")
+
+    # ----------------------------------------------------------------------- JSON
+
+    def read_json(self, path: str, raw: bytes) -> Iterator[Article]:
+        text = self.decode(path, raw.removeprefix(_UTF8_BOM))
+        start = _skip_space(text, 0)
+        if start == len(text):
+            self.report(path, None, "empty file")
+            return
+        lines = _LineCounter(text)
+        decoder = json.JSONDecoder()
+        fields_for: dict[tuple[str, ...], dict[str, str]] = {}
+
+        def record(value: Any, at: int, key: str | None = None) -> Article | None:
+            line = lines.line(at)
+            if not isinstance(value, dict):
+                self.report(path, line, f"expected a JSON object, got {_json_type(value)}")
+                return None
+            keys = tuple(value)
+            fields = fields_for.get(keys)
+            if fields is None:
+                fields = _resolve_fields(keys, self.columns)
+                if len(fields_for) < 256:
+                    fields_for[keys] = fields
+            if key is not None and "id" not in fields:
+                # An object of articles keyed by id: the key is the id.
+                value, fields = {"id": key, **value}, {**fields, "id": "id"}
+            return self.record_article(path, line, value, fields, "field")
+
+        try:
+            if text[start] == "{":
+                whole = json.loads(text)
+                fields = _resolve_fields(tuple(whole), self.columns)
+                if "text" in fields and isinstance(whole.get(fields["text"]), str):
+                    article = record(whole, start)
+                    if article is not None:
+                        article.record = None  # one article: the file is its location
+                        yield article
+                    return
+                found = False
+                for key, at in _json_members(decoder, text, start):
+                    value = whole[key]
+                    if isinstance(value, dict):
+                        found = True
+                        article = record(value, at, key)
+                        if article is not None:
+                            yield article
+                    elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
+                        found = True
+                        for index, item_at in _json_members(decoder, text, at):
+                            article = record(value[index], item_at)
+                            if article is not None:
+                                yield article
+                if not found:
+                    self.report(path, None, "no article objects in this JSON object (keys: "
+                                f"{_list(whole)}); expected an array or an object of articles")
+            elif text[start] == "[":
+                whole = json.loads(text)
+                for index, at in _json_members(decoder, text, start):
+                    article = record(whole[index], at)
+                    if article is not None:
+                        yield article
+            else:
+                value = json.loads(text)
+                self.report(path, lines.line(start),
+                            f"expected a JSON array or object, got {_json_type(value)}")
+        except json.JSONDecodeError as exc:
+            self.report(path, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno}); "
+                        "file skipped")
+        except (ValueError, RecursionError) as exc:
+            self.report(path, None, f"invalid JSON: {exc}; file skipped")
 
     # ----------------------------------------------------------------------- CSV
 
@@ -806,6 +883,45 @@ class _Reader:
             record=line,
             language=_record_language(record),
         )
+
+
+def _skip_space(text: str, i: int) -> int:
+    while i < len(text) and text[i] in " \t\r\n":
+        i += 1
+    return i
+
+
+def _json_members(decoder: json.JSONDecoder, text: str, i: int
+                  ) -> Iterator[tuple[Any, int]]:
+    """``(key, offset)`` of each member of the valid JSON array or object at ``text[i]``: the
+    index or key, and where the member's value starts (for line numbers)."""
+    closing = "]" if text[i] == "[" else "}"
+    i, index = _skip_space(text, i + 1), 0
+    while text[i] != closing:
+        if closing == "}":
+            key, i = decoder.raw_decode(text, i)
+            i = _skip_space(text, _skip_space(text, i) + 1)  # past the colon
+        else:
+            key, index = index, index + 1
+        _, end = decoder.raw_decode(text, i)
+        yield key, i
+        i = _skip_space(text, end)
+        if text[i] == ",":
+            i = _skip_space(text, i + 1)
+
+
+class _LineCounter:
+    """1-based line numbers of increasing offsets into a text, counted once."""
+
+    def __init__(self, text: str):
+        self.text, self.offset, self.lines = text, 0, 1
+
+    def line(self, offset: int) -> int:
+        if offset < self.offset:
+            self.offset, self.lines = 0, 1
+        self.lines += self.text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.lines
 
 
 class _PrefixedStream(io.RawIOBase):

@@ -618,7 +618,7 @@ def test_html_site_name_without_url(tmp_path):
 
 
 @pytest.mark.parametrize("content", [b"", b"  \n\n\t \n"])
-@pytest.mark.parametrize("name", ["bad.txt", "bad.jsonl", "bad.csv", "bad.html"])
+@pytest.mark.parametrize("name", ["bad.txt", "bad.jsonl", "bad.csv", "bad.html", "bad.json"])
 def test_empty_file(tmp_path, good, name, content):
     bad = tmp_path / name
     bad.write_bytes(content)
@@ -627,7 +627,8 @@ def test_empty_file(tmp_path, good, name, content):
     assert [a.path for a in articles] == [str(good)]
 
 
-@pytest.mark.parametrize("name", ["bad.txt", "bad.jsonl", "bad.csv", "bad.html", "bad.bin"])
+@pytest.mark.parametrize("name", ["bad.txt", "bad.jsonl", "bad.csv", "bad.html", "bad.json",
+                                  "bad.bin"])
 def test_binary_file(tmp_path, good, name):
     bad = tmp_path / name
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)))
@@ -1115,3 +1116,48 @@ def test_stdin_html_after_a_leading_comment_is_sniffed(monkeypatch):
     set_stdin(monkeypatch, page)
     (article,), problems = read(["-"])
     assert problems == [] and article.title == "Harbour Town Opens Its New Ferry Pier"
+
+
+def test_json_array_of_articles(tmp_path, good):
+    path = tmp_path / "a.json"
+    path.write_text('[\n  {"title": "One", "text": "first"},\n  "oops",\n'
+                    '  {"title": "Three",\n   "body": "third", "url": "https://example.org/x"}\n]\n',
+                    encoding="utf-8")
+    articles, problems = read([path, good])
+    assert [(a.title, a.text, a.record) for a in articles[:2]] == [
+        ("One", "first", 2), ("Three", "third", 4)]
+    assert articles[1].source == "example.org" and articles[2].path == str(good)
+    assert str(only(problems)) == f"{path}:3: expected a JSON object, got a string"
+
+
+def test_json_object_of_articles(tmp_path):
+    keyed = tmp_path / "keyed.json"
+    keyed.write_text(json.dumps({"a1": {"text": "first"}, "a2": {"id": "x", "text": "second"}},
+                                indent=1), encoding="utf-8")
+    wrapped = tmp_path / "wrapped.json"
+    wrapped.write_text(json.dumps({"status": "ok", "count": 2,
+                                   "articles": [{"text": "third"}, {"content": "fourth"}]},
+                                  indent=1), encoding="utf-8")
+    single = tmp_path / "single.json"
+    single.write_text(json.dumps({"headline": "Alone", "text": "fifth"}), encoding="utf-8")
+    articles, problems = read([keyed, wrapped, single])
+    assert problems == []
+    assert [(a.id, a.text) for a in articles[:2]] == [("a1", "first"), ("x", "second")]
+    assert [a.text for a in articles[2:]] == ["third", "fourth", "fifth"]
+    assert [a.record for a in articles] == [2, 5, 5, 8, None]
+    assert articles[4].title == "Alone" and articles[4].location == str(single)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"a": 1, "b": "x"}', "no article objects in this JSON object (keys: a, b)"),
+        ('"just a string"', "expected a JSON array or object, got a string"),
+        ('[{"text": "x"},\n {"text": }]', "Expecting value (column 11); file skipped"),
+    ],
+)
+def test_bad_json_file(tmp_path, content, message):
+    path = tmp_path / "a.json"
+    path.write_text(content, encoding="utf-8")
+    articles, problems = read([path])
+    assert articles == [] and message in only(problems).message
