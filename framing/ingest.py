@@ -215,6 +215,11 @@ def iter_articles(
     ``on_bytes`` is called with the number of input bytes read so far since its last call
     (in blocks of up to 64 KiB), for progress against :func:`input_size`.
 
+    Files a directory holds of no input format are counted in one warning for the directory
+    (passed on, not raised, in strict mode). When the paths give no article and no error was
+    reported (empty folders, or only files of no input format), :class:`InputError` is raised
+    once they are read: a run must not pass on no input at all.
+
     Raises :class:`InputError` at once for an unknown format or column mapping.
     """
     if input_format not in FORMATS:
@@ -347,10 +352,16 @@ class _Reader:
         self.strict = strict
         self.infer_sources = infer_sources
         self.on_bytes = on_bytes
+        self.errors = 0
 
-    def report(self, path: str, line: int | None, message: str, severity: str = "error") -> None:
+    def report(self, path: str, line: int | None, message: str, severity: str = "error",
+               *, strict: bool = True) -> None:
+        """Pass a problem on, or raise it in strict mode (unless ``strict=False``: a notice
+        about what was deliberately not read, not a fault in what was)."""
         problem = Problem(path, line, message, severity)
-        if self.strict:
+        if severity == "error":
+            self.errors += 1
+        if self.strict and strict:
             raise InputError(str(problem))
         if self.on_problem is not None:
             self.on_problem(problem)
@@ -358,19 +369,40 @@ class _Reader:
     # ----------------------------------------------------------------------- paths
 
     def read_paths(self, paths: list[str], input_format: str) -> Iterator[Article]:
+        read = 0
         for path in paths:
             if path == "-":
-                yield from self.read_stdin(input_format)
+                articles = self.read_stdin(input_format)
             elif os.path.isdir(path):
-                for file in self.walk(path):
-                    fmt = input_format if input_format != "auto" else _auto_format(file)
-                    yield from self.read_file(file, fmt)
+                articles = self.read_dir(path, input_format)
             else:
                 fmt = input_format if input_format != "auto" else _auto_format(path)
-                yield from self.read_file(path, fmt)
+                articles = self.read_file(path, fmt)
+            for article in articles:
+                read += 1
+                yield article
+        if paths and not read and not self.errors:
+            # Nothing read and nothing wrong: empty folders, or only files of no input format. A
+            # gate must not pass on that.
+            raise InputError(f"no article read from {_list(paths)}: no input file found")
 
-    def walk(self, root: str) -> list[str]:
-        """Files of a directory tree with a known extension, in sorted order."""
+    def read_dir(self, root: str, input_format: str) -> Iterator[Article]:
+        skipped: dict[str, int] = {}
+        files = self.walk(root, skipped)
+        if skipped:
+            count = sum(skipped.values())
+            kinds = ", ".join(f"{n} {ext}" for ext, n in
+                              sorted(skipped.items(), key=lambda item: (-item[1], item[0])))
+            self.report(root, None, f"{count} file(s) skipped: no input format for their "
+                        f"extension ({kinds}); name a file explicitly to read it as text",
+                        "warning", strict=False)
+        for file in files:
+            fmt = input_format if input_format != "auto" else _auto_format(file)
+            yield from self.read_file(file, fmt)
+
+    def walk(self, root: str, skipped: dict[str, int] | None = None) -> list[str]:
+        """Files of a directory tree with a known extension, in sorted order; ``skipped``
+        counts the other (not hidden) files by extension."""
         found: list[tuple[tuple[str, ...], str]] = []
 
         def on_error(exc: OSError) -> None:
@@ -381,8 +413,13 @@ class _Reader:
             dirs[:] = [d for d in dirs if not d.startswith(".")]
             rel = Path(folder).relative_to(root).parts
             for name in files:
-                if not name.startswith(".") and (_format_of(name) or _is_page(name)):
+                if name.startswith("."):
+                    continue
+                if _format_of(name) or _is_page(name):
                     found.append(((*rel, name), os.path.join(folder, name)))
+                elif skipped is not None:
+                    ext = os.path.splitext(name)[1].lower() or "without extension"
+                    skipped[ext] = skipped.get(ext, 0) + 1
         # Sorting on path components keeps "a/b.txt" next to "a/c.txt" whatever the separator.
         return [path for _, path in sorted(found)]
 

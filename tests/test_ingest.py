@@ -385,7 +385,9 @@ def test_directories_recursive_sorted_by_extension(tmp_path):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"Title {rel}\n\nBody of {rel}.\n", encoding="utf-8")
     articles, problems = read([tmp_path])
-    assert problems == []
+    # Hidden files are left out silently; the others are counted in one warning.
+    assert only(problems, "warning").message.startswith("1 file(s) skipped: no input format for "
+                                                        "their extension (1 .md)")
     rels = [Path(a.path).relative_to(tmp_path).as_posix() for a in articles]
     assert rels == ["a/c.text", "a/sub/x.htm.txt", "a/z.txt", "b.txt"]
 
@@ -1107,7 +1109,8 @@ def test_directories_take_saved_pages_but_not_files_without_extension(tmp_path):
     (tmp_path / "a.php").write_bytes(html)
     (tmp_path / "README").write_text(GOOD_TEXT, encoding="utf-8")
     (article,), problems = read([tmp_path])
-    assert problems == [] and article.path == str(tmp_path / "a.php")
+    assert "(1 without extension)" in only(problems, "warning").message
+    assert article.path == str(tmp_path / "a.php")
     assert ingest.input_files([str(tmp_path)]) == [(str(tmp_path / "a.php"), "html")]
 
 
@@ -1161,3 +1164,42 @@ def test_bad_json_file(tmp_path, content, message):
     path.write_text(content, encoding="utf-8")
     articles, problems = read([path])
     assert articles == [] and message in only(problems).message
+
+
+def test_directory_reports_skipped_files_once(tmp_path):
+    (tmp_path / "sub").mkdir()
+    for name in ["a.md", "sub/b.md", "c.pdf", "LICENSE", ".DS_Store"]:
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "good.txt").write_text(GOOD_TEXT, encoding="utf-8")
+    (article,), problems = read([tmp_path])
+    assert str(only(problems, "warning")) == (
+        f"{tmp_path}: 4 file(s) skipped: no input format for their extension (2 .md, 1 .pdf, "
+        "1 without extension); name a file explicitly to read it as text")
+    # Not a fault in what was read: strict mode passes it on instead of stopping.
+    strict = []
+    assert len(list(iter_articles([tmp_path], strict=True, on_problem=strict.append))) == 1
+    assert strict == problems
+
+
+@pytest.mark.parametrize("files", [[], ["notes.md"], [".hidden.txt"]])
+def test_no_readable_input_at_all_is_an_error(tmp_path, files):
+    for name in files:
+        (tmp_path / name).write_text(GOOD_TEXT, encoding="utf-8")
+    with pytest.raises(InputError, match="no article read from .*: no input file found"):
+        read([tmp_path])
+
+
+def test_nothing_read_because_of_errors_does_not_raise(tmp_path):
+    bad = tmp_path / "empty.txt"
+    bad.write_text("", encoding="utf-8")
+    articles, problems = read([bad])
+    assert articles == [] and only(problems).message == "empty file"
+
+
+def test_cli_exits_two_on_an_empty_folder(tmp_path):
+    from click.testing import CliRunner
+
+    from framing.cli import main
+
+    result = CliRunner().invoke(main, ["flags", str(tmp_path)])
+    assert result.exit_code == 2 and "no input file found" in result.output
