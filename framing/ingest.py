@@ -741,27 +741,29 @@ class _Reader:
 
     def read_csv(self, path: str, stream: IO[bytes]) -> Iterator[Article]:
         csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
-        warned = False
+        # After the first invalid line, the encoding that line was read with (UTF-8 with U+FFFD
+        # or cp1252) reads the later ones.
+        fallback: str | None = None
         nul_line: int | None = None  # first line with a NUL byte in the row being read
 
         def lines() -> Iterator[str]:
-            nonlocal warned, nul_line
+            nonlocal fallback, nul_line
             for number, raw in enumerate(stream, 1):
                 if number == 1:
                     raw = raw.removeprefix(_UTF8_BOM)
                 if nul_line is None and b"\0" in raw:
                     nul_line = number
-                if warned:
+                if fallback is not None:
                     # One warning per file: a cp1252 export would otherwise warn on every row.
                     try:
                         yield raw.decode("utf-8")
                     except UnicodeDecodeError:
-                        yield raw.decode(_FALLBACK_ENCODING, errors="replace")
+                        yield raw.decode(fallback, errors="replace")
                     continue
                 try:
                     yield raw.decode("utf-8")
                 except UnicodeDecodeError:
-                    warned = True
+                    fallback = "utf-8" if _mostly_utf8(raw) else _FALLBACK_ENCODING
                     yield self.decode(path, raw, number)
 
         # strict=True turns an unbalanced quote into an error with a line number instead of

@@ -1203,3 +1203,11 @@ def test_cli_exits_two_on_an_empty_folder(tmp_path):
 
     result = CliRunner().invoke(main, ["flags", str(tmp_path)])
     assert result.exit_code == 2 and "no input file found" in result.output
+
+
+def test_mostly_utf8_csv_keeps_reading_later_bad_lines_as_utf8(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes("title,text\nA,Zoë à café".encode() + b"\x92\nB,plain\x92 text\n")
+    articles, problems = read([path])
+    assert "1 byte sequence(s) replaced with U+FFFD" in only(problems, "warning").message
+    assert [a.text for a in articles] == ["Zoë à café\ufffd", "plain\ufffd text"]
