@@ -89,8 +89,10 @@ PAGE_EXTENSIONS = (".php", ".aspx", ".asp", ".jsp", ".shtml", ".xhtml")
 # The internal format of a file to sniff, as above.
 _SNIFF = "sniff"
 
-# A NUL byte this early means the file is not text (text encodings other than UTF-16/32 never
-# produce one), and checking only a prefix keeps the test cheap on large files.
+# A NUL byte this early means a text or HTML file is not text (text encodings other than
+# UTF-16/32 never produce one), and checking only a prefix keeps the test cheap on large files.
+# A record file (JSONL, CSV, JSON) is refused only when most of these first lines are binary
+# (see _looks_binary); otherwise a NUL loses only the record holding it.
 _BINARY_PROBE = 8192
 _UTF8_BOM = b"\xef\xbb\xbf"
 _FALLBACK_ENCODING = "cp1252"
