@@ -1073,10 +1073,8 @@ _CONTROL_RE = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 
 
 def _looks_binary(head: bytes) -> bool:
-    """Whether the start of a record file is binary rather than text with a stray NUL: a UTF-16
-    or UTF-32 byte-order mark, or control bytes on most of its non-blank lines."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\0\0\xfe\xff")):
-        return True
+    """Whether the start of a record file is binary rather than text with a stray NUL: control
+    bytes on most of its non-blank lines (as on every line of UTF-16 or UTF-32 text)."""
     lines = [line for line in head.split(b"\n") if line.strip()]
     binary = sum(1 for line in lines if _CONTROL_RE.search(line))
     return binary * 2 > len(lines)

@@ -1211,3 +1211,18 @@ def test_mostly_utf8_csv_keeps_reading_later_bad_lines_as_utf8(tmp_path):
     articles, problems = read([path])
     assert "1 byte sequence(s) replaced with U+FFFD" in only(problems, "warning").message
     assert [a.text for a in articles] == ["Zoë à café\ufffd", "plain\ufffd text"]
+
+
+@pytest.mark.parametrize("bad", [b"\x00\x00\xfe\xff", b"\xff\xfe\x00x"])
+def test_a_bom_like_first_record_loses_only_itself(tmp_path, bad):
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(bad + b'\n{"text": "good"}\n')
+    articles, problems = read([path])
+    assert [a.text for a in articles] == ["good"] and only(problems).line == 1
+
+
+def test_utf16_record_file_is_still_refused_as_binary(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_bytes('{"text": "one"}\n{"text": "two"}\n'.encode("utf-16"))
+    articles, problems = read([path])
+    assert articles == [] and "looks like UTF-16" in only(problems).message
