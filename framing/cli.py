@@ -441,11 +441,12 @@ def _write_text_summary(out: IO[str], stats: FlagStats, log: _ProblemLog, statis
 _input_options = [
     click.option(
         "--input-format",
-        type=click.Choice(["auto", "text", "jsonl", "csv", "html"]),
+        type=click.Choice(list(ingest.FORMATS)),
         default="auto",
         show_default=True,
-        help="How to read the inputs; auto goes by file extension (stdin: JSONL if it starts "
-        "with '{', else text).",
+        help="How to read the inputs; auto goes by file extension and, for pages without a "
+        "known one, by content (stdin: HTML if it starts like a page, after any comments; "
+        "JSONL if it starts with '{'; else text).",
     ),
     click.option(
         "--column",
