@@ -920,6 +920,10 @@ def evaluate(corpus_paths, model_dirs, fmt):
             continue
         if not any(model.target in a.labels for a in articles):
             continue
+        for path in model_lib.trained_on(model, corpus_paths):
+            click.echo(f"framing: warning: {path} is one of the corpora {model.target} was "
+                       "trained on (its card lists it): these figures are not out of sample",
+                       err=True)
         data = model_lib.Dataset.from_articles(articles, model.target)
         p = model.predict_proba(data.texts)
         results[model.target] = model_lib.detailed_report(data, p)

@@ -791,6 +791,7 @@ def load_model(directory: str | Path) -> Model:
                          "an unverified pickle") from None
     except (OSError, json.JSONDecodeError) as exc:
         raise ModelError(f"{card_path}: unreadable model card: {exc}") from None
+    _check_card(card, card_path)
     joblib_path = directory / card.get("model_file", MODEL_FILE)
     if not joblib_path.is_file():
         raise ModelError(f"{joblib_path}: model file missing")
@@ -819,7 +820,42 @@ def load_model(directory: str | Path) -> Model:
         # own warning about the version would only be noise on every run.
         warnings.filterwarnings("ignore", message=".*Trying to unpickle estimator")
         classifier = joblib.load(joblib_path)
+    wanted = "predict" if card.get("kind") == "narratives" else "predict_with_similarity"
+    if not callable(getattr(classifier, wanted, None)):
+        raise ModelError(f"{joblib_path}: holds a {type(classifier).__name__}, not a framing "
+                         "model; refusing to use it")
     return Model(classifier, card)
+
+
+def trained_on(model: Model, paths: Iterable[str | Path]) -> list[str]:
+    """The ``paths`` whose sha256 the card lists among the model's training corpora.
+
+    Measuring a model on its own training articles says nothing of unseen ones.
+    """
+    corpus = model.card.get("corpus") or {}
+    files = list(corpus.get("files") or []) + list((corpus.get("train_only") or {}).get("files")
+                                                   or [])
+    known = {f.get("sha256") for f in files if isinstance(f, dict)}
+    return [str(p) for p in paths if Path(p).is_file() and file_sha256(Path(p)) in known]
+
+
+#: What a card must hold, with its type, before anything is read beside it.
+_CARD_FIELDS = {"target": str, "sha256": str, "versions": dict}
+
+
+def _check_card(card, path: Path) -> None:
+    """Refuse a card of the wrong shape with one message naming every problem."""
+    if not isinstance(card, dict):
+        raise ModelError(f"{path}: a model card is a JSON object, got {type(card).__name__}")
+    problems = [f"{name!r} missing" if name not in card
+                else f"{name!r} is {type(card[name]).__name__}, not {kind.__name__}"
+                for name, kind in _CARD_FIELDS.items()
+                if not isinstance(card.get(name), kind)]
+    if "model_file" in card and (not isinstance(card["model_file"], str)
+                                 or Path(card["model_file"]).name != card["model_file"]):
+        problems.append("'model_file' must be a file name beside the card")
+    if problems:
+        raise ModelError(f"{path}: not a model card ({'; '.join(problems)})")
 
 
 def _minor(version) -> str | None:

@@ -767,3 +767,17 @@ def test_echoed_output_to_a_full_stdout_is_one_message(command):
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "No space left on device" in lines[0]
+
+
+def test_evaluate_warns_on_the_models_own_training_corpus(runner, tmp_path, tiny_corpus_file):
+    model_dir = tmp_path / "pk"
+    assert runner.invoke(main, ["train", str(tiny_corpus_file), "--target", "pro_kremlin_framing",
+                                "--out", str(model_dir), "--folds", "4", "--no-baseline",
+                                "--features", "words"]).exit_code == 0
+    result = runner.invoke(main, ["evaluate", str(tiny_corpus_file), "--model", str(model_dir)])
+    assert result.exit_code == 0
+    assert "trained on" in result.stderr and "not out of sample" in result.stderr
+    other = tmp_path / "other.jsonl"
+    other.write_text(tiny_corpus_file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = runner.invoke(main, ["evaluate", str(other), "--model", str(model_dir)])
+    assert result.exit_code == 0 and "not out of sample" not in result.stderr

@@ -1,6 +1,7 @@
 """The classifier: contract, metrics, grouped evaluation, persistence and its refusals."""
 
 import json
+import re
 from pathlib import Path
 
 import joblib
@@ -305,3 +306,36 @@ def test_shared_counts_give_exactly_each_vectorizers_own_output(fitted):
     assert got.shape == expected.shape and abs(got - expected).max() == 0
     p, _ = classifier.predict_with_similarity(texts, shared)
     assert np.allclose(p, classifier.predict_proba(texts)[:, 1])
+
+
+@pytest.mark.parametrize("card, says", [
+    ([1, 2], "JSON object"),
+    ({"sha256": "x", "versions": {}}, "'target' missing"),
+    ({"target": "t", "sha256": 5, "versions": {}}, "'sha256' is int"),
+    ({"target": "t", "sha256": "x", "versions": {}, "model_file": "../elsewhere.joblib"},
+     "file name beside the card"),
+])
+def test_a_card_of_the_wrong_shape_is_refused(tmp_path, card, says):
+    (tmp_path / "card.json").write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match=re.escape(says)):
+        load_model(tmp_path)
+
+
+def test_a_pickle_that_is_not_a_model_is_refused(tmp_path, fitted):
+    classifier, _ = fitted
+    import sklearn
+
+    from framing import __version__
+
+    versions = {"framing": __version__, "scikit-learn": sklearn.__version__}
+    save_model(Model(classifier, {"target": "pro_kremlin_framing", "versions": versions}),
+               tmp_path)
+    assert load_model(tmp_path).target == "pro_kremlin_framing"  # the real one loads
+    joblib.dump({"not": "a model"}, tmp_path / "model.joblib")
+    card = json.loads((tmp_path / "card.json").read_text(encoding="utf-8"))
+    from framing.model import file_sha256
+
+    card["sha256"] = file_sha256(tmp_path / "model.joblib")
+    (tmp_path / "card.json").write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match="not a framing model"):
+        load_model(tmp_path)
