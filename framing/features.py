@@ -206,7 +206,7 @@ class MarkerCounts(_TextTransformer):
         for text in texts:
             counts: dict[int, int] = {}
             for evidence in self.extractor_.scan(text):
-                other = split and (evidence.voice != "own" or evidence.rebutted)
+                other = split and evidence.borrowed
                 j = marker_col[evidence.marker_id] + (n_markers if other else 0)
                 counts[j] = counts.get(j, 0) + 1
                 k = family_col.get(evidence.family)

@@ -99,6 +99,14 @@ class Evidence:
     voice: str = "own"
     rebutted: bool = False
 
+    @property
+    def borrowed(self) -> bool:
+        """Whether the wording is someone else's or rejected: quoted, attributed or rebutted.
+
+        Such findings count apart from the article's own voice in the model features.
+        """
+        return self.voice != "own" or self.rebutted
+
     def to_dict(self) -> dict:
         """A JSON-ready mapping of the record."""
         return {

@@ -449,9 +449,9 @@ SIMILARITY_QUANTILE = 0.05
 def _marker_columns(counter, evidence) -> dict[str, tuple[str, int]]:
     """Union column names of the markers found, each with its family column and count."""
     out: dict[str, tuple[str, int]] = {}
-    split = getattr(counter, "voice", "any") == "split"
+    split = counter._split()
     for e in evidence:
-        other = split and (getattr(e, "voice", "own") != "own" or getattr(e, "rebutted", False))
+        other = split and e.borrowed
         marker_col = f"markers__marker{'_other' if other else ''}__{e.marker_id}"
         family_col = f"markers__family{'_other' if other else ''}__{e.family}"
         _, n = out.get(marker_col, (family_col, 0))

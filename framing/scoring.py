@@ -53,7 +53,7 @@ class ScoredArticle:
         if self.scores is None or target not in self.scores:
             return self.scope.get("reason") or "not_english"
         war = self.scope.get("war_topic")
-        if target in WAR_TARGETS and war is not None and war < 0.5:
+        if target in WAR_TARGETS and war is not None and war < WAR_LEVEL:
             return "off_topic"
         if self.confidence.get(target, {}).get("low_confidence"):
             return "low_confidence"
@@ -191,13 +191,13 @@ def _score_batch(batch, models, extractor, explain, top) -> Iterator[ScoredArtic
 def _spans_behind(feature: str, flags: list[Evidence], most: int = 3) -> list[str]:
     """The flagged spans a marker or family feature (``marker:KN101``) counted."""
     kind, _, value = feature.partition(":")
-    other = kind.endswith("_other")
     if kind.startswith("marker"):
         pick = [e for e in flags if e.marker_id == value]
     elif kind.startswith("family"):
         pick = [e for e in flags if e.family == value]
     else:
         return []
-    if kind.endswith(("marker", "family", "marker_other", "family_other")):
-        pick = [e for e in pick if (e.voice != "own" or e.rebutted) == other] or pick
+    # The spans of the entry's own voice column; all of them when none is of that voice.
+    borrowed = kind.endswith("_other")
+    pick = [e for e in pick if e.borrowed == borrowed] or pick
     return [e.text for e in pick][:most]
