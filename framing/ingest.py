@@ -636,18 +636,26 @@ class _Reader:
             if not isinstance(value, dict):
                 self.report(path, number, f"expected a JSON object, got {_json_type(value)}")
                 continue
-            keys = tuple(value)
-            fields = fields_for.get(keys)
-            if fields is None:
-                fields = _resolve_fields(keys, self.columns)
-                # Records share a few key layouts; the bound keeps odd files from growing it.
-                if len(fields_for) < 256:
-                    fields_for[keys] = fields
+            fields = self.fields_of(value, fields_for)
             article = self.record_article(path, number, value, fields, "field")
             if article is not None:
                 yield article
         if not seen_content and first_line == 1:
             self.report(path, None, "empty file")
+
+    def fields_of(self, record: dict, known: dict[tuple[str, ...], dict[str, str]]
+                  ) -> dict[str, str]:
+        """The article fields of a JSON record's keys, resolved once per key layout in ``known``.
+
+        Records share a few key layouts; the bound keeps odd files from growing the cache.
+        """
+        keys = tuple(record)
+        fields = known.get(keys)
+        if fields is None:
+            fields = _resolve_fields(keys, self.columns)
+            if len(known) < 256:
+                known[keys] = fields
+        return fields
 
     def read_jsonl_range(self, path: str, start: int, end: int, first_line: int
                          ) -> Iterator[Article]:
@@ -685,12 +693,7 @@ class _Reader:
             if not isinstance(value, dict):
                 self.report(path, line, f"expected a JSON object, got {_json_type(value)}")
                 return None
-            keys = tuple(value)
-            fields = fields_for.get(keys)
-            if fields is None:
-                fields = _resolve_fields(keys, self.columns)
-                if len(fields_for) < 256:
-                    fields_for[keys] = fields
+            fields = self.fields_of(value, fields_for)
             if key is not None and "id" not in fields:
                 # An object of articles keyed by id: the key is the id.
                 value, fields = {"id": key, **value}, {**fields, "id": "id"}
