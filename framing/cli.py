@@ -240,38 +240,39 @@ def _output(path: str | None) -> Iterator[IO[str]]:
     to_stdout = path is None or path == "-"
     name = "stdout" if to_stdout else path
     opener = contextlib.nullcontext(sys.stdout) if to_stdout else atomic_write(path)
+    with _writing(name, opener, flush=True) as handle:
+        yield _Guarded(handle)
+
+
+@contextlib.contextmanager
+def _resumable_output(path: str, resume: bool) -> Iterator[tuple[IO[str], bool]]:
+    """:func:`atomic.resumable_write` with the failures of :func:`_output` made messages."""
+    try:
+        with _writing(path, atomic.resumable_write(path, resume=resume)) as (handle, continued):
+            yield _Guarded(handle), continued
+    except atomic.PartialOutputError as exc:
+        raise batch.BatchError(str(exc)) from None
+
+
+@contextlib.contextmanager
+def _writing(name: str, opener, flush: bool = False):
+    """Enter ``opener`` and hand out what it gives: failing to open or close it, or a write
+    through a :class:`_Guarded` stream, is one message naming ``name``; an OSError from the
+    caller's own work passes unchanged. ``flush`` flushes the stream before closing."""
     stage = "open"
     try:
-        with opener as handle:
+        with opener as opened:
             stage = "body"
-            yield _Guarded(handle)
+            yield opened
             stage = "close"
-            handle.flush()
+            if flush:
+                opened.flush()
     except _WriteFailed as failure:
         raise _output_error(name, failure.error) from None
     except OSError as exc:
         if stage == "body":
             raise
         raise _output_error(name, exc) from None
-
-
-@contextlib.contextmanager
-def _resumable_output(path: str, resume: bool) -> Iterator[tuple[IO[str], bool]]:
-    """:func:`atomic.resumable_write` with the failures of :func:`_output` made messages."""
-    stage = "open"
-    try:
-        with atomic.resumable_write(path, resume=resume) as (handle, continued):
-            stage = "body"
-            yield _Guarded(handle), continued
-            stage = "close"
-    except atomic.PartialOutputError as exc:
-        raise batch.BatchError(str(exc)) from None
-    except _WriteFailed as failure:
-        raise _output_error(path, failure.error) from None
-    except OSError as exc:
-        if stage == "body":
-            raise
-        raise _output_error(path, exc) from None
 
 
 @contextlib.contextmanager
