@@ -55,11 +55,8 @@ def fold_ids(groups: np.ndarray, folds: int) -> np.ndarray:
     return out
 
 
-CALIBRATION_FOLDS = 5
-
-
-def fit(config: FeatureConfig, texts, y, groups, always=None):
-    return FramingClassifier(config, calibration_folds=CALIBRATION_FOLDS).fit(
+def fit(config: FeatureConfig, texts, y, groups, always=None, folds=5):
+    return FramingClassifier(config, calibration_folds=folds).fit(
         texts, np.asarray(y), groups=np.asarray(groups, dtype=object), always_train=always)
 
 
@@ -111,8 +108,6 @@ def main(argv=None) -> int:
     w_fold = fold_ids(w_groups, args.folds)
     o_fold = fold_ids(o_groups, args.folds)
 
-    global CALIBRATION_FOLDS
-    CALIBRATION_FOLDS = args.calibration_folds
     feats = set(args.pro_kremlin_features.split(","))
     pk_config = FeatureConfig(words="words" in feats, markers="markers" in feats, C=args.C,
                               marker_weight=args.marker_weight, word_ngrams=args.word_ngrams)
@@ -139,11 +134,13 @@ def main(argv=None) -> int:
         else:
             war = fit(war_config, tr_texts + c_texts, war_y + [1] * len(c_texts),
                       tr_groups + c_groups,
-                      always=np.r_[np.zeros(len(tr_texts), bool), np.ones(len(c_texts), bool)])
+                      always=np.r_[np.zeros(len(tr_texts), bool), np.ones(len(c_texts), bool)],
+                      folds=args.calibration_folds)
             out["war_topic"][te_index] = proba(war, te_texts)
         cond = fit(pk_config, [w_texts[j] for j in wtr] + c_texts,
                    np.r_[y_pk[wtr], c_y], list(w_groups[wtr]) + c_groups,
-                   always=np.r_[np.zeros(len(wtr), bool), np.ones(len(c_texts), bool)])
+                   always=np.r_[np.zeros(len(wtr), bool), np.ones(len(c_texts), bool)],
+                   folds=args.calibration_folds)
         p_cond, sim = cond.predict_with_similarity(te_texts)
         out["cond"][te_index] = p_cond
         out["sim"][te_index] = sim
@@ -151,7 +148,8 @@ def main(argv=None) -> int:
         neg_y = list(y_pk[wtr]) + [0] * len(otr)
         if not args.skip_negatives:
             neg = fit(pk_config, tr_texts + c_texts, neg_y + list(c_y), tr_groups + c_groups,
-                      always=np.r_[np.zeros(len(tr_texts), bool), np.ones(len(c_texts), bool)])
+                      always=np.r_[np.zeros(len(tr_texts), bool), np.ones(len(c_texts), bool)],
+                      folds=args.calibration_folds)
             out["negatives"][te_index] = proba(neg, te_texts)
         base = baseline_pipeline().fit([w_texts[j] for j in wtr], y_pk[wtr])
         out["base_war"][te_index] = base.predict_proba(te_texts)[:, 1]
