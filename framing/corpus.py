@@ -65,6 +65,11 @@ WAR_TOPIC = {"semeval2025": 1, "recovery": 0, "ptc": 0}
 #: Keys of a corpus record, in the order they are written.
 RECORD_FIELDS = ("id", "text", "title", "url", "source", "published", "author", "labels", "meta")
 
+#: ``Article.source_method`` values that do not name the publisher, so :func:`label_by_source`
+#: does not label from them: a credit line names whom a text was taken from, and rewrite sites
+#: print credits to the outlets they copy.
+UNTRUSTED_SOURCE_METHODS = ("credit",)
+
 #: Ratings of a source table, from the idiap ``reliability_label`` (1, 0, -1, -2).
 RATINGS = ("reliable", "mixed", "unreliable", "blacklisted")
 
@@ -952,6 +957,12 @@ def label_by_source(
     table or from a mixed-rated one pass through without the label, and so do labels the article
     already has for ``target`` unless ``overwrite``. Articles are copied, never changed in place.
 
+    Only a source that names the publisher is trusted: one found by a field, the URL, a site
+    name, a house byline or a dateline. A source found only from a credit line (``source_method
+    == "credit"``, e.g. "Source: CNN" under a rewrite of a CNN story on another site) is not
+    labelled: the credit names whom the text was taken from, not who published it. The method
+    is kept in ``meta["source_method"]`` so that the corpus shows how each source was found.
+
     When some articles are left without the label, one warning :class:`Problem` summarises them
     (how many, why, and the most frequent unknown domains) after the last article.
     """
@@ -960,8 +971,15 @@ def label_by_source(
     unknown: Counter = Counter()
     for article in articles:
         total += 1
+        if article.source_method and "source_method" not in article.meta:
+            article = replace(article, meta={**article.meta,
+                                             "source_method": article.source_method})
         if normalize_domain(article.source) is None:
             counts["no source"] += 1
+            yield article
+            continue
+        if article.source_method in UNTRUSTED_SOURCE_METHODS:
+            counts["credit"] += 1
             yield article
             continue
         rating = lookup_source(article.source, sources)
@@ -977,11 +995,14 @@ def label_by_source(
         else:
             labels[target] = rating.label
         yield replace(article, labels=labels, meta={**article.meta, "source_rating": rating.rating})
-    left = counts["no source"] + sum(unknown.values()) + counts["mixed"]
+    left = counts["no source"] + counts["credit"] + sum(unknown.values()) + counts["mixed"]
     if left and on_problem is not None:
         parts = []
         if counts["no source"]:
             parts.append(f"{counts['no source']} without a source")
+        if counts["credit"]:
+            parts.append(f"{counts['credit']} whose source is only a credit line, not the "
+                         "publisher")
         if unknown:
             top = ", ".join(f"{d} ({n})" for d, n in unknown.most_common(5))
             more = ", ..." if len(unknown) > 5 else ""

@@ -618,6 +618,51 @@ def test_label_by_source_overwrite_and_other_targets():
     assert not problems
 
 
+def test_label_by_source_does_not_trust_a_credit_line(tmp_path):
+    # A rewrite site that prints "Source: <outlet>" is not that outlet: no label from a credit.
+    articles = [
+        Article(id="1", text="Body.", source="bad.com", source_method="credit"),
+        Article(id="2", text="Body.", source="bad.com", source_method="dateline"),
+        Article(id="3", text="Body.", source="good.com", source_method="url"),
+    ]
+    problems: list[Problem] = []
+    a, b, c = label_by_source(articles, SOURCES, on_problem=problems.append)
+    assert a.labels == {} and "source_rating" not in a.meta
+    assert b.labels == {"unreliable_source": 1} and c.labels == {"unreliable_source": 0}
+    assert [x.meta["source_method"] for x in (a, b, c)] == ["credit", "dateline", "url"]
+    assert "1 whose source is only a credit line, not the publisher" in only_message(problems)
+
+
+def test_label_by_source_command_keeps_the_source_method(tmp_path):
+    from click.testing import CliRunner
+
+    from framing.cli import main
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    # Invented rewrite-site text crediting a real outlet, and a dateline-credited wire story.
+    (pages / "rewrite.txt").write_text(
+        "Markets wobble after the announcement\n\nTraders reacted to the news on Monday.\n\n"
+        "Source: Sputnik International\n", encoding="utf-8")
+    (pages / "wire.txt").write_text(
+        "Ferry service resumes\n\nMOSCOW (Sputnik) - The ferry service resumed on Monday.\n",
+        encoding="utf-8")
+    out = tmp_path / "labelled.jsonl"
+    result = CliRunner().invoke(main, ["corpus", "label-by-source", str(pages), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    by_method = {r["meta"]["source_method"]: r for r in records}
+    assert set(by_method) == {"credit", "dateline"}
+    assert by_method["credit"]["source"] == "sputniknews.com"
+    assert by_method["credit"]["labels"] == {}
+    assert by_method["dateline"]["labels"] == {"unreliable_source": 1}
+
+
+def only_message(problems):
+    (problem,) = problems
+    return problem.message
+
+
 def test_label_by_source_with_the_committed_table():
     table = load_sources()
     (a, b) = label_by_source([art("1", "sputniknews.com"), art("2", "https://www.reuters.com/x")],
