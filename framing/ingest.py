@@ -587,14 +587,15 @@ class _Reader:
             self.report(path, None, "no text extracted from HTML")
             return None
         url = _scalar(doc.get("url"))
+        title = _scalar(doc.get("title"))
         site_name = _scalar(doc.get("sitename"))
-        source, method = _infer_source(url, text, site_name)
+        source, method = _infer_source(url, text, site_name, title)
         meta = {k: doc[k] for k in ("sitename", "description") if doc.get(k)}
         language = declared_language(html) or normalize_language(doc.get("language"))
         return Article(
             id=content_id(text),
             text=text,
-            title=_scalar(doc.get("title")),
+            title=title,
             url=url,
             source=source,
             source_method=method,
@@ -1677,6 +1678,29 @@ def _plausible_outlet(name: str) -> bool:
     )
 
 
+# What a site-name field holds when a page's template fills it with something else: a copyright
+# notice, a date or month ("Jan"), or the headline itself.
+_COPYRIGHT_RE = re.compile(r"\u00a9|\(c\)|\bcopyright\b|\ball rights reserved\b", re.I)
+_DATE_WORD_RE = re.compile(rf"\b(?:{_MONTH}|{_WEEKDAY})(?!\w)|\d+", re.I)
+
+
+def _plausible_site_name(name: str, title: str | None = None) -> bool:
+    """Whether a page's site name (trafilatura's ``sitename``, ``og:site_name``) can name its
+    outlet: a known outlet, or a short name of at most five words that is not a copyright line,
+    not a date or month, not a run of digits such as a year, and not the page's title."""
+    name = " ".join(name.split())
+    if outlet_domain(name):
+        return True
+    # Unlike _plausible_outlet, lower case is allowed: sites call themselves "heise online".
+    if not 2 <= len(name) <= 50 or len(name.split()) > 5:
+        return False
+    if _COPYRIGHT_RE.search(name) or re.search(r"\d{3,}", name):
+        return False
+    if not re.search(r"[^\W\d_]", _DATE_WORD_RE.sub("", name)):
+        return False
+    return not (title and _name_key(title) == _name_key(name))
+
+
 def _credited_source(credit: str) -> str | None:
     """The first outlet a credit names ("UrduPoint News / Sputnik - 24th March, 2022")."""
     for part in re.split(r"\s*[/;&]\s*|\s+and\s+", credit):
@@ -1710,12 +1734,14 @@ def infer_source(url: str | None, text: str) -> tuple[str | None, str | None]:
 
 
 def _infer_source(
-    url: str | None, text: str, site: str | None
+    url: str | None, text: str, site: str | None, title: str | None = None
 ) -> tuple[str | None, str | None]:
+    # The URL names the publisher; a page's site name is only a label its template prints, so it
+    # is used only without a URL and only when it looks like a name (see _plausible_site_name).
     domain = registered_domain(url) if url else None
     if domain:
         return domain, "url"
-    if site:
+    if site and _plausible_site_name(site, title):
         return source_from_name(site), "site-name"
     for line, _ in _head_lines(text, 5):
         found = site_name(line)

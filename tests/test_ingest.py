@@ -242,7 +242,7 @@ def test_source_field_is_normalised(tmp_path):
     assert [(a.source, a.source_method) for a in articles] == [
         ("sputniknews.com", "field"),
         ("suntimes.com", "field"),
-        ("Drudge Report", "field"),  # an aggregator: the URL names someone else
+        ("drudgereport.com", "field"),  # an aggregator: the URL names someone else
         ("rt.com", "field"),
         ("bbc.co.uk", "url"),
     ]
@@ -261,7 +261,8 @@ def test_outlet_table_is_consistent():
             assert ingest.outlet_domain(name) == entry["domain"]
     for name in ["Sputnik", "UrduPoint News", "CNN", "Russia Today", "TASS", "RIA Novosti",
                  "Reuters", "Associated Press", "ZeroHedge", "Press TV", "The Duran",
-                 "Global Times", "Xinhua", "BBC"]:
+                 "Global Times", "Xinhua", "BBC", "Rolling Stone", "PBS NewsHour",
+                 "Drudge Report"]:
         assert ingest.outlet_domain(name), name
 
 
@@ -613,6 +614,41 @@ def test_html_site_name_without_url(tmp_path):
     assert problems == []
     assert article.url is None
     assert (article.source, article.source_method) == ("Example Gazette", "site-name")
+
+
+def _page_without_url(tmp_path, site: str, name: str = "page.html") -> Path:
+    """The fixture page with no URL anywhere and ``site`` as its og:site_name."""
+    html = (FIXTURES / "article.html").read_text(encoding="utf-8")
+    html = "\n".join(line for line in html.splitlines() if "example-gazette.co.uk" not in line)
+    html = html.replace('content="Example Gazette"', f'content="{site}"')
+    html = html.replace(" | Example Gazette</title>", "</title>")
+    path = tmp_path / name
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("site, want", [
+    ("PBS NewsHour", ("pbs.org", "site-name")),  # a known outlet: one key, its domain
+    ("Rolling Stone", ("rollingstone.com", "site-name")),
+    ("Example Herald", ("Example Herald", "site-name")),  # unknown: the name as it is
+    # Template filler, not a name: no source rather than a wrong one.
+    ("Copyright (c) 2001-2009", (None, None)),
+    ("Jan", (None, None)),
+    ("Harbour Town Opens Its New Ferry Pier", (None, None)),  # the headline itself
+])
+def test_html_site_name_used_only_when_plausible(tmp_path, site, want):
+    (article,), problems = read([_page_without_url(tmp_path, site)])
+    assert problems == [] and article.url is None
+    assert (article.source, article.source_method) == want
+
+
+def test_html_url_wins_over_the_site_name(tmp_path):
+    html = (FIXTURES / "article.html").read_text(encoding="utf-8")
+    path = tmp_path / "page.html"
+    path.write_text(html.replace('content="Example Gazette"', 'content="PBS NewsHour"'),
+                    encoding="utf-8")
+    (article,), _ = read([path])
+    assert (article.source, article.source_method) == ("example-gazette.co.uk", "url")
 
 
 # --------------------------------------------------------------------------- bad inputs
