@@ -17,6 +17,8 @@ Formats, chosen by extension unless ``input_format`` forces one:
   (keyed by id) or arrays of them (``{"articles": [...]}``), or one article object. Read whole.
 - HTML (``.html``, ``.htm``): main text and metadata extracted with trafilatura;
   :attr:`Article.text` is the *extracted* text, so positions refer to it, not to the markup.
+  A URL the metadata lacks is taken from a canonical link or ``og:url`` anywhere in the page,
+  else from a browser's ``<!-- saved from url=... -->`` note.
   Pages saved as ``.php``, ``.aspx``, ``.shtml``, ``.xhtml`` (see :data:`PAGE_EXTENSIONS`) and
   files named explicitly without an extension are HTML when they start like a page, else text.
 
@@ -38,6 +40,7 @@ import csv
 import datetime
 import functools
 import hashlib
+import html as html_lib
 import io
 import json
 import os
@@ -575,6 +578,11 @@ class _Reader:
             self.report(path, None, "empty file")
             return None
         html = self.decode_html(path, raw.removeprefix(_UTF8_BOM))
+        return self.page_article(path, html)
+
+    def page_article(self, path: str, html: str, location: str | None = None) -> Article | None:
+        """The article of a decoded page; ``location`` is the address its container recorded
+        (an MHTML header), used when the page itself states none."""
         try:
             doc = _extract_html(html)
         # trafilatura and lxml raise many exception types on odd markup; any of them only means
@@ -586,7 +594,7 @@ class _Reader:
         if not text.strip():
             self.report(path, None, "no text extracted from HTML")
             return None
-        url = _scalar(doc.get("url"))
+        url = _scalar(doc.get("url")) or _page_url(html, location)
         title = _scalar(doc.get("title"))
         site_name = _scalar(doc.get("sitename"))
         source, method = _infer_source(url, text, site_name, title)
@@ -1246,6 +1254,48 @@ def declared_language(html: str) -> str | None:
     for key in ("content-language", "og:locale"):
         if code := normalize_language(found.get(key)):
             return code
+    return None
+
+
+# Where a page states its own address when trafilatura's metadata (read from the <head>) has none:
+# canonical links and og:url that templates put in the <body>, and the note browsers write on
+# saving ("<!-- saved from url=(0047)https://... -->", the number being the URL's length).
+_LINK_RE = re.compile(r"<link\b[^>]*>", re.I)
+_ATTR_RE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+_SAVED_FROM_RE = re.compile(r"<!--\s*saved from url=\((\d{1,5})\)(\S+?)\s*-->", re.I)
+_ABSOLUTE_URL_RE = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+", re.I)
+
+
+def _attributes(tag: str) -> dict[str, str]:
+    return {m.group(1).lower(): html_lib.unescape(m.group(2) or m.group(3) or m.group(4) or "")
+            for m in _ATTR_RE.finditer(tag)}
+
+
+def _absolute_url(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value if _ABSOLUTE_URL_RE.match(value) else None
+
+
+def _page_url(html: str, location: str | None = None) -> str | None:
+    """The address a page states outside trafilatura's metadata: a ``<link rel="canonical">``
+    or ``og:url`` anywhere in the markup, else ``location`` (the address an archive such as
+    MHTML recorded), else a browser's ``saved from url=`` note; only absolute http(s) URLs."""
+    for tag in _LINK_RE.finditer(html):
+        attrs = _attributes(tag.group(0))
+        if "canonical" in attrs.get("rel", "").lower().split():
+            if url := _absolute_url(attrs.get("href")):
+                return url
+    for tag in _META_RE.finditer(html):
+        attrs = _attributes(tag.group(0))
+        if (attrs.get("property") or attrs.get("name") or "").lower() == "og:url":
+            if url := _absolute_url(attrs.get("content")):
+                return url
+    if url := _absolute_url(location):
+        return url
+    match = _SAVED_FROM_RE.search(html[:_LANGUAGE_SCAN])
+    if match:
+        # The stated length ends the URL exactly, even where the comment has no space before -->.
+        return _absolute_url(match.group(2)[: int(match.group(1))] or match.group(2))
     return None
 
 

@@ -651,6 +651,39 @@ def test_html_url_wins_over_the_site_name(tmp_path):
     assert (article.source, article.source_method) == ("example-gazette.co.uk", "url")
 
 
+def test_html_url_from_a_saved_from_note():
+    (article,), problems = read([FIXTURES / "saved-from.html"])
+    assert problems == []
+    assert article.url == "https://www.example-courier.org/2024/02/bridge-repair"
+    assert (article.source, article.source_method) == ("example-courier.org", "url")
+
+
+@pytest.mark.parametrize("tag", [
+    '<link rel="canonical" href="https://www.example-herald.net/a?x=1&amp;y=2">',
+    '<meta property="og:url" content="https://www.example-herald.net/a?x=1&amp;y=2">',
+])
+def test_html_url_from_a_canonical_link_or_og_url_in_the_body(tmp_path, tag):
+    html = (FIXTURES / "saved-from.html").read_text(encoding="utf-8")
+    html = html.replace("<!-- saved from", "<!-- note").replace("<article>", f"{tag}\n<article>")
+    path = tmp_path / "page.html"
+    path.write_text(html, encoding="utf-8")
+    (article,), problems = read([path])
+    assert problems == []
+    assert article.url == "https://www.example-herald.net/a?x=1&y=2"
+    assert article.source == "example-herald.net"
+
+
+def test_html_page_url_fallbacks():
+    # The page's own statement comes before the note of where it was saved from; relative and
+    # non-web addresses are no URL.
+    page = ('<!-- saved from url=(0018)https://saved.org/ --><html><body>'
+            '<link rel="canonical" href="/relative"><meta name="og:url" content="https://own.org/x">')
+    assert ingest._page_url(page) == "https://own.org/x"
+    assert ingest._page_url(page.replace("og:url", "x")) == "https://saved.org/"
+    assert ingest._page_url(page.replace("og:url", "x"), "https://mht.org/y") == "https://mht.org/y"
+    assert ingest._page_url("<!-- saved from url=(0014)about:internet --><html>") is None
+
+
 # --------------------------------------------------------------------------- bad inputs
 # Each bad input gives one problem naming the file (and line), and the batch goes on.
 
