@@ -15,9 +15,11 @@ Resuming the local engine skips articles by id or content hash (:class:`DoneSet`
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import csv
 import hashlib
+import importlib
 import itertools
 import json
 import os
@@ -35,6 +37,7 @@ from framing.atomic import atomic_write
 from framing.errors import FramingError, InputError
 from framing.ingest import Article, Problem, content_id, input_files, iter_jsonl_range, jsonl_ranges
 from framing.markers import Extractor
+from framing.store import article_key
 
 # framing.model and framing.scoring import scikit-learn (about a second): this module imports
 # them only where models are used, so that a pool of workers can start doing that import while
@@ -115,19 +118,23 @@ def _hash64(value: str) -> int:
 
 
 class DoneSet:
-    """Articles already scored, by id or by content hash: what ``--resume`` skips.
+    """Articles already scored, by id, by content hash or by store key: what ``--resume`` skips.
 
-    Kept as sorted 64-bit hashes (8 bytes an entry) so that resuming a run of millions of
-    articles does not hold millions of strings.
+    ``keys`` are :func:`framing.store.article_key` strings, as :meth:`framing.store.Store.known`
+    gives them: an article is done when its identity and text are stored, so the same text at
+    another URL is not. Kept as sorted 64-bit hashes (8 bytes an entry) so that resuming a run
+    of millions of articles does not hold millions of strings.
     """
 
-    def __init__(self, ids: Iterable[str] = (), content_hashes: Iterable[str] = ()):
+    def __init__(self, ids: Iterable[str] = (), content_hashes: Iterable[str] = (),
+                 keys: Iterable[str] = ()):
         self._ids = np.unique(np.fromiter((_hash64(i) for i in ids), dtype=np.uint64))
         self._hashes = np.unique(np.fromiter((_hash64(h) for h in content_hashes),
                                              dtype=np.uint64))
+        self._keys = np.unique(np.fromiter((_hash64(k) for k in keys), dtype=np.uint64))
 
     def __len__(self) -> int:
-        return len(self._ids) + len(self._hashes)
+        return len(self._ids) + len(self._hashes) + len(self._keys)
 
     @staticmethod
     def _has(values: np.ndarray, key: str) -> bool:
@@ -138,8 +145,9 @@ class DoneSet:
         return bool(i < len(values) and values[i] == h)
 
     def __contains__(self, article: Article) -> bool:
-        return self._has(self._ids, article.id) or self._has(self._hashes,
-                                                             content_id(article.text))
+        if self._has(self._ids, article.id) or self._has(self._hashes, content_id(article.text)):
+            return True
+        return bool(len(self._keys)) and self._has(self._keys, article_key(article))
 
 
 # --------------------------------------------------------------------------- local engine
@@ -211,12 +219,42 @@ def start_pool(jobs: int):
 
     Workers import scikit-learn as they start, which takes about a second; starting the pool
     before the parent loads anything overlaps that with the parent's own start-up.
-    :func:`score_stream` uses the same pool. Idle workers exit after a minute.
+    :func:`score_stream` uses the same pool. Idle workers exit after a minute, and all of
+    them when the interpreter exits (:func:`stop_pool`).
     """
+    global _POOL
     from joblib.externals.loky import get_reusable_executor
 
-    return get_reusable_executor(max_workers=jobs, timeout=POOL_IDLE_TIMEOUT,
+    pool = get_reusable_executor(max_workers=jobs, timeout=POOL_IDLE_TIMEOUT,
                                  initializer=_init_worker)
+    atexit.unregister(stop_pool)  # registered once however often a pool is started
+    atexit.register(stop_pool)
+    _POOL = pool
+    return pool
+
+
+_POOL = None
+
+
+def stop_pool() -> None:
+    """Stop the pool of :func:`start_pool` and wait until its processes have exited.
+
+    Runs at interpreter exit once a pool was started, so no worker outlives the command that
+    started it; a later :func:`start_pool` starts a new pool. A no-op when none runs.
+    """
+    global _POOL
+    pool, _POOL = _POOL, None
+    if pool is None:
+        return
+    pool.shutdown(wait=True)
+    _stop_resource_tracker("joblib.externals.loky.backend.resource_tracker")
+
+
+def _stop_resource_tracker(module: str) -> None:
+    # A pool's resource tracker is a process of its own that stops only after this one has
+    # exited, unless stopped here (and waited for). Private API, hence the guard.
+    with contextlib.suppress(ImportError, AttributeError, OSError, ChildProcessError):
+        importlib.import_module(module)._resource_tracker._stop()
 
 
 def _init_worker() -> None:
@@ -472,6 +510,8 @@ def score_with_dask(
                     results[result.partition.index] = result
                     if on_result is not None:
                         on_result(result)
+        if not scheduler:
+            _stop_resource_tracker("multiprocessing.resource_tracker")
     return [results[p.index] for p in partitions]
 
 

@@ -959,7 +959,7 @@ def evaluate(corpus_paths, model_dirs, fmt):
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]),
               default="table", show_default=True,
               help="jsonl and csv are written as articles finish (and can be resumed); table "
-              "streams to stdout; json is one document at the end.")
+              "streams to stdout; json is one document at the end; --engine dask writes jsonl.")
 @click.option("--explain", is_flag=True,
               help="Add the features pushing each score up and down, with marker evidence.")
 @click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
@@ -1018,6 +1018,9 @@ def score(paths, model_dirs, fmt, explain, top, output, store_path, resume, jobs
     if explain and fmt == "csv":
         raise click.UsageError("--explain goes with --format table, json or jsonl: a CSV row "
                                "has no room for the reasons")
+    if engine == "dask" and (click.get_current_context().get_parameter_source("fmt")
+                             is click.core.ParameterSource.DEFAULT):
+        fmt = "jsonl"  # the only format partition files come in
     jobs = jobs or batch.available_cores()
     if engine == "local":
         _start_pool_for(paths, input_format, jobs)
@@ -1055,7 +1058,7 @@ def score(paths, model_dirs, fmt, explain, top, output, store_path, resume, jobs
             done_ids = batch.ids_in_output(partial, fmt) if continued else []
             store = stack.enter_context(store_lib.Store(store_path)) if store_path else None
             known = store.known(m.card["sha256"] for m in scored_by) if (store and resume) else ()
-            done = batch.DoneSet(done_ids, known) if resume else None
+            done = batch.DoneSet(done_ids, keys=known) if resume else None
             stack.enter_context(progress)
             writer = _ScoreWriter(out, fmt, targets, explain, header=not continued)
             results = batch.score_stream(articles, job, jobs=jobs, chunk_size=chunk_size,

@@ -140,6 +140,18 @@ def test_pool_workers_load_the_models_once_each(tmp_path):
     assert sorted(loads) == sorted(set(loads))  # no process loaded twice
 
 
+def test_stopping_the_pool_waits_for_its_workers(tmp_path):
+    path = _write_batch(tmp_path / "in.jsonl", 30)
+    list(batch.score_stream(iter_articles([path]), JOB, jobs=2, chunk_size=2))
+    workers = list(batch._POOL._processes)
+    assert workers
+    batch.stop_pool()
+    # Joined and reaped by this process: not even a zombie is left.
+    assert [pid for pid in workers if os.path.exists(f"/proc/{pid}")] == []
+    assert batch._POOL is None
+    batch.stop_pool()  # a second stop is a no-op
+
+
 def test_small_input_is_scored_without_a_pool(tmp_path, monkeypatch):
     path = _write_batch(tmp_path / "in.jsonl", 4)
 

@@ -410,6 +410,50 @@ def test_score_resume_survives_a_real_kill(tmp_path, jobs):
     assert _lines(out) == _lines(reference)
 
 
+def _tagged_processes(tag: str) -> list[str]:
+    """Live processes (not zombies) whose environment holds ``FRAMING_TEST_TAG=tag``."""
+    import os
+
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/environ", "rb") as handle:
+                if f"FRAMING_TEST_TAG={tag}".encode() not in handle.read().split(b"\0"):
+                    continue
+            with open(f"/proc/{entry.name}/cmdline", "rb") as handle:
+                found.append(handle.read().replace(b"\0", b" ").decode()[:120])
+        except OSError:  # gone meanwhile, or a zombie (no environment to read)
+            continue
+    return found
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_no_worker_process_outlives_the_command(tmp_path, engine):
+    import os
+    import subprocess
+    import sys
+    import uuid
+
+    if engine == "dask":
+        from .test_batch import _require_dask
+
+        _require_dask()
+    source = _batch_file(tmp_path / "in.jsonl", 60)
+    tag = uuid.uuid4().hex
+    engine_args = (["--jobs", "2", "--chunk-size", "5", "-o", str(tmp_path / "out.jsonl")]
+                   if engine == "local" else
+                   ["--engine", "dask", "--workers", "2", "--partition-size", "1",
+                    "-o", str(tmp_path / "parts")])
+    done = subprocess.run([sys.executable, "-m", "framing", "score", str(source), "-q",
+                           *engine_args], env={**os.environ, "FRAMING_TEST_TAG": tag},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert _tagged_processes(tag) == []
+
+
+
 def test_score_resume_needs_somewhere_to_resume_from(runner):
     result = runner.invoke(main, ["score", str(SEEDS), "--resume"])
     assert result.exit_code == 2 and "--resume needs" in result.stderr
@@ -431,7 +475,7 @@ def test_score_resume_with_a_store_skips_stored_articles(runner, tmp_path):
 def test_score_dask_engine_checks_its_options(runner, tmp_path):
     source = _batch_file(tmp_path / "in.jsonl", 3)
     base = ["score", str(source), "--engine", "dask"]
-    for extra, message in (([], "--format jsonl"),
+    for extra, message in ((["--format", "table"], "--format jsonl"),
                            (["--format", "jsonl"], "-o DIRECTORY"),
                            (["--format", "jsonl", "-o", str(tmp_path / "o"), "--store", "x.db"],
                             "--store")):
