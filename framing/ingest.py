@@ -19,6 +19,10 @@ Formats, chosen by extension unless ``input_format`` forces one:
   :attr:`Article.text` is the *extracted* text, so positions refer to it, not to the markup.
   A URL the metadata lacks is taken from a canonical link or ``og:url`` anywhere in the page,
   else from a browser's ``<!-- saved from url=... -->`` note.
+- MHTML (``.mhtml``, ``.mht``, a browser's "save as single file"): the archive's HTML page is
+  decoded (quoted-printable or base64, its charset) and read as HTML, with the URL the archive
+  recorded (``Snapshot-Content-Location`` or ``Content-Location``). An MHTML file without an
+  extension, or with a page extension, is recognised by its MIME header.
   Pages saved as ``.php``, ``.aspx``, ``.shtml``, ``.xhtml`` (see :data:`PAGE_EXTENSIONS`) and
   files named explicitly without an extension are HTML when they start like a page, else text.
 
@@ -68,6 +72,9 @@ EXTENSIONS: dict[str, str] = {
     ".csv": "csv",
     ".html": "html",
     ".htm": "html",
+    # Browsers' "save as single file" archives: the page inside is read as HTML.
+    ".mhtml": "html",
+    ".mht": "html",
 }
 
 #: Article fields a record column or key can fill, with the names recognised without a mapping,
@@ -205,7 +212,8 @@ def iter_articles(
     explicitly with an unknown extension is read as plain text (as HTML when it has no extension
     or a page extension and starts like a page), and stdin is JSONL when its first non-blank
     character is ``{``, HTML when it starts with ``<!doctype html``, ``<html``, ``<head`` or
-    ``<body`` after any comments or XML declaration, else plain text.
+    ``<body`` after any comments or XML declaration or is an MHTML archive (a MIME header of
+    type multipart/related), else plain text.
 
     ``columns`` maps article fields (keys of :data:`FIELD_ALIASES`) to the CSV column or JSONL
     key holding them, e.g. ``{"text": "body_text"}``; unmapped fields are found by their usual
@@ -469,7 +477,7 @@ class _Reader:
 
     def read_stream(self, path: str, stream: IO[bytes], head: bytes, fmt: str) -> Iterator[Article]:
         if fmt == _SNIFF:
-            fmt = "html" if _looks_like_html(head) else "text"
+            fmt = "html" if _looks_like_html(head) or _looks_like_mhtml(head) else "text"
         nul = head.find(b"\0")
         # One NUL in a record file loses only its record (dropped where it is read); the file is
         # refused only when most of its first lines are binary.
@@ -577,8 +585,41 @@ class _Reader:
         if not raw.strip():
             self.report(path, None, "empty file")
             return None
+        if _looks_like_mhtml(raw[:_BINARY_PROBE]):
+            return self.read_mhtml(path, raw)
         html = self.decode_html(path, raw.removeprefix(_UTF8_BOM))
         return self.page_article(path, html)
+
+    def read_mhtml(self, path: str, raw: bytes) -> Article | None:
+        """The article of an MHTML archive: its root HTML part, decoded, read as a page."""
+        try:
+            part, location = _mhtml_page(raw)
+        # The email parser is lenient, but a mangled archive must cost only this file.
+        except Exception as exc:
+            self.report(path, None, f"cannot parse MHTML archive: {type(exc).__name__}: {exc}")
+            return None
+        if part is None:
+            self.report(path, None, "MHTML archive holds no text/html part; skipped")
+            return None
+        try:
+            body = part.get_payload(decode=True) or b""
+        except Exception as exc:
+            self.report(path, None, f"cannot decode the MHTML page: {type(exc).__name__}: {exc}")
+            return None
+        body = body.removeprefix(_UTF8_BOM)
+        if not body.strip():
+            self.report(path, None, "MHTML archive holds an empty HTML page; skipped")
+            return None
+        html = None
+        charset = _codec(part.get_content_charset())
+        if charset is not None:
+            try:
+                html = body.decode(charset)
+            except UnicodeDecodeError:
+                pass  # the part's label is wrong; decode as a page saved alone would be
+        if html is None:
+            html = self.decode_html(path, body)
+        return self.page_article(path, html, location)
 
     def page_article(self, path: str, html: str, location: str | None = None) -> Article | None:
         """The article of a decoded page; ``location`` is the address its container recorded
@@ -1075,9 +1116,55 @@ def _sniff(head: bytes) -> str:
     start = head.removeprefix(_UTF8_BOM).lstrip()
     if start.startswith(b"{"):
         return "jsonl"
-    if _looks_like_html(head):
+    if _looks_like_html(head) or _looks_like_mhtml(head):
         return "html"
     return "text"
+
+
+# An MHTML archive starts with mail-style headers ("From: <Saved by Blink>", "MIME-Version:",
+# "Snapshot-Content-Location:") whose Content-Type is multipart/related, before the first blank
+# line. Checking the header block only keeps an article that merely quotes one from matching.
+_MIME_HEADER_LINE_RE = re.compile(rb"^[A-Za-z][A-Za-z0-9-]*:|^[ \t]")
+_MULTIPART_RELATED_RE = re.compile(rb"^content-type:[ \t]*multipart/related\b", re.I | re.M)
+
+
+def _looks_like_mhtml(head: bytes) -> bool:
+    block = re.split(rb"\r?\n[ \t]*\r?\n", head.removeprefix(_UTF8_BOM).lstrip(), maxsplit=1)[0]
+    lines = block.splitlines()
+    return (bool(lines) and all(_MIME_HEADER_LINE_RE.match(line) for line in lines)
+            and _MULTIPART_RELATED_RE.search(block) is not None)
+
+
+def _mhtml_page(raw: bytes) -> tuple[Any, str | None]:
+    """The root HTML part of an MHTML archive (the part the ``start`` parameter names, else the
+    first text/html part; None when there is none) and the address the archive recorded."""
+    import email
+    import email.policy
+    import email.utils
+
+    message = email.message_from_bytes(raw, policy=email.policy.compat32)
+    pages = [part for part in message.walk() if part.get_content_type() == "text/html"]
+    start = email.utils.collapse_rfc2231_value(message.get_param("start") or "").strip()
+    root = next((p for p in pages if start and (p.get("Content-ID") or "").strip() == start),
+                pages[0] if pages else None)
+    location = None
+    for value in (message.get("Snapshot-Content-Location"),
+                  root.get("Content-Location") if root is not None else None,
+                  message.get("Content-Location")):
+        if value and value.strip():
+            location = value.strip()
+            break
+    return root, location
+
+
+def _codec(charset: str | None) -> str | None:
+    """The Python codec of a declared charset; None when there is none or it is unknown."""
+    if not charset:
+        return None
+    try:
+        return codecs.lookup(charset).name
+    except LookupError:
+        return None
 
 
 # Control bytes that text never holds (tab, newlines, form feed and escape are left out).
@@ -1175,11 +1262,8 @@ def _declared_charset(raw: bytes) -> str | None:
     end = _HEAD_END_RE.search(raw, 0, _HEAD_SCAN_BYTES)
     head = raw[: end.start() if end else _HEAD_SCAN_BYTES]
     for match in (_CHARSET_RE.search(head), _XML_ENCODING_RE.match(raw)):
-        if match:
-            try:
-                return codecs.lookup(match.group(1).decode("ascii")).name
-            except LookupError:
-                continue
+        if match and (codec := _codec(match.group(1).decode("ascii"))):
+            return codec
     return None
 
 

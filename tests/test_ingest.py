@@ -684,6 +684,69 @@ def test_html_page_url_fallbacks():
     assert ingest._page_url("<!-- saved from url=(0014)about:internet --><html>") is None
 
 
+# --------------------------------------------------------------------------- MHTML
+
+
+@pytest.mark.parametrize("name, url", [
+    # Chrome: quoted-printable UTF-8 with a BOM, the address in Snapshot-Content-Location.
+    ("saved-page.mhtml", "https://www.example-tribune.com/city/night-market"),
+    # Internet Explorer: base64 Windows-1252, the address in the part's Content-Location.
+    ("saved-page-ie.mht", "http://news.example-tribune.com/city/night-market.aspx"),
+])
+def test_mhtml_archive_is_read_as_its_page(name, url):
+    (article,), problems = read([FIXTURES / name])
+    assert problems == []
+    assert article.title == "Night Market Returns to the Old Square"
+    assert article.url == url
+    assert (article.source, article.source_method) == ("example-tribune.com", "url")
+    assert "caf\u00e9 cr\u00e8me" in article.text
+    assert "Weather" not in article.text and "font-family" not in article.text
+    assert article.language == "en"
+
+
+@pytest.mark.parametrize("name", ["saved", "saved.php", "saved.html"])
+def test_mhtml_is_recognised_without_its_extension(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes((FIXTURES / "saved-page.mhtml").read_bytes())
+    (article,), problems = read([path])
+    assert problems == [] and article.url == "https://www.example-tribune.com/city/night-market"
+
+
+def test_stdin_mhtml_sniffed(monkeypatch):
+    set_stdin(monkeypatch, (FIXTURES / "saved-page-ie.mht").read_bytes())
+    (article,), problems = read(["-"])
+    assert problems == [] and article.source == "example-tribune.com"
+
+
+def test_mhtml_in_a_directory(tmp_path, good):
+    (tmp_path / "page.mht").write_bytes((FIXTURES / "saved-page-ie.mht").read_bytes())
+    articles, problems = read([tmp_path])
+    assert problems == [] and len(articles) == 2
+
+
+@pytest.mark.parametrize("body, message", [
+    (b"--B\r\nContent-Type: image/gif\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+     b"R0lGODlhAQABAAAAACw=\r\n--B--\r\n", "MHTML archive holds no text/html part; skipped"),
+    (b"--B\r\nContent-Type: text/html\r\n\r\n  \r\n--B--\r\n",
+     "MHTML archive holds an empty HTML page; skipped"),
+])
+def test_mhtml_without_a_page_is_one_problem(tmp_path, good, body, message):
+    bad = tmp_path / "bad.mhtml"
+    bad.write_bytes(b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"B\"\r\n"
+                    b"\r\n" + body)
+    articles, problems = read([bad, good])
+    assert str(only(problems)) == f"{bad}: {message}"
+    assert [a.path for a in articles] == [str(good)]
+
+
+def test_text_that_quotes_mail_headers_is_not_mhtml(tmp_path):
+    path = tmp_path / "note"
+    path.write_text("From: a reader\nSubject: letters\n\nContent-Type: multipart/related\n"
+                    "is what the archive said.\n", encoding="utf-8")
+    (article,), problems = read([path])
+    assert problems == [] and article.text.startswith("From: a reader")
+
+
 # --------------------------------------------------------------------------- bad inputs
 # Each bad input gives one problem naming the file (and line), and the batch goes on.
 
