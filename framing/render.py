@@ -15,7 +15,7 @@ import html
 import io
 
 from framing.markers import FAMILIES
-from framing.report import Report, SourceReport
+from framing.report import BAND_TARGET, Report, SourceReport, clip, plural
 from framing.scoring import EXCLUSIONS
 
 _FAMILY_COLOURS = {
@@ -35,10 +35,16 @@ def _links_text(source: SourceReport) -> str:
     parts = []
     for link in source.links:
         if link["source"] == source.source:
-            parts.append(f"republishes {link['origin']} ({link['passages']} passage(s))")
+            parts.append(f"republishes {link['origin']} ({plural(link['passages'], 'passage')})")
         else:
-            parts.append(f"republished by {link['source']} ({link['passages']} passage(s))")
+            parts.append(f"republished by {link['source']} "
+                         f"({plural(link['passages'], 'passage')})")
     return "; ".join(parts)
+
+
+def _shared_bodies_text(source: SourceReport) -> str:
+    """``3 articles share one body; 2 articles share one body`` ('' if none)."""
+    return "; ".join(f"{g['articles']} articles share one body" for g in source.shared_bodies)
 
 
 def _left_out_text(source: SourceReport, targets: list[str]) -> str:
@@ -70,7 +76,7 @@ def _legend_lines(report: Report) -> list[str]:
     lines = []
     for reason in _reasons_in(report):
         if reason in report.not_scored:
-            count = f"{report.not_scored[reason]} article(s) not scored"
+            count = f"{plural(report.not_scored[reason], 'article')} not scored"
         else:
             count = ", ".join(f"{t} {r[reason]}" for t, r in report.excluded.items()
                               if r.get(reason))
@@ -106,10 +112,11 @@ def render_table(report: Report) -> str:
              for r in [header, *rows]]
     lines.insert(1, "  ".join("-" * w for w in widths))
     for s in report.sources:
-        text = _links_text(s)
+        text = "; ".join(t for t in (_links_text(s), _shared_bodies_text(s)) if t)
         if text:
             lines.append(f"{s.source}: {text}")
-    lines.append(f"\n{report.articles} article(s) from {len(report.sources)} source(s); "
+    lines.append(f"\n{plural(report.articles, 'article')} from "
+                 f"{plural(len(report.sources), 'source')}, {_order_note()}; "
                  f"(!) = the model's band disagrees with the known rating")
     legend = _legend_lines(report)
     if legend:
@@ -121,8 +128,9 @@ def render_table(report: Report) -> str:
 def render_markdown(report: Report) -> str:
     """A GitHub-flavoured markdown report: summary table, then one section per source."""
     out = io.StringIO()
-    out.write(f"# Source report\n\n{report.articles} article(s){_unscored_note(report)}, "
-              f"{len(report.sources)} source(s), generated {report.generated}.\n\n")
+    out.write(f"# Source report\n\n{plural(report.articles, 'article')}"
+              f"{_unscored_note(report)}, {plural(len(report.sources), 'source')}, "
+              f"generated {report.generated}; {_order_note()}.\n\n")
     left_out = _any_left_out(report)
     out.write("| source | articles | band | " + " | ".join(report.targets)
               + " | AI | homoglyph | known rating |" + (" left out |" if left_out else "")
@@ -145,23 +153,31 @@ def render_markdown(report: Report) -> str:
         text = _left_out_text(s, report.targets)
         if text:
             out.write(f"\nLeft out: {_md(text)}.\n")
+        if s.shared_bodies:
+            out.write(f"\n{_shared_bodies_text(s)} (likely a scrape failure).\n")
         if s.narratives:
             out.write("\nNarratives asserted:\n\n")
             for entry in s.narratives:
-                out.write(f"- {_md(entry['narrative'])}: {entry['articles']} article(s) "
+                out.write(f"- {_md(entry['narrative'])}: {plural(entry['articles'], 'article')} "
                           f"({entry['share']:.0%})\n")
         if s.top_markers:
             out.write("\nTop markers:\n\n")
             for m in s.top_markers:
-                out.write(f"- `{m['marker_id']}` ({m['family']}) in {m['articles']} article(s), "
+                name = report.markers.get(m["marker_id"], {}).get("description", "")
+                out.write(f"- `{m['marker_id']}` ({m['family']}{', ' + _md(name) if name else ''}) "
+                          f"in {plural(m['articles'], 'article')}, "
                           f"e.g. \"{_md(m['example'])}\"\n")
         links = _links_text(s)
         if links:
             out.write(f"\nShared text: {links}.\n")
             for link in s.links:
                 for example in link["examples"][:1]:
-                    out.write(f"\n> {_md(example['text_a'][:300])}\n")
+                    out.write(f"\n> {_md(clip(example['text_a'], 300))}\n")
     return out.getvalue()
+
+
+def _order_note() -> str:
+    return f"sources by mean {BAND_TARGET}, highest first"
 
 
 def _md(text: str) -> str:
@@ -182,7 +198,8 @@ def render_csv(report: Report) -> str:
     left_cols = ([f"not_scored_{r}" for r in unscored]
                  + [f"{t}_{k}" for t in report.targets for k in ("n", *excluded)])
     writer.writerow(["source", "articles", "band", *score_cols, *left_cols, *family_cols,
-                     "share_ai", "share_homoglyph", "known_rating", "disagreement", "links"])
+                     "share_ai", "share_homoglyph", "known_rating", "disagreement", "links",
+                     "shared_bodies"])
     for s in report.sources:
         scores = []
         for t in report.targets:
@@ -198,7 +215,7 @@ def render_csv(report: Report) -> str:
         writer.writerow([s.source, s.articles, s.band, *scores, *left,
                          *[s.families[f]["articles"] for f in FAMILIES],
                          f"{s.share_ai:.4f}", f"{s.share_homoglyph:.4f}", s.known_rating or "",
-                         int(s.disagreement), _links_text(s)])
+                         int(s.disagreement), _links_text(s), _shared_bodies_text(s)])
     return buffer.getvalue()
 
 
@@ -214,9 +231,10 @@ background:#fafafa}
 main{max-width:1100px;margin:0 auto;padding:1.5rem}
 h1{font-size:1.6rem;margin:.2rem 0}h2{font-size:1.25rem;margin-top:2rem}
 h3{font-size:1.05rem;margin:0 0 .3rem}
-table{border-collapse:collapse;width:100%;background:#fff;font-size:.9rem}
+table{border-collapse:collapse;width:100%;background:#fff;font-size:.9rem;margin:.4rem 0}
 th,td{border-bottom:1px solid #e3e3e3;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f0f0f0}
+td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 .band{color:#fff;border-radius:3px;padding:.05rem .4rem;font-size:.8rem;white-space:nowrap}
 .card{background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:1rem;margin:1rem 0}
 .muted{color:#666;font-size:.85rem}.warn{color:#a93226;font-weight:600}
@@ -224,9 +242,25 @@ blockquote{margin:.4rem 0;padding:.3rem .8rem;border-left:3px solid #8e44ad;back
 svg text{font:11px system-ui,sans-serif;fill:#333}
 .legend span{display:inline-block;margin-right:1rem;font-size:.8rem}
 .legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:-1px}
+.legend i.line{height:0;border-top:2px solid #222;vertical-align:3px}
+.legend i.ref{height:.8rem;width:0;border-left:2px dashed;margin:0 .4rem 0 .2rem}
 .left-out{color:#7d5a00;font-size:.85rem}
 .wide{overflow-x:auto}
+details{margin:.6rem 0}summary{cursor:pointer;font-weight:600}
+.articles td{font-size:.82rem}.articles a{word-break:break-all}
+abbr{text-decoration:underline dotted}
+dl.models dt{font-weight:600;margin-top:.6rem}dl.models dd{margin:.1rem 0 0 1rem}
 """
+
+#: One colour per target, so each chart says which target it shows (unknown targets cycle
+#: through the spare ones).
+_TARGET_COLOURS = {"unreliable_source": "#2471a3", "pro_kremlin_framing": "#7d3c98",
+                   "war_topic": "#b9770e"}
+_SPARE_COLOURS = ("#117a65", "#5d6d7e", "#a04000", "#1a5276")
+#: Articles listed per source in the HTML; the JSON report lists them all.
+ARTICLES_SHOWN = 100
+_METRIC_NAMES = {"roc_auc": "ROC-AUC", "macro_f1": "macro-F1", "brier": "Brier score",
+                 "f1_samples": "F1 (samples)"}
 
 
 def _e(text) -> str:
@@ -237,39 +271,85 @@ def _band_html(band: str) -> str:
     return f'<span class="band" style="background:{_BAND_COLOURS[band]}">{_e(band)}</span>'
 
 
+def _target_colour(report: Report, target: str) -> str:
+    if target in _TARGET_COLOURS:
+        return _TARGET_COLOURS[target]
+    others = [t for t in report.targets if t not in _TARGET_COLOURS]
+    return _SPARE_COLOURS[others.index(target) % len(_SPARE_COLOURS)]
+
+
+def _reference_lines(report: Report, target: str) -> list[tuple[float, str, str]]:
+    """(value, label, colour) of the lines a target's chart draws: the band thresholds of
+    :func:`framing.report.band_for` for the band target, the share threshold for the others."""
+    if target == BAND_TARGET:
+        return [(report.margin, f"reliable \u2264 {report.margin:.2f}",
+                 _BAND_COLOURS["reliable"]),
+                (1 - report.margin, f"unreliable \u2265 {1 - report.margin:.2f}",
+                 _BAND_COLOURS["unreliable"])]
+    return [(report.threshold, f"threshold {report.threshold:g}", "#555")]
+
+
 def _score_chart(report: Report, target: str) -> str:
-    """Mean probability per source with its 95% interval, as horizontal bars."""
-    rows = [s for s in report.sources if target in s.scores]
+    """Mean probability per source with its 95% interval, as horizontal bars, highest first."""
+    rows = sorted((s for s in report.sources if target in s.scores),
+                  key=lambda s: (-s.scores[target].mean, s.source))
     if not rows:
         return ""
-    label_w, bar_w, row_h = 220, 520, 20
-    height = row_h * len(rows) + 30
-    parts = [f'<svg role="img" aria-label="{_e(target)} by source" width="{label_w + bar_w + 60}"'
-             f' height="{height}" viewBox="0 0 {label_w + bar_w + 60} {height}">']
+    label_w, bar_w, row_h, top, value_w = 230, 560, 18, 22, 110
+    colour = _target_colour(report, target)
+    width = label_w + bar_w + value_w
+    bottom = top + row_h * len(rows)
+    height = bottom + 38
+    parts = [f'<svg role="img" aria-label="mean {_e(target)} by source" width="{width}"'
+             f' height="{height}" viewBox="0 0 {width} {height}">']
     for tick in (0, 0.25, 0.5, 0.75, 1):
         x = label_w + tick * bar_w
-        parts.append(f'<line x1="{x}" y1="0" x2="{x}" y2="{height - 20}" stroke="#ddd"/>'
-                     f'<text x="{x}" y="{height - 5}" text-anchor="middle">{tick:g}</text>')
+        parts.append(f'<line x1="{x:g}" y1="{top}" x2="{x:g}" y2="{bottom + 4}" '
+                     f'stroke="#ddd"/><text x="{x:g}" y="{bottom + 16}" '
+                     f'text-anchor="middle">{tick:g}</text>')
+    parts.append(f'<line x1="{label_w}" y1="{bottom}" x2="{label_w + bar_w}" y2="{bottom}" '
+                 f'stroke="#888"/><text x="{label_w + bar_w / 2:g}" y="{bottom + 32}" '
+                 f'text-anchor="middle">mean {_e(target)} probability</text>')
     for i, s in enumerate(rows):
         summary = s.scores[target]
-        y = i * row_h + 4
-        colour = _BAND_COLOURS[s.band]
-        parts.append(f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end">'
-                     f'{_e(s.source[:32])}</text>')
+        y = top + i * row_h
+        parts.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">'
+                     f'{_e(clip(s.source, 34))}</text>')
         parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{summary.mean * bar_w:.1f}" '
-                     f'height="{row_h - 8}" fill="{colour}" opacity="0.75">'
-                     f'<title>{_e(s.source)}: {summary.mean:.3f} ({summary.n} articles)</title>'
-                     f'</rect>')
-        parts.append(f'<line x1="{label_w + summary.low * bar_w:.1f}" y1="{y + 8}" '
-                     f'x2="{label_w + summary.high * bar_w:.1f}" y2="{y + 8}" stroke="#222" '
+                     f'height="{row_h - 6}" fill="{colour}" opacity="0.8">'
+                     f'<title>{_e(s.source)}: {summary.mean:.3f}, 95% interval '
+                     f'{summary.low:.2f}-{summary.high:.2f} '
+                     f'({plural(summary.n, "article")})</title></rect>')
+        parts.append(f'<line x1="{label_w + summary.low * bar_w:.1f}" y1="{y + 9}" '
+                     f'x2="{label_w + summary.high * bar_w:.1f}" y2="{y + 9}" stroke="#222" '
                      f'stroke-width="1.5"/>')
+        parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + 13}">{summary.mean:.2f} '
+                     f'(n={summary.n})</text>')
+    for value, label, line_colour in _reference_lines(report, target):
+        x = label_w + value * bar_w
+        parts.append(f'<line class="threshold" data-value="{value:g}" x1="{x:.1f}" '
+                     f'y1="{top - 4}" x2="{x:.1f}" y2="{bottom}" stroke="{line_colour}" '
+                     f'stroke-width="1.5" stroke-dasharray="4 3"/>'
+                     f'<text x="{x:.1f}" y="{top - 8}" text-anchor="middle" '
+                     f'style="fill:{line_colour}">{_e(label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
+def _chart_legend(report: Report, target: str) -> str:
+    refs = "".join(f'<span><i class="ref" style="border-color:{c}"></i>{_e(label)}</span>'
+                   for _, label, c in _reference_lines(report, target))
+    what = ("band thresholds: the whole interval past a line puts the source in that band"
+            if target == BAND_TARGET else "share-above threshold (--threshold)")
+    return (f'<p class="legend"><span><i style="background:{_target_colour(report, target)}">'
+            f"</i>mean {_e(target)} probability</span>"
+            '<span><i class="line"></i>95% interval</span>'
+            f"{refs}<span>dashed: {_e(what)}</span></p>")
+
+
 def _family_chart(report: Report) -> str:
     """Share of each source's articles with a finding of each family, as grouped bars."""
-    label_w, cell_w, row_h = 220, 80, 20
+    label_w, cell_w, row_h = 230, 80, 20
     families = list(FAMILIES)
     width = label_w + cell_w * len(families) + 10
     height = row_h * len(report.sources) + 30
@@ -281,38 +361,44 @@ def _family_chart(report: Report) -> str:
     for i, s in enumerate(report.sources):
         y = i * row_h + 20
         parts.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">'
-                     f'{_e(s.source[:32])}</text>')
+                     f'{_e(clip(s.source, 34))}</text>')
         for j, family in enumerate(families):
             share = s.families[family]["articles"] / s.articles if s.articles else 0
             x = label_w + j * cell_w + 4
-            parts.append(f'<rect x="{x}" y="{y + 3}" width="{(cell_w - 8) * share:.1f}" '
-                         f'height="{row_h - 8}" fill="{_FAMILY_COLOURS[family]}">'
+            parts.append(f'<rect x="{x}" y="{y + 3}" width="{cell_w - 8}" height="{row_h - 8}" '
+                         f'fill="#f2f2f2"/><rect x="{x}" y="{y + 3}" '
+                         f'width="{(cell_w - 8) * share:.1f}" height="{row_h - 8}" '
+                         f'fill="{_FAMILY_COLOURS[family]}">'
                          f'<title>{_e(s.source)}: {share:.0%} of articles with {_e(family)}'
                          f'</title></rect>')
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _trend_chart(source: SourceReport, target: str) -> str:
+def _trend_chart(report: Report, source: SourceReport, target: str) -> str:
     points = [(row["month"], row["means"][target]) for row in source.trend
               if target in row["means"]]
     if len(points) < 2:
         return ""
-    width, height, pad = 520, 140, 30
+    width, height, pad = 520, 150, 34
+    colour = _target_colour(report, target)
     step = (width - 2 * pad) / (len(points) - 1)
-    coords = [(pad + i * step, height - pad - v * (height - 2 * pad))
-              for i, (_, v) in enumerate(points)]
+    span = height - 2 * pad
+    coords = [(pad + i * step, height - pad - v * span) for i, (_, v) in enumerate(points)]
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
     parts = [f'<svg role="img" aria-label="monthly {_e(target)}" width="{width}" '
-             f'height="{height}" viewBox="0 0 {width} {height}">',
-             f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" '
-             f'stroke="#ccc"/>',
-             f'<polyline points="{path}" fill="none" stroke="#2c3e50" stroke-width="2"/>']
+             f'height="{height}" viewBox="0 0 {width} {height}">']
+    for tick in (0, 0.5, 1):
+        y = height - pad - tick * span
+        parts.append(f'<line x1="{pad}" y1="{y:.1f}" x2="{width - pad}" y2="{y:.1f}" '
+                     f'stroke="#e3e3e3"/><text x="{pad - 4}" y="{y + 4:.1f}" '
+                     f'text-anchor="end">{tick:g}</text>')
+    parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
     for (x, y), (month, value) in zip(coords, points, strict=True):
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#2c3e50">'
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}">'
                      f'<title>{_e(month)}: {value:.3f}</title></circle>')
-    parts.append(f'<text x="{pad}" y="{height - 8}">{_e(points[0][0])}</text>'
-                 f'<text x="{width - pad}" y="{height - 8}" text-anchor="end">'
+    parts.append(f'<text x="{pad}" y="{height - 12}">{_e(points[0][0])}</text>'
+                 f'<text x="{width - pad}" y="{height - 12}" text-anchor="end">'
                  f'{_e(points[-1][0])}</text></svg>')
     return "".join(parts)
 
@@ -323,13 +409,138 @@ def _exclusions_legend_html(report: Report) -> str:
     for reason, meaning in EXCLUSIONS.items():
         counts = []
         if report.not_scored.get(reason):
-            counts.append(f"{report.not_scored[reason]} article(s)")
+            counts.append(plural(report.not_scored[reason], "article"))
         counts += [f"{t} {r[reason]}" for t, r in report.excluded.items() if r.get(reason)]
         items.append(f"<b>{_e(reason)}</b>: {_e(meaning)}"
                      + (f" ({_e(', '.join(counts))})" if counts else ""))
     return ('<p class="muted left-out-legend">Left out of a target\'s mean, interval, share '
             "and band (counted per source under &ldquo;left out&rdquo;): "
             + "; ".join(items) + ".</p>")
+
+
+def _legend_html(report: Report) -> str:
+    """How to read the page: bands and their rule, chart elements, order, left-out reasons."""
+    m = report.margin
+    bands = {
+        "reliable": f"the whole 95% interval of the mean {BAND_TARGET} is at or below {m:.2f}",
+        "mixed": "neither: the interval reaches between the two thresholds",
+        "unreliable": f"the whole interval is at or above {1 - m:.2f}",
+        "insufficient evidence": f"fewer than {plural(report.min_articles, 'counted article')}",
+    }
+    rows = "".join(f"<span>{_band_html(b)} {_e(text)}</span>" for b, text in bands.items())
+    targets = "".join(f'<span><i style="background:{_target_colour(report, t)}"></i>'
+                      f"{_e(t)}</span>" for t in report.targets)
+    return (f'<h2>How to read this report</h2><p class="legend">Bands: {rows}</p>'
+            f'<p class="legend">Chart colours, one per target: {targets}</p>'
+            f'<p class="muted">Sources are listed by mean {_e(BAND_TARGET)} probability, highest '
+            "first (sources without one last); each chart orders them by its own target. Bars "
+            "are a source's mean probability, the black line its 95% interval, dashed lines "
+            f"the thresholds; &ldquo;share above&rdquo; counts scores at or above "
+            f"{report.threshold:g}.</p>" + _exclusions_legend_html(report))
+
+
+def _marker_html(report: Report, marker_id: str) -> str:
+    entry = report.markers.get(marker_id) or {}
+    tip = ": ".join(x for x in (entry.get("name"), entry.get("description")) if x)
+    return (f'<abbr title="{_e(tip)}">{_e(marker_id)}</abbr>' if tip else _e(marker_id))
+
+
+def _url_html(url: str | None, text: str) -> str:
+    """A link for an http(s) URL (any other scheme, e.g. javascript:, stays plain text)."""
+    if url and url.lower().startswith(("http://", "https://")):
+        return f'<a href="{_e(url)}" rel="noreferrer noopener">{_e(text)}</a>'
+    return _e(text)
+
+
+def _articles_html(report: Report, source: SourceReport) -> str:
+    rows = source.article_list
+    if not rows:
+        return ""
+    shown = rows[:ARTICLES_SHOWN]
+    head = ("<tr><th>title / URL</th><th>date</th>"
+            + "".join(f"<th>{_e(t)}</th>" for t in report.targets) + "<th>markers</th></tr>")
+    body = []
+    for row in shown:
+        title = row["title"] or row["id"]
+        cell = _url_html(row["url"], title)
+        if row["url"]:
+            cell += f'<br><span class="muted">{_url_html(row["url"], row["url"])}</span>'
+        scores = []
+        for t in report.targets:
+            value = row["scores"].get(t)
+            reason = row["left_out"].get(t) if value is not None else None
+            scores.append("<td class=\"num\">-</td>" if value is None else
+                          f'<td class="num">{value:.2f}'
+                          + (f' <span class="muted">({_e(reason)})</span>' if reason else "")
+                          + "</td>")
+        flags = ", ".join(_marker_html(report, f) for f in row["flags"]) or "-"
+        body.append(f"<tr><td>{cell}</td><td>{_e(row['published'] or '-')}</td>"
+                    + "".join(scores) + f"<td>{flags}</td></tr>")
+    more = len(rows) - len(shown)
+    note = (f'<p class="muted">{plural(more, "more article")} not listed here; '
+            "<code>--format json</code> lists them all.</p>" if more else "")
+    return (f"<details><summary>{plural(len(rows), 'article')} (highest {_e(BAND_TARGET)} "
+            f'first)</summary><table class="articles">{head}{"".join(body)}</table>{note}'
+            "</details>")
+
+
+def _shared_bodies_html(source: SourceReport) -> str:
+    parts = []
+    for group in source.shared_bodies:
+        ids = ", ".join(group["ids"][:10]) + (", \u2026" if len(group["ids"]) > 10 else "")
+        parts.append(f'<p class="warn shared-body">{group["articles"]} articles share one body'
+                     f'</p><p class="muted">Likely a scrape failure (a cookie wall, a paywall '
+                     f"or a site template caught instead of the article); their scores count "
+                     f"the same text {group['articles']} times. Articles: {_e(ids)}</p>")
+    return "".join(parts)
+
+
+def _models_html(report: Report) -> str:
+    """What the scores mean and what the models were trained on, from the models' cards."""
+    intro = ("<p>Each score is a probability from a model trained on labelled articles: how "
+             "much an article resembles the training articles of one label, not a check of "
+             "whether its claims are true. The figures were measured on the training corpora "
+             "as each card's method says; on other kinds of text (other years, topics, "
+             "outlets) expect them to be lower. Scores of articles far from all training "
+             "articles count as <b>low_confidence</b> and are left out.</p>")
+    if not report.models:
+        return ("<h2>What these scores mean and what they were trained on</h2>" + intro
+                + '<p class="muted">No model card was found for these scores.</p>')
+    items = []
+    for m in report.models:
+        trained = ", ".join(m["trained_on"]) or "an unnamed corpus"
+        size = []
+        if m["articles"] is not None:
+            size.append(plural(m["articles"], "article"))
+        if m["sources"] is not None:
+            size.append(f"from {plural(m['sources'], 'source')}")
+        if m["labels"]:
+            size.append("labels " + ", ".join(f"{k}: {v}" for k, v in m["labels"].items()))
+        figures = []
+        for name, (value, low, high) in m["metrics"].items():
+            interval = f" (95% {low:.2f}-{high:.2f})" if low is not None else ""
+            figures.append(f"{_METRIC_NAMES.get(name, name)} {value:.2f}{interval}")
+        low_conf = (f" Low confidence below a similarity of {m['low_confidence_below']:g} to "
+                    "the nearest training article." if m["low_confidence_below"] else "")
+        items.append(
+            f"<dt>{_e(m['target'])}</dt><dd>{_e(m['meaning'])}.</dd>"
+            f"<dd>Trained on {_e(trained)}" + (f" ({_e(', '.join(size))})" if size else "")
+            + ".</dd>"
+            + (f"<dd>Measured: {_e('; '.join(figures))}"
+               + (f" &mdash; {_e(m['method'])}" if m["method"] else "") + ".</dd>"
+               if figures else "")
+            + (f"<dd class=\"muted\">{_e(low_conf.strip())}</dd>" if low_conf else ""))
+    return ("<h2>What these scores mean and what they were trained on</h2>" + intro
+            + f'<dl class="models">{"".join(items)}</dl>')
+
+
+def _markers_glossary_html(report: Report) -> str:
+    if not report.markers:
+        return ""
+    rows = "".join(f"<tr><td>{_e(i)}</td><td>{_e(m['family'])}</td><td>{_e(m['name'])}</td>"
+                   f"<td>{_e(m['description'])}</td></tr>" for i, m in report.markers.items())
+    return ("<h2>Markers in this report</h2><table><tr><th>marker</th><th>family</th>"
+            f"<th>name</th><th>what it flags</th></tr>{rows}</table>")
 
 
 def render_html(report: Report) -> str:
@@ -343,42 +554,44 @@ def render_html(report: Report) -> str:
         "<title>framing source report</title>",
         f"<style>{_CSS}</style></head><body><main>",
         "<h1>Source report</h1>",
-        f'<p class="muted">{report.articles} article(s){_unscored_note(report)} from '
-        f"{len(report.sources)} source(s), generated {_e(report.generated)} by framing. "
-        f"Band rule: fewer than "
-        f"{report.min_articles} articles is insufficient evidence; otherwise the 95% interval "
-        f"of the mean {_e('unreliable_source')} probability at or above "
-        f"{1 - report.margin:.2f} is unreliable, at or below {report.margin:.2f} reliable, "
-        f"else mixed.</p>",
-        _exclusions_legend_html(report),
-        '<h2>Summary</h2><div class="wide"><table><thead><tr><th>source</th><th>articles</th>'
-        "<th>band</th>",
+        f'<p class="muted">{plural(report.articles, "article")}{_unscored_note(report)} from '
+        f"{plural(len(report.sources), 'source')}, generated {_e(report.generated)} by "
+        "framing.</p>",
+        _legend_html(report),
+        f'<h2>Summary</h2><p class="muted">By mean {_e(BAND_TARGET)}, highest first.</p>'
+        '<div class="wide"><table><thead><tr><th>source</th><th>articles</th><th>band</th>',
         *[f"<th>{_e(t)}</th>" for t in report.targets],
         "<th>AI</th><th>homoglyph</th><th>known rating</th><th>left out</th>"
-        "<th>shared text</th></tr></thead><tbody>",
+        "<th>shared text</th><th>repeated body</th></tr></thead><tbody>",
     ]
-    for s in report.sources:
+    for i, s in enumerate(report.sources):
         known = _e(s.known_rating or "-")
         if s.disagreement:
             known += ' <span class="warn">disagrees</span>'
-        out.append(f"<tr><td>{_e(s.source)}</td><td>{s.articles}</td>"
-                   f"<td>{_band_html(s.band)}</td>"
-                   + "".join(f"<td>{_e(_score_cell(s, t))}</td>" for t in report.targets)
-                   + f"<td>{s.share_ai:.0%}</td><td>{s.share_homoglyph:.0%}</td>"
+        out.append(f'<tr><td><a href="#source-{i}">{_e(s.source)}</a></td>'
+                   f'<td class="num">{s.articles}</td><td>{_band_html(s.band)}</td>'
+                   + "".join(f'<td class="num">{_e(_score_cell(s, t))}</td>'
+                             for t in report.targets)
+                   + f'<td class="num">{s.share_ai:.0%}</td>'
+                   f'<td class="num">{s.share_homoglyph:.0%}</td>'
                    f"<td>{known}</td><td>{_e(_left_out_text(s, report.targets) or '-')}</td>"
-                   f"<td>{_e(_links_text(s))}</td></tr>")
+                   f"<td>{_e(_links_text(s))}</td><td>{_e(_shared_bodies_text(s) or '-')}</td>"
+                   "</tr>")
     out.append("</tbody></table></div>")
     for target in report.targets:
         chart = _score_chart(report, target)
         if chart:
-            out.append(f"<h2>{_e(target)} by source</h2><p class=\"muted\">Mean probability, "
-                       f"line: 95% interval; colour: band.</p>{chart}")
+            out.append(f"<h2>{_e(target)} by source</h2>{_chart_legend(report, target)}{chart}")
     out.append(f'<h2>Marker families by source</h2><p class="legend">{legend}</p>'
-               f"{_family_chart(report)}")
+               '<p class="muted">Bar: share of the source\'s articles with a finding of the '
+               f"family (full cell = all of them).</p>{_family_chart(report)}")
     out.append("<h2>Sources</h2>")
-    for s in report.sources:
-        out.append(f'<section class="card" id="{_e(s.source)}"><h3>{_e(s.source)} '
-                   f"{_band_html(s.band)}</h3><p class=\"muted\">{_e(s.band_reason)}</p>")
+    for i, s in enumerate(report.sources):
+        out.append(f'<section class="card" id="source-{i}"><h3>{_e(s.source)} '
+                   f"{_band_html(s.band)} <span class=\"muted\">"
+                   f"{plural(s.articles, 'article')}</span></h3>"
+                   f'<p class="muted">{_e(s.band_reason)}</p>')
+        out.append(_shared_bodies_html(s))
         left_out = _left_out_text(s, report.targets)
         if left_out:
             out.append(f'<p class="left-out">Left out of the scores: {_e(left_out)}</p>')
@@ -389,22 +602,29 @@ def render_html(report: Report) -> str:
                            f"<td>{entry['share']:.0%}</td></tr>" for entry in s.narratives)
                        + "</table>")
         if s.top_markers:
-            out.append("<table><tr><th>marker</th><th>family</th><th>articles</th>"
+            out.append("<table><tr><th>marker</th><th>what it flags</th><th>articles</th>"
                        "<th>example</th></tr>")
             for m in s.top_markers:
-                out.append(f"<tr><td>{_e(m['marker_id'])}</td><td>{_e(m['family'])}</td>"
-                           f"<td>{m['articles']}</td><td>{_e(m['example'])}</td></tr>")
+                entry = report.markers.get(m["marker_id"], {})
+                out.append(f"<tr><td>{_e(m['marker_id'])}</td>"
+                           f"<td>{_e(entry.get('description') or m['family'])}</td>"
+                           f"<td class=\"num\">{m['articles']}</td><td>{_e(m['example'])}</td>"
+                           "</tr>")
             out.append("</table>")
         for link in s.links:
             role = ("republishes " + link["origin"] if link["source"] == s.source
                     else "republished by " + link["source"])
-            out.append(f"<p><b>{_e(role)}</b>: {link['passages']} shared passage(s)</p>")
+            out.append(f"<p><b>{_e(role)}</b>: "
+                       f"{plural(link['passages'], 'shared passage')}</p>")
             for example in link["examples"][:2]:
-                out.append(f"<blockquote>{_e(example['text_a'][:400])}</blockquote>")
+                out.append(f"<blockquote>{_e(clip(example['text_a'], 400))}</blockquote>")
         for target in report.targets:
-            chart = _trend_chart(s, target)
+            chart = _trend_chart(report, s, target)
             if chart:
                 out.append(f"<p class=\"muted\">monthly mean {_e(target)}</p>{chart}")
+        out.append(_articles_html(report, s))
         out.append("</section>")
+    out.append(_markers_glossary_html(report))
+    out.append(_models_html(report))
     out.append("</main></body></html>")
     return "\n".join(out) + "\n"

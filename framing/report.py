@@ -15,11 +15,20 @@ way it is left out of the target's mean, interval, share above the threshold and
 target) the band, and the article count the band needs is that of the scores that count. An
 article left out for one target still counts for another. The marker profile, the AI and
 homoglyph shares and the monthly article counts use every article.
+
+Sources are listed by their mean ``unreliable_source`` probability, highest first (sources
+without one last, by article count). Per source the report keeps one row per article (title,
+URL, date, scores, marker ids) so a finding can be checked against its articles, and it names
+the groups of distinct articles that carry one identical body: the same text under several
+URLs is more often a scrape that caught a cookie wall or a site template than republication,
+and a report that merged them silently would count one text several times.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -28,7 +37,9 @@ from dataclasses import dataclass, field
 from scipy import stats
 
 from framing.corpus import lookup_source
-from framing.markers import FAMILIES
+from framing.ingest import content_id
+from framing.markers import FAMILIES, load_markers
+from framing.model import CARD_FILE, discover_models
 from framing.scoring import EXCLUSIONS, ScoredArticle
 from framing.syndication import find_shared_passages, link_sources
 
@@ -77,6 +88,11 @@ class SourceReport:
     not_scored: dict[str, int] = field(default_factory=dict)
     #: Share of the scored articles asserting each narrative (when a narratives model ran).
     narratives: list[dict] = field(default_factory=list)
+    #: One row per article (see :func:`_article_row`), highest band-target score first.
+    article_list: list[dict] = field(default_factory=list)
+    #: Groups of distinct articles with one identical body: ``content_hash``, ``articles``,
+    #: ``ids``; largest first.
+    shared_bodies: list[dict] = field(default_factory=list)
 
     def left_out(self, target: str) -> int:
         """How many of the source's articles have no counted score for ``target``."""
@@ -102,6 +118,10 @@ class Report:
     articles: int
     links: list[dict] = field(default_factory=list)
     generated: str = field(default_factory=lambda: datetime.date.today().isoformat())
+    #: {marker id: {"family", "name", "description"}} for every marker the report mentions.
+    markers: dict[str, dict] = field(default_factory=dict)
+    #: What each model behind the scores is and was trained on (see :func:`model_summary`).
+    models: list[dict] = field(default_factory=list)
 
     @property
     def excluded(self) -> dict[str, dict[str, int]]:
@@ -132,6 +152,8 @@ class Report:
             "exclusions": dict(EXCLUSIONS),
             "sources": [s.to_dict() for s in self.sources],
             "links": self.links,
+            "markers": self.markers,
+            "models": self.models,
         }
 
 
@@ -153,6 +175,28 @@ def source_key(article) -> str:
     return article.source
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 article``, ``2 articles``: a count with its noun in the right number."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with an ellipsis.
+
+    A cut mid-word can read as another word ("Kiev" from "Kievan"); a passage of one long
+    token is cut hard rather than dropped.
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    if not text[limit].isspace():
+        space = head.rfind(" ")
+        if space > 0:
+            head = head[:space]
+    return head.rstrip(" ,;:-–—") + "…"
+
+
 def mean_interval(values: list[float], confidence: float = 0.95) -> tuple[float, float, float]:
     """Mean and Student-t interval, clipped to [0, 1]; one value gives the whole [0, 1]."""
     n = len(values)
@@ -168,7 +212,7 @@ def band_for(summary: TargetSummary | None, n: int, min_articles: int,
              margin: float) -> tuple[str, str]:
     """The band and a one-line reason (see the module docstring for the rule)."""
     if n < min_articles:
-        return "insufficient evidence", f"{n} article(s), fewer than {min_articles}"
+        return "insufficient evidence", f"{plural(n, 'article')}, fewer than {min_articles}"
     if summary is None:
         return "insufficient evidence", f"no {BAND_TARGET} score"
     interval = f"mean {summary.mean:.2f}, 95% interval {summary.low:.2f}-{summary.high:.2f}"
@@ -189,13 +233,17 @@ def build_report(
     links: Iterable | None = None,
     syndication: bool = False,
     top: int = 5,
+    cards: Iterable[Mapping] | None = None,
 ) -> Report:
     """Aggregate scored articles per source.
 
     ``sources_table`` maps domains to :class:`framing.corpus.SourceRating` (see
     :func:`framing.corpus.load_sources`) to show the known rating beside the model's band.
     ``links`` are :class:`framing.syndication.SourceLink` records to attach to their sources;
-    with ``syndication=True`` they are found here, from the articles' texts.
+    with ``syndication=True`` they are found here, from the articles' texts. ``cards`` are the
+    model cards of the models behind the scores; without them, the cards of the models the
+    default lookup finds (:func:`framing.model.discover_models`), which are the ones scoring
+    used unless it was given other models.
     """
     per_source: dict[str, list[ScoredArticle]] = defaultdict(list)
     targets: set[str] = set()
@@ -220,8 +268,96 @@ def build_report(
                        margin, link_dicts, top)
         for name, items in per_source.items()
     ]
-    reports.sort(key=lambda r: (-r.articles, r.source))
-    return Report(reports, sorted(targets), threshold, min_articles, margin, total, link_dicts)
+    reports.sort(key=_rank)
+    report = Report(reports, sorted(targets), threshold, min_articles, margin, total, link_dicts)
+    report.markers = _marker_catalogue(
+        {m["marker_id"] for s in reports for m in s.top_markers}
+        | {f for s in reports for row in s.article_list for f in row["flags"]})
+    if cards is None:
+        cards = _default_cards()
+    narratives = any(s.narratives for s in reports)
+    report.models = [model_summary(card) for card in _cards_for(cards, report.targets,
+                                                                 narratives)]
+    return report
+
+
+def _rank(source: SourceReport) -> tuple:
+    """Highest mean band-target probability first; unscored sources last, by article count."""
+    summary = source.scores.get(BAND_TARGET)
+    return (summary is None, -(summary.mean if summary else 0.0), -source.articles,
+            source.source)
+
+
+@functools.cache
+def _catalogue() -> dict[str, dict]:
+    return {m.id: {"family": m.family, "name": m.name, "description": m.description}
+            for m in load_markers()}
+
+
+def _marker_catalogue(ids: set[str]) -> dict[str, dict]:
+    """The catalogue entries of ``ids``; an id the catalogue lacks maps to an empty name."""
+    known = _catalogue()
+    return {i: known.get(i, {"family": "", "name": "", "description": ""}) for i in sorted(ids)}
+
+
+def _default_cards() -> list[dict]:
+    cards = []
+    for directory in discover_models():
+        try:
+            cards.append(json.loads((directory / CARD_FILE).read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue  # scoring refuses such a model; the report just does not describe it
+    return cards
+
+
+def _cards_for(cards: Iterable[Mapping], targets: list[str], narratives: bool) -> list[Mapping]:
+    """The cards of the report's targets, of the models gating them, and of the narratives."""
+    cards = [c for c in cards if isinstance(c, Mapping)]
+    wanted = set(targets)
+    wanted |= {c.get("gate") for c in cards if c.get("target") in wanted and c.get("gate")}
+    chosen = [c for c in cards if c.get("target") in wanted and c.get("kind") != "narratives"]
+    if narratives:
+        chosen += [c for c in cards if c.get("kind") == "narratives"]
+    return chosen
+
+
+def model_summary(card: Mapping) -> dict:
+    """What a report says about one model, read from its card (JSON-ready).
+
+    ``target``, ``meaning``, ``trained_on`` (corpus file names), ``articles``, ``sources``,
+    ``labels``, ``method`` (how it was evaluated), ``metrics`` ({name: [value, low, high]},
+    intervals ``None`` when the card has none) and ``low_confidence_below``.
+    """
+    corpus = card.get("corpus") or {}
+    evaluation = card.get("evaluation") or {}
+    measured = evaluation.get("model") or {}
+    ci95 = measured.get("ci95") or {}
+    metrics = {}
+    for name in ("roc_auc", "macro_f1", "brier", "f1_samples"):
+        value = measured.get(name)
+        if isinstance(value, dict):  # the narratives card: a point value and its interval
+            value, interval = value.get("mean"), value.get("ci95", value.get("interval95"))
+        else:
+            interval = ci95.get(name)
+        if isinstance(value, int | float):
+            low, high = interval if isinstance(interval, list) and len(interval) == 2 else (
+                None, None)
+            metrics[name] = [value, low, high]
+    files = [f.get("name") for f in corpus.get("files", []) if isinstance(f, Mapping)]
+    files += [f.get("name") for f in (corpus.get("train_only") or {}).get("files", [])
+              if isinstance(f, Mapping)]
+    return {
+        "target": card.get("target"),
+        "kind": card.get("kind", "classifier"),
+        "meaning": card.get("meaning", ""),
+        "trained_on": [f for f in files if f],
+        "articles": corpus.get("articles"),
+        "sources": corpus.get("sources", corpus.get("groups")),
+        "labels": corpus.get("labels") or {},
+        "method": evaluation.get("method", ""),
+        "metrics": metrics,
+        "low_confidence_below": (card.get("training_domain") or {}).get("low_confidence_below"),
+    }
 
 
 def _source_report(name, items, targets, sources_table, threshold, min_articles, margin,
@@ -248,7 +384,7 @@ def _source_report(name, items, targets, sources_table, threshold, min_articles,
         if band_left_out:
             reasons = Counter(not_scored)
             reasons.update(excluded.get(BAND_TARGET, {}))
-            reason += (f"; {band_left_out} article(s) left out ("
+            reason += (f"; {plural(band_left_out, 'article')} left out ("
                        + ", ".join(f"{k} {v}" for k, v in _ordered(reasons).items()) + ")")
 
     families = {f: {"findings": 0, "articles": 0} for f in FAMILIES}
@@ -270,7 +406,7 @@ def _source_report(name, items, targets, sources_table, threshold, min_articles,
         homoglyph += HOMOGLYPH_MARKER in seen_markers
     top_markers = [
         {"marker_id": mid, "family": examples[mid][0], "articles": count,
-         "example": examples[mid][1][:120]}
+         "example": clip(examples[mid][1], 120)}
         for mid, count in sorted(marker_articles.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     ]
 
@@ -302,7 +438,45 @@ def _source_report(name, items, targets, sources_table, threshold, min_articles,
         excluded=excluded,
         not_scored=_ordered(not_scored),
         narratives=_narrative_profile(items),
+        article_list=sorted((_article_row(i, targets) for i in items), key=_by_band_score),
+        shared_bodies=_shared_bodies(items),
     )
+
+
+def _article_row(item: ScoredArticle, targets: list[str]) -> dict:
+    """``id``, ``title``, ``url``, ``published``, ``scores``, ``left_out``, ``flags``.
+
+    ``scores`` has every score the article got, ``left_out`` {target: reason} the ones that do
+    not count; ``flags`` are the distinct marker ids found, in id order.
+    """
+    a = item.article
+    left_out = {t: item.exclusion(t) for t in targets if item.exclusion(t)}
+    return {
+        "id": a.id,
+        "title": a.title,
+        "url": a.url,
+        "published": a.published.isoformat() if a.published else None,
+        "scores": {t: round(p, 4) for t, p in sorted((item.scores or {}).items())},
+        "left_out": left_out,
+        "flags": sorted({e.marker_id for e in item.flags}),
+    }
+
+
+def _by_band_score(row: dict) -> tuple:
+    score = row["scores"].get(BAND_TARGET)
+    return (score is None, -(score or 0.0), row["published"] or "", row["id"])
+
+
+def _shared_bodies(items: list[ScoredArticle]) -> list[dict]:
+    """Groups of two or more distinct articles (by id, URL and location) with one body."""
+    by_hash: dict[str, dict[tuple, str]] = defaultdict(dict)
+    for item in items:
+        a = item.article
+        if a.text:
+            by_hash[content_id(a.text)].setdefault((a.id, a.url, a.location), a.id)
+    groups = [{"content_hash": h, "articles": len(ids), "ids": sorted(ids.values())}
+              for h, ids in by_hash.items() if len(ids) > 1]
+    return sorted(groups, key=lambda g: (-g["articles"], g["content_hash"]))
 
 
 def _counted(items: list[ScoredArticle], target: str) -> tuple[list[float], Counter]:

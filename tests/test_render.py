@@ -1,15 +1,26 @@
 """Rendering reports: every format names every source; the HTML page loads in Chromium."""
 
 import csv
+import datetime
 import io
+import json
+import re
 import shutil
 import subprocess
 
 import pytest
 
 from framing.ingest import Article
-from framing.markers import Evidence
-from framing.render import render_csv, render_html, render_markdown, render_table
+from framing.markers import Evidence, load_markers
+from framing.model import MODELS_DIR
+from framing.render import (
+    _TARGET_COLOURS,
+    ARTICLES_SHOWN,
+    render_csv,
+    render_html,
+    render_markdown,
+    render_table,
+)
 from framing.report import build_report
 from framing.scoring import ScoredArticle
 
@@ -116,14 +127,158 @@ def test_html_notes_what_was_left_out_per_source_and_explains_it():
     assert 'class="muted left-out-legend"' in page
     for reason in ("not_english", "too_short", "off_topic", "low_confidence"):
         assert f"<b>{reason}</b>" in page
-    assert "(2 article(s))" in page and "(unreliable_source 1)" in page
+    assert "(2 articles)" in page and "(unreliable_source 1)" in page
 
 
 def test_markdown_shows_links_and_bands():
     md = render_markdown(_report())
-    assert "republishes gamma.example (2 passage(s))" in md
+    assert "republishes gamma.example (2 passages)" in md
     assert "| alpha.example | 6 | reliable |" in md
     assert "| delta.example | 10 | mixed |" in md
+
+
+def _page_report(margin=0.35, urls=True):
+    """Three sources of known order, one with three articles of one body, one long passage."""
+    items = []
+    for source, p, pk in (("low.example", 0.1, 0.8), ("high.example", 0.9, 0.2),
+                          ("mid.example", 0.5, 0.5)):
+        for i in range(6):
+            text = f"{source} {i}"
+            if source == "mid.example" and i < 3:
+                text = "Please enable cookies."
+            article = Article(id=f"{source}-{i}", text=text, source=source,
+                              title=f"Title <{i}>", published=datetime.date(2022, 3, 1 + i),
+                              url=f"https://{source}/a?i={i}&x=<y>" if urls else None)
+            items.append(ScoredArticle(article, {"unreliable_source": p,
+                                                 "pro_kremlin_framing": pk},
+                                       [Evidence("LF209", "loaded", 0, 4, 1, 1, "Kiev", "m")]))
+    items.append(ScoredArticle(Article(id="one", text="x", source="single.example",
+                                       url="javascript:alert(1)"),
+                               {"unreliable_source": 0.05}, []))
+    passage = "appealed for help " * 40
+    links = [{"source": "low.example", "origin": "high.example", "passages": 1, "articles": 1,
+              "direction_known": True,
+              "examples": [{"text_a": passage, "text_b": passage, "article_a": "a",
+                            "article_b": "b", "source_a": "x", "source_b": "y",
+                            "similarity": 1.0}]}]
+    return build_report(items, links=links, margin=margin)
+
+
+def _chart(page, target):
+    return re.search(rf'<svg role="img" aria-label="mean {target} by source".*?</svg>',
+                     page).group(0)
+
+
+@pytest.mark.parametrize("margin", [0.35, 0.2])
+def test_html_band_chart_draws_the_band_rule_thresholds(margin):
+    from framing.report import TargetSummary, band_for
+
+    page = render_html(_page_report(margin))
+    lines = re.findall(r'class="threshold" data-value="([0-9.]+)"',
+                       _chart(page, "unreliable_source"))
+    assert sorted(float(v) for v in lines) == pytest.approx([margin, 1 - margin])
+    # The lines are where band_for changes band.
+    low, high = (float(v) for v in sorted(lines, key=float))
+    assert band_for(TargetSummary(0, 0, low, 0, 9), 9, 5, margin)[0] == "reliable"
+    assert band_for(TargetSummary(1, high, 1, 0, 9), 9, 5, margin)[0] == "unreliable"
+    other = re.findall(r'data-value="([0-9.]+)"', _chart(page, "pro_kremlin_framing"))
+    assert other == ["0.5"]  # the share threshold, not a band
+    for tick in ("0", "0.25", "0.5", "0.75", "1"):
+        assert f'text-anchor="middle">{tick}</text>' in _chart(page, "unreliable_source")
+
+
+def test_html_charts_use_their_target_colour_and_sources_come_by_score():
+    page = render_html(_page_report())
+    for target, colour in _TARGET_COLOURS.items():
+        if target in ("unreliable_source", "pro_kremlin_framing"):
+            chart = _chart(page, target)
+            other = next(c for t, c in _TARGET_COLOURS.items() if t != target)
+            assert f'fill="{colour}"' in chart and f'fill="{other}"' not in chart
+    summary = page[page.index("<h2>Summary</h2>"):page.index("</tbody>")]
+    order = [summary.index(f'">{s}</a>') for s in ("high.example", "mid.example",
+                                                    "low.example", "single.example")]
+    assert order == sorted(order) and "By mean unreliable_source, highest first." in summary
+    pk = _chart(page, "pro_kremlin_framing")  # each chart by its own target
+    assert pk.index("low.example") < pk.index("mid.example") < pk.index("high.example")
+
+
+def test_html_lists_each_sources_articles_with_links_and_marker_descriptions():
+    page = render_html(_page_report())
+    assert page.count("<details>") == 4
+    assert "<summary>6 articles (highest unreliable_source first)</summary>" in page
+    assert "<summary>1 article (highest unreliable_source first)</summary>" in page
+    assert ('<a href="https://high.example/a?i=0&amp;x=&lt;y&gt;" rel="noreferrer noopener">'
+            "Title &lt;0&gt;</a>") in page
+    assert 'href="javascript:' not in page  # shown as text only
+    assert '<span class="muted">javascript:alert(1)</span>' in page
+    assert "<td>2022-03-01</td>" in page
+    description = {m.id: m for m in load_markers()}["LF209"].description
+    assert f'<abbr title="kiev-spelling: {_esc(description)}">LF209</abbr>' in page
+    assert f"<td>{_esc(description)}</td>" in page  # the per-source marker table
+
+
+def _esc(text):
+    import html
+
+    return html.escape(text, quote=True)
+
+
+def test_html_caps_long_article_lists():
+    items = [ScoredArticle(Article(id=str(i), text=f"t{i}", source="a.example"),
+                           {"unreliable_source": 0.5}, []) for i in range(ARTICLES_SHOWN + 7)]
+    page = render_html(build_report(items))
+    assert page.count("<tr><td>") - 1 == ARTICLES_SHOWN  # one summary row
+    assert "7 more articles not listed here" in page
+
+
+def test_every_format_says_how_many_articles_share_one_body():
+    report = _page_report()
+    mid = next(s for s in report.sources if s.source == "mid.example")
+    assert [g["articles"] for g in mid.shared_bodies] == [3]
+    for render in (render_table, render_markdown, render_html, render_csv):
+        out = render(report)
+        assert out.count("3 articles share one body") == (2 if render is render_html else 1)
+
+
+def test_passages_are_cut_at_a_word_boundary():
+    import html
+
+    passage = "appealed for help " * 40
+    quotes = re.findall(r"<blockquote>(.*?)</blockquote>", render_html(_page_report()))
+    md = [x[2:] for x in render_markdown(_page_report()).splitlines() if x.startswith("> ")]
+    assert quotes and md
+    for quote in [html.unescape(q) for q in quotes] + md:
+        assert quote.endswith("\u2026") and len(quote) < len(passage)
+        kept = quote[:-1]
+        assert passage.startswith(kept) and passage[len(kept)] == " "
+
+
+@pytest.mark.parametrize("render", [render_table, render_markdown, render_html, render_csv])
+def test_plurals_are_right_and_never_hedged(render):
+    out = render(_page_report())
+    assert "(s)" not in out
+    if render is render_html:
+        assert '<span class="muted">1 article</span>' in out
+        assert '<span class="muted">6 articles</span>' in out
+        assert "1 shared passage</p>" in out
+
+
+def test_html_says_what_the_scores_mean_from_the_model_cards():
+    page = render_html(_page_report())
+    card = json.loads((MODELS_DIR / "unreliable_source" / "card.json").read_text())
+    section = page[page.index("<h2>What these scores mean and what they were trained on</h2>"):]
+    auc, (low, high) = card["evaluation"]["model"]["roc_auc"], card["evaluation"]["model"][
+        "ci95"]["roc_auc"]
+    assert f"ROC-AUC {auc:.2f} (95% {low:.2f}-{high:.2f})" in section
+    assert card["corpus"]["files"][0]["name"] in section and _esc(card["meaning"]) in section
+    assert "war_topic" in section  # the gate of pro_kremlin_framing
+
+
+def test_html_with_article_links_loads_nothing():
+    page = render_html(_page_report())
+    without_links = re.sub(r'<a href="[^"]*"[^>]*>[^<]*</a>', "", page)
+    for needle in ("http://", "https://", "<script", "<link", "@import", "url(", "src="):
+        assert needle not in without_links
 
 
 def _chromium():

@@ -170,7 +170,7 @@ def test_off_topic_and_low_confidence_scores_are_left_out_and_counted():
                                "unreliable_source": {"low_confidence": 1}}
     assert source.not_scored == {} and source.articles == 7
     assert source.left_out("pro_kremlin_framing") == 3 and source.left_out("unreliable_source") == 1
-    assert "1 article(s) left out (low_confidence 1)" in source.band_reason
+    assert "; 1 article left out (low_confidence 1)" in source.band_reason
 
 
 def test_a_target_with_every_score_left_out_has_no_summary_but_its_counts():
@@ -197,8 +197,8 @@ def test_articles_without_scores_are_counted_and_do_not_crash_anything():
     assert a.scores["unreliable_source"].n == 4
     # The band counts only the scores that count: 4 < 5 is insufficient evidence.
     assert a.band == "insufficient evidence"
-    assert a.band_reason.startswith("4 article(s), fewer than 5")
-    assert "3 article(s) left out (not_english 2, too_short 1)" in a.band_reason
+    assert a.band_reason.startswith("4 articles, fewer than 5; 3 articles left out")
+    assert "3 articles left out (not_english 2, too_short 1)" in a.band_reason
     # Markers, AI and homoglyph shares and the monthly counts use every article.
     assert a.families["ai"] == {"findings": 6, "articles": 6}
     assert a.share_ai == pytest.approx(6 / 7) and a.share_homoglyph == pytest.approx(2 / 7)
@@ -284,3 +284,100 @@ def test_report_from_the_store_shows_the_same_exclusions(tmp_path):
     assert source["articles"] == 4 and source["scores"]["unreliable_source"]["n"] == 2
     fresh = build_report(items, min_articles=1).to_dict()
     assert source == json.loads(json.dumps(fresh["sources"][0]))
+
+
+# --------------------------------------------------------------------------- order, rows, bodies
+
+
+def test_sources_are_ordered_by_mean_band_target_score_unscored_last():
+    items = [_scored("low.example", 0.2) for _ in range(3)]
+    items += [_scored("high.example", 0.9), _scored("mid.example", 0.5)]
+    pk_only = _scored("pk.example", 0.3)
+    pk_only.scores = {"pro_kremlin_framing": 0.9}
+    items.append(pk_only)
+    report = build_report(items)
+    assert [s.source for s in report.sources] == ["high.example", "mid.example", "low.example",
+                                                  "pk.example"]
+
+
+def _body(source, n, text, url=None):
+    return ScoredArticle(Article(id=f"{source}-{n}", text=text, source=source,
+                                 url=url or f"https://{source}/{n}"), {"unreliable_source": 0.4},
+                         [])
+
+
+def test_distinct_articles_with_one_body_are_named_not_merged():
+    items = [_body("a.example", n, "Please enable cookies to continue.") for n in range(3)]
+    items += [_body("a.example", 9, "An article of its own.")]
+    # The same article read twice is one article, not a shared body.
+    items += [_body("b.example", 1, "Same record twice.")] * 2
+    by = {s.source: s for s in build_report(items).sources}
+    (group,) = by["a.example"].shared_bodies
+    assert group["articles"] == 3 and group["ids"] == ["a.example-0", "a.example-1", "a.example-2"]
+    assert by["a.example"].articles == 4 and by["b.example"].shared_bodies == []
+
+
+def test_every_article_is_listed_with_title_url_date_scores_and_flags():
+    article = Article(id="x1", text="t", title="A title", url="https://a.example/1",
+                      source="a.example", published=datetime.date(2022, 3, 1))
+    item = ScoredArticle(article, {"unreliable_source": 0.81234, "pro_kremlin_framing": 0.3},
+                         [_flag("LF209", "loaded"), _flag("KN101", "narrative"),
+                          _flag("LF209", "loaded")],
+                         scope={"language": "en", "war_topic": 0.1})
+    (source,) = build_report([item, _scored("a.example", 0.1)]).sources
+    row = source.article_list[0]
+    assert row == {"id": "x1", "title": "A title", "url": "https://a.example/1",
+                   "published": "2022-03-01",
+                   "scores": {"pro_kremlin_framing": 0.3, "unreliable_source": 0.8123},
+                   "left_out": {"pro_kremlin_framing": "off_topic"},
+                   "flags": ["KN101", "LF209"]}
+    assert [r["scores"]["unreliable_source"] for r in source.article_list] == [0.8123, 0.1]
+
+
+def test_report_names_its_markers_from_the_catalogue():
+    from framing.markers import load_markers
+
+    catalogue = {m.id: m for m in load_markers()}
+    report = build_report([_scored("a.example", 0.5, [_flag("LF209", "loaded"),
+                                                      _flag("TH501", "hygiene")])])
+    assert set(report.markers) == {"LF209", "TH501"}
+    assert report.markers["LF209"]["description"] == catalogue["LF209"].description
+    assert report.markers["TH501"]["name"] == catalogue["TH501"].name
+
+
+def test_model_summaries_come_from_the_cards():
+    import json
+
+    card = json.loads((MODELS_DIR / "unreliable_source" / "card.json").read_text())
+    report = build_report([_scored("a.example", 0.5)])  # the default models' cards
+    (summary,) = report.models
+    assert summary["target"] == "unreliable_source" and summary["meaning"] == card["meaning"]
+    assert summary["metrics"]["roc_auc"] == [card["evaluation"]["model"]["roc_auc"],
+                                             *card["evaluation"]["model"]["ci95"]["roc_auc"]]
+    assert summary["trained_on"] == [f["name"] for f in card["corpus"]["files"]]
+    made_up = {"target": "unreliable_source", "meaning": "m", "gate": "war_topic",
+               "corpus": {"files": [{"name": "x.jsonl"}], "articles": 7, "sources": 2},
+               "evaluation": {"method": "k", "model": {"roc_auc": 0.61}}}
+    gate = {"target": "war_topic", "meaning": "w"}
+    other = {"target": "something_else"}
+    models = build_report([_scored("a.example", 0.5)], cards=[made_up, gate, other]).models
+    assert [m["target"] for m in models] == ["unreliable_source", "war_topic"]
+    assert models[0]["metrics"] == {"roc_auc": [0.61, None, None]}
+    assert models[0]["articles"] == 7 and models[1]["metrics"] == {}
+
+
+def test_plural_and_clip():
+    from framing.report import clip, plural
+
+    assert (plural(1, "article"), plural(2, "article"), plural(0, "source")) == (
+        "1 article", "2 articles", "0 sources")
+    assert band_for(None, 1, 5, 0.35)[1] == "1 article, fewer than 5"
+    text = "Ukrainian officials appealed for help in defending themselves"
+    for limit in range(len("Ukrainian"), len(text)):
+        cut = clip(text, limit)
+        assert cut.endswith("\u2026") and len(cut) <= limit + 1
+        kept = cut[:-1]
+        assert text.startswith(kept) and text[len(kept)] == " "  # ends at a whole word
+    assert clip(text, len(text)) == text
+    assert clip("Supercalifragilistic", 6) == "Superc\u2026"  # one long token: a hard cut
+    assert clip("a  b\n c", 10) == "a b c"
