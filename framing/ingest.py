@@ -208,10 +208,11 @@ def iter_articles(
 
     Directories are read recursively in sorted path order, taking only files with a known
     extension (see :data:`EXTENSIONS` and :data:`PAGE_EXTENSIONS`) and skipping hidden files and
-    folders. With ``input_format="auto"`` the format follows the extension; a file named
-    explicitly with an unknown extension is read as plain text (as HTML when it has no extension
-    or a page extension and starts like a page), and stdin is JSONL when its first non-blank
-    character is ``{``, HTML when it starts with ``<!doctype html``, ``<html``, ``<head`` or
+    folders and the resource folder of a saved page (``page_files/`` beside ``page.html``).
+    With ``input_format="auto"`` the format follows the extension; a file named explicitly
+    with an unknown extension is read as plain text (as HTML when it has no extension or a page
+    extension and starts like a page), and stdin is JSONL when its first non-blank character
+    is ``{``, HTML when it starts with ``<!doctype html``, ``<html``, ``<head`` or
     ``<body`` after any comments or XML declaration or is an MHTML archive (a MIME header of
     type multipart/related), else plain text.
 
@@ -228,8 +229,9 @@ def iter_articles(
     ``on_bytes`` is called with the number of input bytes read so far since its last call
     (in blocks of up to 64 KiB), for progress against :func:`input_size`.
 
-    Files a directory holds of no input format are counted in one warning for the directory
-    (passed on, not raised, in strict mode). When the paths give no article and no error was
+    Files a directory holds of no input format are counted in one warning for the directory,
+    and the files of saved pages' resource folders in another (passed on, not raised, in strict
+    mode). When the paths give no article and no error was
     reported (empty folders, or only files of no input format), :class:`InputError` is raised
     once they are read: a run must not pass on no input at all.
 
@@ -401,7 +403,8 @@ class _Reader:
 
     def read_dir(self, root: str, input_format: str) -> Iterator[Article]:
         skipped: dict[str, int] = {}
-        files = self.walk(root, skipped)
+        companions: dict[str, int] = {}
+        files = self.walk(root, skipped, companions)
         if skipped:
             count = sum(skipped.values())
             kinds = ", ".join(f"{n} {ext}" for ext, n in
@@ -409,14 +412,25 @@ class _Reader:
             self.report(root, None, f"{count} file(s) skipped: no input format for their "
                         f"extension ({kinds}); name a file explicitly to read it as text",
                         "warning", strict=False)
+        if companions:
+            count = sum(companions.values())
+            shown = sorted(companions)
+            folders = ", ".join(shown[:3]) + (", ..." if len(shown) > 3 else "")
+            self.report(root, None, f"{count} file(s) skipped in {len(companions)} resource "
+                        f"folder(s) of saved pages ({folders}): the scripts, styles and images "
+                        "of the page beside each folder, not articles", "warning", strict=False)
         for file in files:
             fmt = input_format if input_format != "auto" else _auto_format(file)
             yield from self.read_file(file, fmt)
 
-    def walk(self, root: str, skipped: dict[str, int] | None = None) -> list[str]:
+    def walk(self, root: str, skipped: dict[str, int] | None = None,
+             companions: dict[str, int] | None = None) -> list[str]:
         """Files of a directory tree with a known extension, in sorted order; ``skipped``
-        counts the other (not hidden) files by extension."""
+        counts the other (not hidden) files by extension. The resource folder of a saved page
+        (``page_files/`` beside ``page.html``, see :func:`_is_companion`) is not read;
+        ``companions`` counts its files by the folder's path under ``root``."""
         found: list[tuple[tuple[str, ...], str]] = []
+        skipped_folders: list[tuple[str, ...]] = []
 
         def on_error(exc: OSError) -> None:
             self.report(exc.filename or root, None, f"cannot read directory: {_reason(exc)}")
@@ -425,8 +439,18 @@ class _Reader:
             # Hidden folders are version control or tool state, never articles.
             dirs[:] = [d for d in dirs if not d.startswith(".")]
             rel = Path(folder).relative_to(root).parts
+            # Walked rather than pruned, so that the summary can say how many files it left out.
+            inside = next((c for c in skipped_folders if rel[:len(c)] == c), None)
+            if inside is None:
+                skipped_folders.extend((*rel, d) for d in dirs if _is_companion(d, files))
+                inside = next((c for c in skipped_folders if rel[:len(c)] == c), None)
             for name in files:
                 if name.startswith("."):
+                    continue
+                if inside is not None:
+                    if companions is not None:
+                        key = "/".join(inside) + "/"
+                        companions[key] = companions.get(key, 0) + 1
                     continue
                 if _format_of(name) or _is_page(name):
                     found.append(((*rel, name), os.path.join(folder, name)))
@@ -1087,6 +1111,28 @@ def _format_of(path: str) -> str | None:
 
 def _is_page(path: str) -> bool:
     return os.path.splitext(path)[1].lower() in PAGE_EXTENSIONS
+
+
+#: Name endings of the folder a browser saves a "complete" page's scripts, styles and images in,
+#: beside the page (``page.html`` and ``page_files/``), in English and some other locales.
+COMPANION_SUFFIXES = ("_files", "-dateien", "_fichiers", "_archivos", "_arquivos", "_bestanden",
+                      ".files")
+
+
+def _is_companion(folder: str, files: Iterable[str]) -> bool:
+    """Whether ``folder`` is the resource folder of a page among its sibling ``files``: its name
+    is a page's name plus one of :data:`COMPANION_SUFFIXES`. A folder that only ends like one
+    (``election_files/`` with no ``election.html`` beside it) may hold a user's articles, and
+    is read."""
+    lowered = folder.casefold()
+    stems = [lowered[: -len(s)] for s in COMPANION_SUFFIXES if lowered.endswith(s)]
+    if not stems:
+        return False
+    for name in files:
+        stem, ext = os.path.splitext(name)
+        if stem.casefold() in stems and (_format_of(name) == "html" or _is_page(name)):
+            return True
+    return False
 
 
 def _auto_format(path: str) -> str:

@@ -1313,6 +1313,37 @@ def test_directory_reports_skipped_files_once(tmp_path):
     assert strict == problems
 
 
+def test_directory_skips_the_resource_folder_of_a_saved_page(tmp_path):
+    # A "complete" save: the page, and beside it a folder of its scripts, styles, images and
+    # frames, whose HTML (ads, widgets) is no article.
+    page = (FIXTURES / "article.html").read_bytes()
+    (tmp_path / "Harbour Pier.html").write_bytes(page)
+    (tmp_path / "old.htm").write_bytes(page)
+    for rel in ["Harbour Pier_files/app.js", "Harbour Pier_files/site.css",
+                "Harbour Pier_files/frame.html", "Harbour Pier_files/sub/ad.htm",
+                "old-Dateien/logo.png", "old-Dateien/.hidden.txt"]:
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("<html><body><p>An advert that must not be read.</p></body></html>",
+                        encoding="utf-8")
+    # Ends like one but has no page beside it: a user's folder, read.
+    (tmp_path / "election_files").mkdir()
+    (tmp_path / "election_files" / "note.txt").write_text(GOOD_TEXT, encoding="utf-8")
+    articles, problems = read([tmp_path])
+    rels = sorted(Path(a.path).relative_to(tmp_path).as_posix() for a in articles)
+    assert rels == ["Harbour Pier.html", "election_files/note.txt", "old.htm"]
+    assert [str(p) for p in problems] == [
+        f"{tmp_path}: 5 file(s) skipped in 2 resource folder(s) of saved pages "
+        "(Harbour Pier_files/, old-Dateien/): the scripts, styles and images of the page beside "
+        "each folder, not articles"]
+    assert problems[0].severity == "warning"
+    listed = [Path(p).relative_to(tmp_path).as_posix() for p, _ in ingest.input_files([tmp_path])]
+    assert sorted(listed) == rels
+    # Named explicitly, the folder is read like any other.
+    articles, _ = read([tmp_path / "Harbour Pier_files"])
+    assert len(articles) == 2
+
+
 @pytest.mark.parametrize("files", [[], ["notes.md"], [".hidden.txt"]])
 def test_no_readable_input_at_all_is_an_error(tmp_path, files):
     for name in files:
