@@ -1,10 +1,13 @@
 """The score store: scored articles kept in one SQLite file, for reports over many runs.
 
 ``framing score --store scores.db`` adds what it scores; ``framing report --store scores.db``
-reads it back. The store is keyed by the article's content hash
-(:func:`framing.ingest.content_id` of its text) and the sha256 of the model that scored it, so
-adding the same article with the same model twice adds nothing, and a second model adds its
-scores to the articles already there.
+reads it back. An article row is keyed by the article's identity (:func:`article_identity`:
+its URL, else the id its input gave, else its file and record) and its content hash
+(:func:`framing.ingest.content_id` of its text), and a score by that row and the sha256 of the
+model that scored it. So adding the same article with the same model twice adds nothing, a
+second model adds its scores to the articles already there, and one text at three URLs is
+three articles: republications are kept, and :meth:`Store.shared_bodies` says how many
+articles share one body (many at one site usually means a failed scrape).
 
 Guarantees:
 
@@ -19,14 +22,16 @@ Guarantees:
   the steps of :data:`MIGRATIONS` in order inside one transaction; a store from a newer framing
   is refused.
 
-Schema (version 2)::
+Schema (version 3)::
 
     models    model INTEGER PRIMARY KEY, sha256 UNIQUE, target, card (JSON), first_seen (UTC)
-    articles  article INTEGER PRIMARY KEY, content_hash UNIQUE, id, source, source_method,
-              title, url, published (ISO date), author, path, record, flags (JSON list of
-              Evidence fields), added (UTC), text (zlib-compressed UTF-8),
+    articles  article INTEGER PRIMARY KEY, content_hash, identity ("url:…", "id:…" or
+              "at:path#record"), id, source, source_method, title, url, published (ISO date),
+              author, path, record, flags (JSON list of Evidence fields), added (UTC),
+              text (zlib-compressed UTF-8),
               scope (JSON: language, reason, war_topic; NULL when unknown),
-              narratives (JSON list as in ScoredArticle.narratives; NULL when none)
+              narratives (JSON list as in ScoredArticle.narratives; NULL when none),
+              UNIQUE (content_hash, identity)
     scores    (article, model) PRIMARY KEY, probability,
               low_confidence (0/1, NULL when unknown), similarity (NULL when unknown)
     article_scores  a view joining the three, for ad-hoc SQL
@@ -39,8 +44,15 @@ too, with its scope and flags and no score row, so reports can count it; it read
 ``scores`` ``None``. Rows of a version-1 store read back as before, without scope, confidence
 or narratives.
 
-The article row keeps what the first run that stored it saw (id, source, path, flags, scope,
-narratives): a later run with the same text adds scores but does not rewrite it, except that it
+Version 3 made the key the identity and the text: version 2 kept one row per text, so that
+three outlets republishing one text, or twenty pages of one site scraped to the same
+boilerplate, became one row. A migrated row keeps its content hash and gets the identity of
+the copy it kept (the first stored); rerunning the same input then finds that copy stored and
+adds the others as rows of their own.
+
+The article row keeps what the first run that stored it saw (source, flags, scope,
+narratives; for an article known by its URL, also the id and path): a later run with the same
+identity and text adds scores but does not rewrite it, except that it
 fills in the scope, the narratives and the confidence of its own scores where the store does
 not know them yet (rows from before version 2). Labels, meta and explanations are not stored.
 
@@ -59,12 +71,18 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from framing.errors import FramingError
 from framing.ingest import Article, content_id
 from framing.markers import Evidence
-from framing.model import Model
-from framing.scoring import ScoredArticle
+
+# framing.model and framing.scoring import scikit-learn (about a second); the store needs
+# ScoredArticle only to build what it reads back, so it imports it there, and framing.batch
+# can take article_key() from here without paying for scikit-learn.
+if TYPE_CHECKING:
+    from framing.model import Model
+    from framing.scoring import ScoredArticle
 
 #: "FRMG": marks a SQLite file as a framing store (``PRAGMA application_id``).
 APPLICATION_ID = int.from_bytes(b"FRMG", "big")
@@ -79,6 +97,48 @@ _READ_PAGE = 500
 
 class StoreError(FramingError):
     """The score store cannot be opened, read or written (the message names the file)."""
+
+
+# --------------------------------------------------------------------------- identity
+
+
+def article_identity(article: Article) -> str:
+    """Which article this is, apart from its text: its URL, else its given id, else its place.
+
+    ``"url:…"`` when the article has a URL, else ``"id:…"`` when the input gave it an id, else
+    ``"at:…"`` with its :attr:`~framing.ingest.Article.location` (the id of an article without
+    one is its content hash, which says nothing about which article it is). The URL comes
+    first because it stays the same when the same page is crawled again under another file
+    name or id scheme. The store keeps one row per identity and text
+    (:func:`article_key`): the same text at three URLs is three articles.
+    """
+    return _identity(article.url, article.id, content_id(article.text), article.path,
+                     article.record)
+
+
+def _identity(url: str | None, id_: str, content_hash: str, path: str,
+              record: int | None) -> str:
+    # The one home of the rule: article_identity() and the version-3 migration (over the
+    # columns of stored rows) both call it.
+    url = (url or "").strip()
+    if url:
+        return f"url:{url}"
+    if id_ != content_hash:
+        return f"id:{id_}"
+    return f"at:{path}" if record is None else f"at:{path}#{record}"
+
+
+def article_key(article: Article) -> str:
+    """The store's key of an article: its content hash and :func:`article_identity`, as one string.
+
+    What :meth:`Store.known` returns, so a resume can skip the articles stored already.
+    """
+    return _key(content_id(article.text), article_identity(article))
+
+
+def _key(content_hash: str, identity: str) -> str:
+    # The hash is 16 hex digits, so the first space ends it.
+    return f"{content_hash} {identity}"
 
 
 # --------------------------------------------------------------------------- schema
@@ -154,12 +214,82 @@ def _scope_and_confidence_v2(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _article_identity_v3(conn: sqlite3.Connection) -> None:
+    """Version 2 to 3: an article row is an identity and a text, no longer a text alone.
+
+    Version 2 kept one row per text, so republications of one text (three outlets, or twenty
+    pages of one site where the scrape got the same boilerplate) became one row. A stored row
+    keeps its content hash and gets the identity of what it kept (the first copy stored: its
+    URL, id, path and record), computed by the same rule as new rows, so a rerun of the same
+    input finds that copy stored and adds the other copies as rows of their own.
+
+    SQLite cannot drop the UNIQUE of ``content_hash``, so both tables are rebuilt, row ids
+    kept; ``scores`` is rebuilt too so that no foreign key points at a dropped table.
+    """
+    conn.create_function("framing_identity", 5, _identity, deterministic=True)
+    statements = (
+        # The identity before the text: known() reads it without the text's overflow pages.
+        """CREATE TABLE articles_v3 (
+            article INTEGER PRIMARY KEY,
+            content_hash TEXT NOT NULL,
+            identity TEXT NOT NULL,
+            id TEXT NOT NULL,
+            source TEXT,
+            source_method TEXT,
+            title TEXT,
+            url TEXT,
+            published TEXT,
+            author TEXT,
+            path TEXT NOT NULL,
+            record INTEGER,
+            flags TEXT NOT NULL,
+            added TEXT NOT NULL,
+            text BLOB NOT NULL,
+            scope TEXT,
+            narratives TEXT,
+            UNIQUE (content_hash, identity)
+        )""",
+        """INSERT INTO articles_v3 (article, content_hash, identity, id, source, source_method,
+                title, url, published, author, path, record, flags, added, text, scope,
+                narratives)
+            SELECT article, content_hash, framing_identity(url, id, content_hash, path, record),
+                id, source, source_method, title, url, published, author, path, record, flags,
+                added, text, scope, narratives
+            FROM articles""",
+        """CREATE TABLE scores_v3 (
+            article INTEGER NOT NULL REFERENCES articles_v3,
+            model INTEGER NOT NULL REFERENCES models,
+            probability REAL NOT NULL CHECK (probability BETWEEN 0 AND 1),
+            low_confidence INTEGER CHECK (low_confidence IN (0, 1)),
+            similarity REAL,
+            PRIMARY KEY (article, model)
+        ) WITHOUT ROWID""",
+        "INSERT INTO scores_v3 SELECT article, model, probability, low_confidence, similarity "
+        "FROM scores",
+        "DROP VIEW article_scores",
+        "DROP TABLE scores",
+        "DROP TABLE articles",
+        # Renaming the parent also rewrites the REFERENCES of scores_v3 to the new name.
+        "ALTER TABLE articles_v3 RENAME TO articles",
+        "ALTER TABLE scores_v3 RENAME TO scores",
+        "CREATE INDEX articles_order ON articles (source, published, id)",
+        """CREATE VIEW article_scores AS
+            SELECT a.content_hash, a.identity, a.id, a.source, a.url, a.published, m.target,
+                   m.sha256 AS model_sha256, s.probability, s.low_confidence, s.similarity,
+                   a.scope
+            FROM scores s JOIN articles a USING (article) JOIN models m USING (model)""",
+    )
+    for statement in statements:
+        conn.execute(statement)
+
+
 #: Migration steps: ``MIGRATIONS[i]`` takes a store from version ``i`` to ``i + 1``. A step gets
 #: the connection inside the migration's transaction and must not commit (so no
 #: ``executescript``, which commits first). Append a step to change the schema; never edit one.
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _create_v1,
     _scope_and_confidence_v2,
+    _article_identity_v3,
 )
 
 #: The schema version this code writes and reads.
@@ -399,38 +529,39 @@ class Store:
                         f"{item.article.location}: probability {probability!r} for "
                         f"{target!r} is not a number between 0 and 1"
                     )
-            items.append((content_id(item.article.text), item))
+            content_hash = content_id(item.article.text)
+            items.append(((content_hash, article_identity(item.article)), item))
         with self._errors():
-            # Read before taking the write lock: which texts are new, so that only those are
-            # compressed, and outside the lock. Rows are never deleted, so a hash seen here is
+            # Read before taking the write lock: which articles are new, so that only those are
+            # compressed, and outside the lock. Rows are never deleted, so a key seen here is
             # still there under the lock.
-            known = self._rowids([h for h, _ in items])
+            known = self._rowids([key for key, _ in items])
             now = _utc_now()
-            rows: dict[str, tuple] = {}
-            for content_hash, item in items:
-                if content_hash not in known and content_hash not in rows:  # the first copy wins
-                    rows[content_hash] = _article_row(content_hash, item, now)
+            rows: dict[_RowKey, tuple] = {}
+            for key, item in items:
+                if key not in known and key not in rows:  # the first copy wins
+                    rows[key] = _article_row(key, item, now)
             added = present = 0
             conn.execute("BEGIN IMMEDIATE")
             try:
                 model_ids = self._model_ids(by_target)
-                for content_hash, item in items:
+                for key, item in items:
                     new = False
-                    article = known.get(content_hash)
+                    article = known.get(key)
                     if article is None:
                         cursor = conn.execute(
-                            "INSERT INTO articles (content_hash, id, source, source_method, "
-                            "title, url, published, author, path, record, flags, added, text, "
-                            "scope, narratives) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                            "ON CONFLICT (content_hash) DO NOTHING",
-                            rows[content_hash],
+                            "INSERT INTO articles (content_hash, identity, id, source, "
+                            "source_method, title, url, published, author, path, record, "
+                            "flags, added, text, scope, narratives) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                            "ON CONFLICT (content_hash, identity) DO NOTHING",
+                            rows[key],
                         )
                         if cursor.rowcount == 1:
                             article, new = cursor.lastrowid, True
                         else:  # written by another process, or earlier in this batch
-                            article = self._rowids([content_hash])[content_hash]
-                        known[content_hash] = article
+                            article = self._rowids([key])[key]
+                        known[key] = article
                     if not new and item.scope:
                         conn.execute("UPDATE articles SET scope = ? WHERE article = ? "
                                      "AND scope IS NULL", (_scope_json(item), article))
@@ -483,56 +614,85 @@ class Store:
             ids[target] = model
         return ids
 
-    def _rowids(self, hashes: Sequence[str]) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for chunk in _chunks(list(dict.fromkeys(hashes))):
+    def _rowids(self, keys: Sequence[_RowKey]) -> dict[_RowKey, int]:
+        """Row ids of the stored articles among ``keys`` ((content hash, identity) pairs)."""
+        wanted = set(keys)
+        out: dict[_RowKey, int] = {}
+        # By hash, which the (content_hash, identity) index serves; the other copies of a text
+        # come along and are dropped here.
+        for chunk in _chunks(list(dict.fromkeys(h for h, _ in wanted))):
             marks = ", ".join("?" * len(chunk))
-            out.update(self._db.execute(
-                f"SELECT content_hash, article FROM articles WHERE content_hash IN ({marks})",
-                chunk,
-            ).fetchall())
+            for content_hash, identity, article in self._db.execute(
+                "SELECT content_hash, identity, article FROM articles "
+                f"WHERE content_hash IN ({marks})", chunk,
+            ):
+                if (content_hash, identity) in wanted:
+                    out[content_hash, identity] = article
         return out
 
     # ---------------------------------------------------------------- reading
 
-    def has(self, content_hash: str, model_sha256: str) -> bool:
-        """Whether the article with this content hash was scored by the model with this sha256."""
+    def has(self, article: Article, model_sha256: str) -> bool:
+        """Whether this article (its identity and text) was scored by the model with this sha256.
+
+        The same text stored at another URL does not count: that is another article.
+        """
         with self._errors():
             row = self._db.execute(
                 "SELECT 1 FROM scores s JOIN articles a USING (article) JOIN models m "
-                "USING (model) WHERE a.content_hash = ? AND m.sha256 = ?",
-                (content_hash, model_sha256),
+                "USING (model) WHERE a.content_hash = ? AND a.identity = ? AND m.sha256 = ?",
+                (content_id(article.text), article_identity(article), model_sha256),
             ).fetchone()
         return row is not None
 
     def known(self, model_sha256s: Iterable[str]) -> set[str]:
-        """Content hashes of the articles scored by *all* the given models.
+        """Keys (:func:`article_key`) of the articles scored by *all* the given models.
 
+        What a resume skips: an article is done when its identity and text are stored with
+        those models' scores, so a republication of a stored text at another URL is not.
         Articles stored without any score (out of scope for every model: not English, too
         short) count as known too, since scoring them again gives nothing more. With no model
-        given, every stored article's hash (nothing is asked of it).
+        given, every stored article's key (nothing is asked of it).
         """
         shas = sorted(set(model_sha256s))
         with self._errors():
             if not shas:
-                return {h for (h,) in self._db.execute("SELECT content_hash FROM articles")}
+                rows = self._db.execute("SELECT content_hash, identity FROM articles")
+                return {_key(h, i) for h, i in rows}
             if len(shas) > _MAX_PARAMS:
                 raise StoreError(f"known(): at most {_MAX_PARAMS} models, got {len(shas)}")
             marks = ", ".join("?" * len(shas))
             rows = self._db.execute(
-                "SELECT a.content_hash FROM scores s JOIN articles a USING (article) "
+                "SELECT a.content_hash, a.identity FROM scores s JOIN articles a USING (article) "
                 f"WHERE s.model IN (SELECT model FROM models WHERE sha256 IN ({marks})) "
                 "GROUP BY s.article HAVING count(*) = ? "
-                "UNION SELECT content_hash FROM articles "
+                "UNION SELECT content_hash, identity FROM articles "
                 "WHERE article NOT IN (SELECT article FROM scores)",
                 (*shas, len(shas)),
             )
-            return {h for (h,) in rows}
+            return {_key(h, i) for h, i in rows}
 
     def count(self) -> int:
-        """Number of articles in the store (each text counted once, whatever scored it)."""
+        """Number of articles in the store (each identity and text once, whatever scored it)."""
         with self._errors():
             return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def shared_bodies(self, *, at_least: int = 2) -> dict[str, int]:
+        """{content hash: number of stored articles with that text}, for texts shared by at least
+        ``at_least`` articles.
+
+        Many articles of one body are republications (one agency text at several outlets) or,
+        within one site, a scrape that got the same page furniture instead of the articles;
+        reports say so instead of counting them as independent. The articles themselves come
+        back one by one from :meth:`scored`, each with its own URL, id and source.
+        """
+        if at_least < 1:
+            raise StoreError(f"at_least must be at least 1, got {at_least}")
+        with self._errors():
+            return dict(self._db.execute(
+                "SELECT content_hash, count(*) FROM articles GROUP BY content_hash "
+                "HAVING count(*) >= ? ORDER BY count(*) DESC, content_hash", (at_least,),
+            ).fetchall())
 
     def scored(
         self,
@@ -612,6 +772,7 @@ class Store:
 # --------------------------------------------------------------------------- helpers
 
 _ModelRow = tuple[str, str]  # (sha256, card JSON)
+_RowKey = tuple[str, str]  # (content hash, identity): what makes an article row
 
 
 def _models_by_target(models: Sequence[Model]) -> dict[str, _ModelRow]:
@@ -629,7 +790,7 @@ def _models_by_target(models: Sequence[Model]) -> dict[str, _ModelRow]:
     return by_target
 
 
-def _article_row(content_hash: str, item: ScoredArticle, added: str) -> tuple:
+def _article_row(key: _RowKey, item: ScoredArticle, added: str) -> tuple:
     a = item.article
     flags = json.dumps([e.to_dict() for e in item.flags], ensure_ascii=False,
                        separators=(",", ":"))
@@ -637,7 +798,7 @@ def _article_row(content_hash: str, item: ScoredArticle, added: str) -> tuple:
     published = a.published.isoformat() if a.published else None
     # Unscored articles always get a scope ("{}" at least): that is what marks them so.
     scope = _scope_json(item) if (item.scope or item.scores is None) else None
-    return (content_hash, a.id, a.source, a.source_method, a.title, a.url, published,
+    return (*key, a.id, a.source, a.source_method, a.title, a.url, published,
             a.author, a.path, a.record, flags, added, text, scope,
             _narratives_json(item) if item.narratives else None)
 
@@ -702,6 +863,8 @@ def _scored_from_row(row: tuple, scores: dict[str, _StoredScore] | None) -> Scor
             entry["low_confidence"] = bool(low)
         if entry:
             confidence[target] = entry
+    from framing.scoring import ScoredArticle
+
     return ScoredArticle(
         article,
         None if scores is None else {t: s[0] for t, s in scores.items()},

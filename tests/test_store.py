@@ -6,6 +6,7 @@ The concurrency and kill tests run this file as a script in child processes (see
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import os
@@ -25,7 +26,7 @@ from framing.errors import FramingError
 from framing.ingest import Article, content_id
 from framing.markers import Evidence
 from framing.scoring import ScoredArticle
-from framing.store import SCHEMA_VERSION, Store, StoreError
+from framing.store import SCHEMA_VERSION, Store, StoreError, article_key
 
 REPO = Path(__file__).resolve().parents[1]
 CHILD_TIMEOUT = 120
@@ -140,9 +141,11 @@ def test_a_new_model_adds_score_rows_only(db):
         assert store.add([make_scored(i, [newer_a]) for i in range(12)], [newer_a]) == (0, 12)
         assert table_counts(db) == (12, 36, 3)
         assert store.count() == 12
-        h = content_id(items[0].article.text)
-        assert store.has(h, "a" * 64) and store.has(h, "c" * 64)
-        assert not store.has(h, "d" * 64) and not store.has("0" * 16, "a" * 64)
+        first = items[0].article
+        assert store.has(first, "a" * 64) and store.has(first, "c" * 64)
+        assert not store.has(first, "d" * 64) and not store.has(make_article(99), "a" * 64)
+        elsewhere = dataclasses.replace(first, url="https://elsewhere.example/copy")
+        assert not store.has(elsewhere, "a" * 64)  # the same text at another URL
 
 
 def test_the_same_text_twice_in_one_batch_is_stored_once(db):
@@ -159,7 +162,7 @@ def test_known_needs_every_given_model(db):
     with Store(db) as store:
         store.add(only_a, [MODEL_A])
         store.add(both, MODELS)
-        hashes = {i: content_id(make_article(i).text) for i in range(8)}
+        hashes = {i: article_key(make_article(i)) for i in range(8)}
         assert store.known(["a" * 64]) == set(hashes.values())
         assert store.known(["a" * 64, "b" * 64]) == {hashes[i] for i in (5, 6, 7)}
         assert store.known(["b" * 64, "unknown"]) == set()
@@ -226,7 +229,7 @@ def test_round_trip_gives_back_scope_confidence_and_unscored_articles(db):
         assert table_counts(db) == (24, 40, 2)
         back = {s.article.id: s for s in store.scored()}
         # Unscored articles are done for any model: a resume does not score them again.
-        assert store.known(["a" * 64, "b" * 64]) == {content_id(s.article.text) for s in items}
+        assert store.known(["a" * 64, "b" * 64]) == {article_key(s.article) for s in items}
         # A target filter keeps them too: they are out of scope for every target.
         only_b = list(store.scored(targets=[MODEL_B.target]))
         assert len(only_b) == 24
@@ -335,7 +338,7 @@ def test_real_models_and_seed_articles_round_trip(db):
         assert store.add(scored, scored_by) == (0, len(scored))
         back = {s.article.id: s for s in store.scored()}
         assert store.known([m.card["sha256"] for m in scored_by]) == {
-            content_id(s.article.text) for s in scored}
+            article_key(s.article) for s in scored}
     assert len(back) == len(scored)
     for original in scored:
         got = back[original.article.id]
@@ -345,6 +348,148 @@ def test_real_models_and_seed_articles_round_trip(db):
         assert got.article.text == original.article.text
         assert got.article.location == original.article.location
         assert got.article.published == original.article.published
+
+
+# --------------------------------------------------------------------------- republications
+
+
+def republished(n: int, text: str = "One agency text about the front, word for word.\n") -> list:
+    """The same body at ``n`` outlets: ``n`` articles with their own URL, id and source."""
+    return [ScoredArticle(
+        Article(id=f"rep-{k}", text=text, title=f"Headline {k}", url=f"https://outlet{k}.com/a",
+                source=f"outlet{k}.com", source_method="url", path="/in/wire.jsonl",
+                record=k + 1),
+        {MODEL_A.target: 0.25 + k / 10}, []) for k in range(n)]
+
+
+def test_one_body_at_three_urls_is_three_articles(db):
+    items = republished(3)
+    body = content_id(items[0].article.text)
+    with Store(db) as store:
+        assert store.add(items, [MODEL_A]) == (3, 0)
+        assert store.count() == 3
+        back = list(store.scored())
+        assert store.shared_bodies() == {body: 3}
+        assert store.shared_bodies(at_least=4) == {}
+        assert store.known([MODEL_A.card["sha256"]]) == {article_key(s.article) for s in items}
+        # Rerunning the same input, whole or in other batches, adds nothing.
+        assert store.add(items, [MODEL_A], batch_size=2) == (0, 3)
+        assert store.add(republished(4)[1:], [MODEL_A]) == (1, 2)
+    assert table_counts(db) == (4, 4, 1)
+    # Each comes back as itself, with its own identity and score, for a report to count.
+    assert [(s.article.url, s.article.id, s.article.source, s.article.title, s.scores)
+            for s in back] == [(s.article.url, s.article.id, s.article.source,
+                                s.article.title, s.scores) for s in items]
+    assert {content_id(s.article.text) for s in back} == {body}
+
+
+def test_a_resume_skips_the_stored_copy_only(db):
+    from framing.batch import DoneSet
+
+    items = republished(3)
+    with Store(db) as store:
+        store.add(items[:1], [MODEL_A])
+        done = DoneSet(keys=store.known([MODEL_A.card["sha256"]]))
+    assert items[0].article in done
+    # The same text at the other outlets' URLs is still to be scored.
+    assert items[1].article not in done and items[2].article not in done
+    assert len(done) == 1
+
+
+def test_identity_is_the_url_else_the_given_id_else_the_place(db):
+    text = "A scrape that got the cookie banner instead of the article.\n"
+    derived = content_id(text)
+    same_url = [Article(id=f"x{k}", text=text, url="https://site.com/p", path=f"/c/{k}.html")
+                for k in range(2)]
+    by_id = [Article(id=f"given-{k}", text=text, path="/c/all.csv", record=k + 2)
+             for k in range(2)]
+    by_place = [Article(id=derived, text=text, path=f"/c/page{k}.html") for k in range(2)]
+    by_record = [Article(id=derived, text=text, path="/c/all.jsonl", record=k + 1)
+                 for k in range(2)]
+    assert store_module.article_identity(same_url[0]) == "url:https://site.com/p"
+    assert store_module.article_identity(by_id[0]) == "id:given-0"
+    assert store_module.article_identity(by_place[0]) == "at:/c/page0.html"
+    assert store_module.article_identity(by_record[1]) == "at:/c/all.jsonl#2"
+    items = [ScoredArticle(a, {MODEL_A.target: 0.5}, [])
+             for a in same_url + by_id + by_place + by_record]
+    with Store(db) as store:
+        # One URL is one article however its ids differ; the others are two each.
+        assert store.add(items, [MODEL_A]) == (7, 1)
+        assert store.shared_bodies() == {derived: 7}
+        assert store.add(items, [MODEL_A]) == (0, 8)
+
+
+# The version-2 step as it shipped, applied over _V1_SCHEMA: a version-2 store built without
+# the code under test.
+_V2_STEP = (
+    "ALTER TABLE articles ADD COLUMN scope TEXT",
+    "ALTER TABLE articles ADD COLUMN narratives TEXT",
+    "ALTER TABLE scores ADD COLUMN low_confidence INTEGER CHECK (low_confidence IN (0, 1))",
+    "ALTER TABLE scores ADD COLUMN similarity REAL",
+    "DROP VIEW article_scores",
+    """CREATE VIEW article_scores AS
+        SELECT a.content_hash, a.id, a.source, a.published, m.target,
+               m.sha256 AS model_sha256, s.probability, s.low_confidence, s.similarity,
+               a.scope
+        FROM scores s JOIN articles a USING (article) JOIN models m USING (model)""",
+)
+
+
+def _make_v2_store(path: Path, items: list[ScoredArticle]) -> None:
+    """A version-2 store holding ``items``, each with a scope and a confidence."""
+    _make_v1_store(path, items)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN")
+    for statement in _V2_STEP:
+        conn.execute(statement)
+    conn.execute("""UPDATE articles SET scope = '{"language":"en"}'""")
+    conn.execute("UPDATE scores SET low_confidence = article % 2, similarity = 0.5")
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def test_a_version_2_store_is_carried_over_to_identity_and_text(db):
+    # Version 2 kept one text once: the first of three republications stands for all three.
+    wire = republished(3)
+    items = [make_scored(i) for i in range(12)] + wire[:1]
+    _make_v2_store(db, items)
+    before = rows(db, "SELECT article, content_hash, id, url, path, record FROM articles "
+                      "ORDER BY article")
+    scores_before = rows(db, "SELECT * FROM scores ORDER BY article, model")
+    with Store(db) as store:
+        back = list(store.scored())
+        assert [(s.article, s.scores, s.flags) for s in back] == [
+            (s.article, s.scores, s.flags) for s in _stream_order(items)]
+        assert all(s.scope == {"language": "en"} for s in back)
+        # Rows keep their hash and ids; each gets the identity the same rule gives new rows.
+        assert store.known([]) == {article_key(s.article) for s in items}
+        # The same input again: the stored copy is found, the other two are added.
+        assert store.add(wire, [MODEL_A]) == (2, 1)
+        assert store.shared_bodies() == {content_id(wire[0].article.text): 3}
+    assert rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(3,)]
+    after = rows(db, "SELECT article, content_hash, id, url, path, record FROM articles "
+                     f"WHERE article <= {len(items)} ORDER BY article")
+    assert after == before
+    assert rows(db, f"SELECT * FROM scores WHERE article <= {len(items)} "
+                    "ORDER BY article, model") == scores_before
+    # No foreign key points at a dropped or renamed-away table.
+    assert rows(db, "PRAGMA foreign_key_check") == []
+    assert "articles_v3" not in "".join(r[0] or "" for r in rows(db, "SELECT sql FROM "
+                                                                     "sqlite_master"))
+    view = [r[1] for r in rows(db, "PRAGMA table_info(article_scores)")]
+    assert {"content_hash", "identity", "url", "probability", "low_confidence"} <= set(view)
+    assert integrity(db) == "ok"
+
+
+def test_a_version_1_store_is_carried_over_through_version_2(db):
+    _make_v1_store(db, republished(1))
+    with Store(db) as store:
+        assert store.add(republished(3), [MODEL_A]) == (2, 1)
+        assert store.count() == 3
+    assert rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert rows(db, "SELECT identity FROM articles ORDER BY article") == [
+        (f"url:https://outlet{k}.com/a",) for k in range(3)]
 
 
 # --------------------------------------------------------------------------- bad input
@@ -501,7 +646,6 @@ def _make_v1_store(path: Path, items: list[ScoredArticle]) -> None:
 
 
 def test_a_version_1_store_is_carried_over_to_scope_and_confidence(db):
-    assert SCHEMA_VERSION == 2
     items = [make_scored(i) for i in range(12)]
     _make_v1_store(db, items)
     with Store(db) as store:
@@ -511,7 +655,7 @@ def test_a_version_1_store_is_carried_over_to_scope_and_confidence(db):
         # Nothing was known of scope or confidence: every score still counts.
         assert all(s.scope == {} and s.confidence == {} for s in back)
         assert all(s.exclusion(t) is None for s in back for t in s.scores)
-    assert rows(db, "PRAGMA user_version") == [(2,)]
+    assert rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert rows(db, "SELECT count(*) FROM articles WHERE scope IS NULL") == [(12,)]
     assert rows(db, "SELECT count(*) FROM scores WHERE low_confidence IS NULL") == [(24,)]
     assert rows(db, "SELECT count(*) FROM articles WHERE narratives IS NULL") == [(12,)]
@@ -697,7 +841,7 @@ def test_a_killed_run_keeps_whole_batches_and_a_rerun_completes_it(tmp_path, db)
         f"art-{i:05d}" for i in range(2 * batch)}
     with Store(db) as store:
         assert store.known(["a" * 64, "b" * 64]) == {
-            content_id(make_article(i, words=words).text) for i in range(2 * batch)}
+            article_key(make_article(i, words=words)) for i in range(2 * batch)}
         # The rerun of the same add completes the work.
         rerun = (make_scored(i, words=words) for i in range(total))
         assert store.add(rerun, MODELS, batch_size=batch) == (total - 2 * batch, 2 * batch)
