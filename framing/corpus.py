@@ -961,7 +961,8 @@ def label_by_source(
     name, a house byline or a dateline. A source found only from a credit line (``source_method
     == "credit"``, e.g. "Source: CNN" under a rewrite of a CNN story on another site) is not
     labelled: the credit names whom the text was taken from, not who published it. The method
-    is kept in ``meta["source_method"]`` so that the corpus shows how each source was found.
+    is kept in ``meta["source_method"]`` so that the corpus shows how each source was found; a
+    method already there (a corpus labelled before) is kept and is the one checked.
 
     When some articles are left without the label, one warning :class:`Problem` summarises them
     (how many, why, and the most frequent unknown domains) after the last article.
@@ -971,14 +972,16 @@ def label_by_source(
     unknown: Counter = Counter()
     for article in articles:
         total += 1
-        if article.source_method and "source_method" not in article.meta:
-            article = replace(article, meta={**article.meta,
-                                             "source_method": article.source_method})
+        # A corpus written by this function already says how its sources were found; read back,
+        # its sources are fields, so the recorded method is the one to trust.
+        method = article.meta.get("source_method") or article.source_method
+        if method and method != article.meta.get("source_method"):
+            article = replace(article, meta={**article.meta, "source_method": method})
         if normalize_domain(article.source) is None:
             counts["no source"] += 1
             yield article
             continue
-        if article.source_method in UNTRUSTED_SOURCE_METHODS:
+        if method in UNTRUSTED_SOURCE_METHODS:
             counts["credit"] += 1
             yield article
             continue

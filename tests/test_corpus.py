@@ -656,6 +656,13 @@ def test_label_by_source_command_keeps_the_source_method(tmp_path):
     assert by_method["credit"]["source"] == "sputniknews.com"
     assert by_method["credit"]["labels"] == {}
     assert by_method["dateline"]["labels"] == {"unreliable_source": 1}
+    # Labelling the written corpus again keeps the method found first, and its verdict.
+    again = tmp_path / "again.jsonl"
+    result = CliRunner().invoke(main, ["corpus", "label-by-source", str(out), "-o", str(again)])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in again.read_text(encoding="utf-8").splitlines()]
+    assert sorted((r["meta"]["source_method"], r["labels"] != {}) for r in records) == [
+        ("credit", False), ("dateline", True)]
 
 
 def only_message(problems):
