@@ -247,7 +247,8 @@ svg text{font:11px system-ui,sans-serif;fill:#333}
 .left-out{color:#7d5a00;font-size:.85rem}
 .wide{overflow-x:auto}
 details{margin:.6rem 0}summary{cursor:pointer;font-weight:600}
-.articles td{font-size:.82rem}.articles a{word-break:break-all}
+.articles td{font-size:.82rem}.articles .url{word-break:break-all}
+td.date{white-space:nowrap}.same{color:#a93226;font-size:.78rem}
 abbr{text-decoration:underline dotted}
 dl.models dt{font-weight:600;margin-top:.6rem}dl.models dd{margin:.1rem 0 0 1rem}
 """
@@ -453,6 +454,7 @@ def _url_html(url: str | None, text: str) -> str:
 
 
 def _articles_html(report: Report, source: SourceReport) -> str:
+    shared = {g["content_hash"]: g["articles"] for g in source.shared_bodies}
     rows = source.article_list
     if not rows:
         return ""
@@ -464,7 +466,10 @@ def _articles_html(report: Report, source: SourceReport) -> str:
         title = row["title"] or row["id"]
         cell = _url_html(row["url"], title)
         if row["url"]:
-            cell += f'<br><span class="muted">{_url_html(row["url"], row["url"])}</span>'
+            cell += f'<br><span class="muted url">{_url_html(row["url"], row["url"])}</span>'
+        if row["content_hash"] in shared:
+            cell += (f'<br><span class="same">same body as '
+                     f'{plural(shared[row["content_hash"]] - 1, "other article")}</span>')
         scores = []
         for t in report.targets:
             value = row["scores"].get(t)
@@ -474,7 +479,8 @@ def _articles_html(report: Report, source: SourceReport) -> str:
                           + (f' <span class="muted">({_e(reason)})</span>' if reason else "")
                           + "</td>")
         flags = ", ".join(_marker_html(report, f) for f in row["flags"]) or "-"
-        body.append(f"<tr><td>{cell}</td><td>{_e(row['published'] or '-')}</td>"
+        date = _e(row["published"] or "-")
+        body.append(f'<tr><td>{cell}</td><td class="date">{date}</td>'
                     + "".join(scores) + f"<td>{flags}</td></tr>")
     more = len(rows) - len(shown)
     note = (f'<p class="muted">{plural(more, "more article")} not listed here; '
@@ -509,13 +515,16 @@ def _models_html(report: Report) -> str:
     items = []
     for m in report.models:
         trained = ", ".join(m["trained_on"]) or "an unnamed corpus"
+        also = (f"<dd>Also trained on, never evaluated on: {_e(', '.join(m['train_only']))}.</dd>"
+                if m.get("train_only") else "")
         size = []
         if m["articles"] is not None:
             size.append(plural(m["articles"], "article"))
         if m["sources"] is not None:
             size.append(f"from {plural(m['sources'], 'source')}")
         if m["labels"]:
-            size.append("labels " + ", ".join(f"{k}: {v}" for k, v in m["labels"].items()))
+            size.append(", ".join(f"{v} labelled {k}" for k, v in
+                                  sorted(m["labels"].items(), reverse=True)))
         figures = []
         for name, (value, low, high) in m["metrics"].items():
             interval = f" (95% {low:.2f}-{high:.2f})" if low is not None else ""
@@ -525,7 +534,7 @@ def _models_html(report: Report) -> str:
         items.append(
             f"<dt>{_e(m['target'])}</dt><dd>{_e(m['meaning'])}.</dd>"
             f"<dd>Trained on {_e(trained)}" + (f" ({_e(', '.join(size))})" if size else "")
-            + ".</dd>"
+            + ".</dd>" + also
             + (f"<dd>Measured: {_e('; '.join(figures))}"
                + (f" &mdash; {_e(m['method'])}" if m["method"] else "") + ".</dd>"
                if figures else "")

@@ -324,8 +324,9 @@ def _cards_for(cards: Iterable[Mapping], targets: list[str], narratives: bool) -
 def model_summary(card: Mapping) -> dict:
     """What a report says about one model, read from its card (JSON-ready).
 
-    ``target``, ``meaning``, ``trained_on`` (corpus file names), ``articles``, ``sources``,
-    ``labels``, ``method`` (how it was evaluated), ``metrics`` ({name: [value, low, high]},
+    ``target``, ``meaning``, ``trained_on`` (the evaluated corpus files), ``train_only``
+    (files trained on but never evaluated), ``articles``, ``sources``, ``labels`` (of the
+    evaluated files), ``method`` (how it was evaluated), ``metrics`` ({name: [value, low, high]},
     intervals ``None`` when the card has none) and ``low_confidence_below``.
     """
     corpus = card.get("corpus") or {}
@@ -343,14 +344,15 @@ def model_summary(card: Mapping) -> dict:
             low, high = interval if isinstance(interval, list) and len(interval) == 2 else (
                 None, None)
             metrics[name] = [value, low, high]
-    files = [f.get("name") for f in corpus.get("files", []) if isinstance(f, Mapping)]
-    files += [f.get("name") for f in (corpus.get("train_only") or {}).get("files", [])
-              if isinstance(f, Mapping)]
+    def names(files) -> list[str]:
+        return [f["name"] for f in files or () if isinstance(f, Mapping) and f.get("name")]
+
     return {
         "target": card.get("target"),
         "kind": card.get("kind", "classifier"),
         "meaning": card.get("meaning", ""),
-        "trained_on": [f for f in files if f],
+        "trained_on": names(corpus.get("files")),
+        "train_only": names((corpus.get("train_only") or {}).get("files")),
         "articles": corpus.get("articles"),
         "sources": corpus.get("sources", corpus.get("groups")),
         "labels": corpus.get("labels") or {},
@@ -363,6 +365,7 @@ def model_summary(card: Mapping) -> dict:
 def _source_report(name, items, targets, sources_table, threshold, min_articles, margin,
                    links, top) -> SourceReport:
     n = len(items)
+    hashes = [content_id(i.article.text) if i.article.text else None for i in items]
     # Without scores, exclusion() gives the same out-of-scope reason for any target.
     not_scored: Counter = Counter(i.exclusion(BAND_TARGET) for i in items if i.scores is None)
     summaries = {}
@@ -438,16 +441,20 @@ def _source_report(name, items, targets, sources_table, threshold, min_articles,
         excluded=excluded,
         not_scored=_ordered(not_scored),
         narratives=_narrative_profile(items),
-        article_list=sorted((_article_row(i, targets) for i in items), key=_by_band_score),
-        shared_bodies=_shared_bodies(items),
+        article_list=sorted((_article_row(i, targets, h) for i, h in zip(items, hashes,
+                                                                          strict=True)),
+                            key=_by_band_score),
+        shared_bodies=_shared_bodies(items, hashes),
     )
 
 
-def _article_row(item: ScoredArticle, targets: list[str]) -> dict:
-    """``id``, ``title``, ``url``, ``published``, ``scores``, ``left_out``, ``flags``.
+def _article_row(item: ScoredArticle, targets: list[str], content_hash: str | None) -> dict:
+    """``id``, ``title``, ``url``, ``published``, ``content_hash``, ``scores``, ``left_out``,
+    ``flags``.
 
     ``scores`` has every score the article got, ``left_out`` {target: reason} the ones that do
-    not count; ``flags`` are the distinct marker ids found, in id order.
+    not count; ``flags`` are the distinct marker ids found, in id order; ``content_hash`` is
+    :func:`framing.ingest.content_id` of the text (``None`` for an empty one).
     """
     a = item.article
     left_out = {t: item.exclusion(t) for t in targets if item.exclusion(t)}
@@ -456,6 +463,7 @@ def _article_row(item: ScoredArticle, targets: list[str]) -> dict:
         "title": a.title,
         "url": a.url,
         "published": a.published.isoformat() if a.published else None,
+        "content_hash": content_hash,
         "scores": {t: round(p, 4) for t, p in sorted((item.scores or {}).items())},
         "left_out": left_out,
         "flags": sorted({e.marker_id for e in item.flags}),
@@ -467,13 +475,13 @@ def _by_band_score(row: dict) -> tuple:
     return (score is None, -(score or 0.0), row["published"] or "", row["id"])
 
 
-def _shared_bodies(items: list[ScoredArticle]) -> list[dict]:
+def _shared_bodies(items: list[ScoredArticle], hashes: list[str | None]) -> list[dict]:
     """Groups of two or more distinct articles (by id, URL and location) with one body."""
     by_hash: dict[str, dict[tuple, str]] = defaultdict(dict)
-    for item in items:
+    for item, content_hash in zip(items, hashes, strict=True):
         a = item.article
-        if a.text:
-            by_hash[content_id(a.text)].setdefault((a.id, a.url, a.location), a.id)
+        if content_hash:
+            by_hash[content_hash].setdefault((a.id, a.url, a.location), a.id)
     groups = [{"content_hash": h, "articles": len(ids), "ids": sorted(ids.values())}
               for h, ids in by_hash.items() if len(ids) > 1]
     return sorted(groups, key=lambda g: (-g["articles"], g["content_hash"]))

@@ -210,8 +210,8 @@ def test_html_lists_each_sources_articles_with_links_and_marker_descriptions():
     assert ('<a href="https://high.example/a?i=0&amp;x=&lt;y&gt;" rel="noreferrer noopener">'
             "Title &lt;0&gt;</a>") in page
     assert 'href="javascript:' not in page  # shown as text only
-    assert '<span class="muted">javascript:alert(1)</span>' in page
-    assert "<td>2022-03-01</td>" in page
+    assert '<span class="muted url">javascript:alert(1)</span>' in page
+    assert '<td class="date">2022-03-01</td>' in page
     description = {m.id: m for m in load_markers()}["LF209"].description
     assert f'<abbr title="kiev-spelling: {_esc(description)}">LF209</abbr>' in page
     assert f"<td>{_esc(description)}</td>" in page  # the per-source marker table
@@ -238,6 +238,7 @@ def test_every_format_says_how_many_articles_share_one_body():
     for render in (render_table, render_markdown, render_html, render_csv):
         out = render(report)
         assert out.count("3 articles share one body") == (2 if render is render_html else 1)
+    assert render_html(report).count('<span class="same">same body as 2 other articles') == 3
 
 
 def test_passages_are_cut_at_a_word_boundary():
@@ -272,6 +273,9 @@ def test_html_says_what_the_scores_mean_from_the_model_cards():
     assert f"ROC-AUC {auc:.2f} (95% {low:.2f}-{high:.2f})" in section
     assert card["corpus"]["files"][0]["name"] in section and _esc(card["meaning"]) in section
     assert "war_topic" in section  # the gate of pro_kremlin_framing
+    pk = json.loads((MODELS_DIR / "pro_kremlin_framing" / "card.json").read_text())
+    also = ", ".join(f["name"] for f in pk["corpus"]["train_only"]["files"])
+    assert f"Also trained on, never evaluated on: {also}." in section
 
 
 def test_html_with_article_links_loads_nothing():

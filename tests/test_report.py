@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from framing.corpus import SourceRating, load_sources
-from framing.ingest import Article, iter_articles
+from framing.ingest import Article, content_id, iter_articles
 from framing.markers import Evidence, Extractor
 from framing.model import MODELS_DIR, load_model
 from framing.report import band_for, build_report, mean_interval, source_key
@@ -327,7 +327,7 @@ def test_every_article_is_listed_with_title_url_date_scores_and_flags():
     (source,) = build_report([item, _scored("a.example", 0.1)]).sources
     row = source.article_list[0]
     assert row == {"id": "x1", "title": "A title", "url": "https://a.example/1",
-                   "published": "2022-03-01",
+                   "published": "2022-03-01", "content_hash": content_id("t"),
                    "scores": {"pro_kremlin_framing": 0.3, "unreliable_source": 0.8123},
                    "left_out": {"pro_kremlin_framing": "off_topic"},
                    "flags": ["KN101", "LF209"]}
@@ -355,6 +355,10 @@ def test_model_summaries_come_from_the_cards():
     assert summary["metrics"]["roc_auc"] == [card["evaluation"]["model"]["roc_auc"],
                                              *card["evaluation"]["model"]["ci95"]["roc_auc"]]
     assert summary["trained_on"] == [f["name"] for f in card["corpus"]["files"]]
+    pk_card = json.loads((MODELS_DIR / "pro_kremlin_framing" / "card.json").read_text())
+    (pk,) = build_report([_scored("a.example", 0.5, pk=0.5)], cards=[pk_card]).models[:1]
+    assert pk["trained_on"] == [f["name"] for f in pk_card["corpus"]["files"]]
+    assert pk["train_only"] == [f["name"] for f in pk_card["corpus"]["train_only"]["files"]]
     made_up = {"target": "unreliable_source", "meaning": "m", "gate": "war_topic",
                "corpus": {"files": [{"name": "x.jsonl"}], "articles": 7, "sources": 2},
                "evaluation": {"method": "k", "model": {"roc_auc": 0.61}}}
