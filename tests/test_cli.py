@@ -429,6 +429,7 @@ def _tagged_processes(tag: str) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["local", "dask"])
 def test_no_worker_process_outlives_the_command(tmp_path, engine):
     import os
