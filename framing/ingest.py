@@ -802,6 +802,11 @@ class _Reader:
                                 f"{_list(whole)}); expected an array or an object of articles")
             elif text[start] == "[":
                 whole = json.loads(text)
+                if not whole:
+                    # Like an empty file: said once, so that a batch of it does not end with
+                    # "no input file found" as if the file had not been there.
+                    self.report(path, None, "empty JSON array: no article")
+                    return
                 for index, at in _json_members(decoder, text, start):
                     article = record(whole[index], at)
                     if article is not None:

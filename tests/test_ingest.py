@@ -751,6 +751,18 @@ def test_text_that_quotes_mail_headers_is_not_mhtml(tmp_path):
 # Each bad input gives one problem naming the file (and line), and the batch goes on.
 
 
+@pytest.mark.parametrize("content", [b"[]", b" [ ]\n"])
+def test_empty_json_array_is_one_problem(tmp_path, good, content):
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content)
+    articles, problems = read([bad, good])
+    assert str(only(problems)) == f"{bad}: empty JSON array: no article"
+    assert [a.path for a in articles] == [str(good)]
+    # Alone it is a reported problem, not "no input file found".
+    articles, problems = read([bad])
+    assert articles == [] and len(problems) == 1
+
+
 @pytest.mark.parametrize("content", [b"", b"  \n\n\t \n"])
 @pytest.mark.parametrize("name", ["bad.txt", "bad.jsonl", "bad.csv", "bad.html", "bad.json"])
 def test_empty_file(tmp_path, good, name, content):
