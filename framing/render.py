@@ -177,7 +177,7 @@ def render_markdown(report: Report) -> str:
 
 
 def _order_note() -> str:
-    return f"sources by mean {BAND_TARGET}, highest first"
+    return f"listed by mean {BAND_TARGET}, highest first"
 
 
 def _md(text: str) -> str:
