@@ -100,12 +100,11 @@ _RATING_LABELS: dict[str, int | None] = {
 }
 
 # ReCOVery publishers whose name does not match their site's domain, so that ingest's name
-# matching cannot find it: ABC News lives on abcnews.go.com, and Drudge Report's rows are pages of
-# the outlets it links to, none on its own domain.
+# matching cannot find it: ABC News lives on abcnews.go.com (go.com, a Disney host, is no outlet
+# for framing/data/outlets.toml). Outlets whose name the table knows (PBS NewsHour, Drudge
+# Report, whose rows are all pages of the sites it links to) are found there instead.
 _RECOVERY_PUBLISHER_DOMAINS = {
     "ABC News": "go.com",
-    "PBS NewsHour": "pbs.org",
-    "Drudge Report": "drudgereport.com",
 }
 _RECOVERY_META = ("publisher", "mbfc_level", "political_bias", "country")
 
