@@ -245,7 +245,7 @@ svg text{font:11px system-ui,sans-serif;fill:#333}
 .legend i.line{height:0;border-top:2px solid #222;vertical-align:3px}
 .legend i.ref{height:.8rem;width:0;border-left:2px dashed;margin:0 .4rem 0 .2rem}
 .left-out{color:#7d5a00;font-size:.85rem}
-.wide{overflow-x:auto}
+.wide{overflow-x:auto}.summary td{white-space:nowrap}
 details{margin:.6rem 0}summary{cursor:pointer;font-weight:600}
 .articles td{font-size:.82rem}.articles .url{word-break:break-all}
 td.date{white-space:nowrap}.same{color:#a93226;font-size:.78rem}
@@ -568,7 +568,8 @@ def render_html(report: Report) -> str:
         "framing.</p>",
         _legend_html(report),
         f'<h2>Summary</h2><p class="muted">By mean {_e(BAND_TARGET)}, highest first.</p>'
-        '<div class="wide"><table><thead><tr><th>source</th><th>articles</th><th>band</th>',
+        '<div class="wide"><table class="summary"><thead><tr><th>source</th><th>articles</th>'
+        "<th>band</th>",
         *[f"<th>{_e(t)}</th>" for t in report.targets],
         "<th>AI</th><th>homoglyph</th><th>known rating</th><th>left out</th>"
         "<th>shared text</th><th>repeated body</th></tr></thead><tbody>",
