@@ -712,8 +712,11 @@ class Store:
         newer model is preferred wherever it scored), with that model's confidence. Articles
         without a source or date sort first.
 
-        The rebuilt :class:`~framing.ingest.Article` has the stored fields, path and record;
-        its ``labels`` and ``meta`` are empty. The :class:`ScoredArticle` gets back its
+        Each stored article comes back on its own, the copies of a republished text too, each
+        with its own URL, id, source, title, path and record (its content hash is
+        :func:`~framing.ingest.content_id` of its text), so a report can count how many
+        articles share one body. The rebuilt :class:`~framing.ingest.Article` has the stored
+        fields; its ``labels`` and ``meta`` are empty. The :class:`ScoredArticle` gets back its
         ``scope``, its ``narratives`` and, per target kept, its ``confidence``
         (``low_confidence``, ``similarity``) where they were stored; explanations are not
         stored.
