@@ -699,7 +699,8 @@ def corpus_label_by_source(paths, sources_path, target, overwrite, output, quiet
 
     Each article's source (given, or inferred from its URL or text) is looked up in the domain
     table; reliable -> 0, unreliable or blacklisted -> 1; mixed and unknown domains stay
-    unlabelled, and one warning says how many.
+    unlabelled, and so does a source found only from a credit line ("Source: CNN" names whom
+    the text was taken from, not its publisher); one warning says how many.
 
     \b
     Examples:
