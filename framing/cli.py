@@ -35,6 +35,7 @@ from framing.errors import FramingError
 from framing.flagging import FlaggedArticle, FlagStats, flag_articles
 from framing.ingest import Problem, iter_articles
 from framing.markers import FAMILIES, Extractor, load_markers
+from framing.text import clip
 from framing.voice import VOICES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -366,7 +367,7 @@ def _clock(seconds: float) -> str:
 def _short(span: str) -> str:
     quoted = json.dumps(span, ensure_ascii=False)
     if len(quoted) > SPAN_WIDTH:
-        quoted = quoted[: SPAN_WIDTH - 2] + '…"'
+        quoted = json.dumps(clip(span, SPAN_WIDTH - 3), ensure_ascii=False)
     return quoted
 
 
@@ -1310,12 +1311,12 @@ def report(paths, model_dirs, fmt, output, min_articles, threshold, sources_path
                                   until=until.date() if until else None, sources=only_sources)
             built = report_lib.build_report(scored, sources_table=sources_table,
                                             threshold=threshold, min_articles=min_articles,
-                                            syndication=syndication)
+                                            syndication=syndication, cards=store.model_cards())
     else:
         jobs = jobs or batch.available_cores()
         _start_pool_for(paths, input_format, jobs)
         job = _scoring_job(model_dirs, columns=columns, strict=strict)
-        job.load()  # refuses a bad model before any input is read
+        models, _ = job.load()  # refuses a bad model before any input is read
         progress = log.progress = _Progress(ingest.input_size(paths, input_format), quiet)
         articles = iter_articles(paths, input_format=input_format, columns=dict(job.columns),
                                  on_problem=log, strict=strict, on_bytes=progress.read)
@@ -1324,7 +1325,8 @@ def report(paths, model_dirs, fmt, output, min_articles, threshold, sources_path
                                          bytes_read=progress.total_read)
             built = report_lib.build_report(_flatten(results, progress),
                                             sources_table=sources_table, threshold=threshold,
-                                            min_articles=min_articles, syndication=syndication)
+                                            min_articles=min_articles, syndication=syndication,
+                                            cards=[m.card for m in models])
     with _output(output) as out:
         out.write(_render(fmt, built))
     if not quiet:

@@ -66,6 +66,7 @@ from sklearn.base import BaseEstimator
 
 from framing import __version__
 from framing.errors import FramingError
+from framing.text import clip
 
 OTHER = "Other"
 TAXONOMY_PATH = Path(__file__).resolve().parent / "data" / "narratives.toml"
@@ -201,18 +202,6 @@ def paragraphs(text: str) -> list[tuple[int, str]]:
     """The paragraphs of a text: ``(1-based line, stripped text)`` of each non-blank line."""
     return [(number, line.strip()) for number, line in enumerate(text.splitlines(), 1)
             if line.strip()]
-
-
-def trim(text: str, limit: int = PARAGRAPH_CHARS) -> str:
-    """``text`` cut to at most about ``limit`` characters at a word boundary, with an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.-") + "…"
 
 
 _RESIDUE = re.compile(r"\S+@\S+\.\w+|https?://|www\.|\+?\d[\d ()-]{7,}\d")
@@ -725,7 +714,7 @@ class NarrativeClassifier(BaseEstimator):
         level = min(float(self.thresholds_[j]), 0.5)
         keep = [k for k in ranked[:max_paragraphs] if Pp[k, j] >= level] or ranked[:1]
         return [{"line": int(lines[k]), "probability": round(float(Pp[k, j]), 4),
-                 "text": trim(pars[k])} for k in keep]
+                 "text": clip(pars[k], PARAGRAPH_CHARS)} for k in keep]
 
 
 def _max_by(scores: np.ndarray, owners: np.ndarray, n: int, fallback: np.ndarray):

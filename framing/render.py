@@ -15,8 +15,9 @@ import html
 import io
 
 from framing.markers import FAMILIES
-from framing.report import BAND_TARGET, Report, SourceReport, clip, plural
+from framing.report import BAND_TARGET, Report, SourceReport
 from framing.scoring import EXCLUSIONS
+from framing.text import clip, plural
 
 _FAMILY_COLOURS = {
     "narrative": "#c0392b", "loaded": "#e67e22", "syndication": "#8e44ad",
@@ -177,7 +178,8 @@ def render_markdown(report: Report) -> str:
 
 
 def _order_note() -> str:
-    return f"listed by mean {BAND_TARGET}, highest first"
+    return (f"listed by mean {BAND_TARGET}, highest first, sources with a band before those "
+            "with too few articles")
 
 
 def _md(text: str) -> str:
@@ -434,7 +436,8 @@ def _legend_html(report: Report) -> str:
     return (f'<h2>How to read this report</h2><p class="legend">Bands: {rows}</p>'
             f'<p class="legend">Chart colours, one per target: {targets}</p>'
             f'<p class="muted">Sources are listed by mean {_e(BAND_TARGET)} probability, highest '
-            "first (sources without one last); each chart orders them by its own target. Bars "
+            "first: sources with a band, then those with too few articles for one, then those "
+            "without the score; each chart orders them by its own target. Bars "
             "are a source's mean probability, the black line its 95% interval, dashed lines "
             f"the thresholds; &ldquo;share above&rdquo; counts scores at or above "
             f"{report.threshold:g}.</p>" + _exclusions_legend_html(report))
@@ -567,7 +570,8 @@ def render_html(report: Report) -> str:
         f"{plural(len(report.sources), 'source')}, generated {_e(report.generated)} by "
         "framing.</p>",
         _legend_html(report),
-        f'<h2>Summary</h2><p class="muted">By mean {_e(BAND_TARGET)}, highest first.</p>'
+        f'<h2>Summary</h2><p class="muted">By mean {_e(BAND_TARGET)}, highest first; sources '
+        "with too few articles for a band after the others.</p>"
         '<div class="wide"><table class="summary"><thead><tr><th>source</th><th>articles</th>'
         "<th>band</th>",
         *[f"<th>{_e(t)}</th>" for t in report.targets],

@@ -16,12 +16,13 @@ target) the band, and the article count the band needs is that of the scores tha
 article left out for one target still counts for another. The marker profile, the AI and
 homoglyph shares and the monthly article counts use every article.
 
-Sources are listed by their mean ``unreliable_source`` probability, highest first (sources
-without one last, by article count). Per source the report keeps one row per article (title,
-URL, date, scores, marker ids) so a finding can be checked against its articles, and it names
-the groups of distinct articles that carry one identical body: the same text under several
-URLs is more often a scrape that caught a cookie wall or a site template than republication,
-and a report that merged them silently would count one text several times.
+Sources are listed by their mean ``unreliable_source`` probability, highest first: first those
+with a band, then those with too few articles for one, then those without the score. Per source
+the report keeps one row per article (title, URL, date, scores, marker ids) so a finding can be
+checked against its articles, and it names the groups of distinct articles that carry one
+identical body: the same text under several URLs is more often a scrape that caught a cookie
+wall or a site template than republication, and a report that merged them silently would count
+one text several times.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from framing.markers import FAMILIES, load_markers
 from framing.model import CARD_FILE, discover_models
 from framing.scoring import EXCLUSIONS, ScoredArticle
 from framing.syndication import find_shared_passages, link_sources
+from framing.text import clip, plural
 
 UNKNOWN_SOURCE = "(unknown)"
 BANDS = ("reliable", "mixed", "unreliable", "insufficient evidence")
@@ -175,28 +177,6 @@ def source_key(article) -> str:
     return article.source
 
 
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """``1 article``, ``2 articles``: a count with its noun in the right number."""
-    return f"{n} {word if n == 1 else many or word + 's'}"
-
-
-def clip(text: str, limit: int) -> str:
-    """``text`` cut to at most ``limit`` characters at a word boundary, with an ellipsis.
-
-    A cut mid-word can read as another word ("Kiev" from "Kievan"); a passage of one long
-    token is cut hard rather than dropped.
-    """
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    head = text[:limit]
-    if not text[limit].isspace():
-        space = head.rfind(" ")
-        if space > 0:
-            head = head[:space]
-    return head.rstrip(" ,;:-–—") + "…"
-
-
 def mean_interval(values: list[float], confidence: float = 0.95) -> tuple[float, float, float]:
     """Mean and Student-t interval, clipped to [0, 1]; one value gives the whole [0, 1]."""
     n = len(values)
@@ -282,10 +262,14 @@ def build_report(
 
 
 def _rank(source: SourceReport) -> tuple:
-    """Highest mean band-target probability first; unscored sources last, by article count."""
+    """Sources with a band first, then those with too few articles for one, then unscored;
+    within each, highest mean band-target probability first, then by article count.
+
+    A source of one article at 1.00 says less than one of forty at 0.90: ranked by score
+    alone, a crawl's top rows would all be single articles."""
     summary = source.scores.get(BAND_TARGET)
-    return (summary is None, -(summary.mean if summary else 0.0), -source.articles,
-            source.source)
+    return (summary is None, source.band == "insufficient evidence",
+            -(summary.mean if summary else 0.0), -source.articles, source.source)
 
 
 @functools.cache

@@ -677,6 +677,19 @@ class Store:
         with self._errors():
             return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
+    def model_cards(self) -> list[dict]:
+        """The card of each model that has scored articles here, the newest per target first,
+        so a report over the store can say what its scores were trained on."""
+        with self._errors():
+            rows = self._db.execute(
+                "SELECT target, card FROM models ORDER BY first_seen DESC, model DESC").fetchall()
+        cards, seen = [], set()
+        for target, card in rows:
+            if target not in seen:
+                seen.add(target)
+                cards.append(json.loads(card))
+        return cards
+
     def shared_bodies(self, *, at_least: int = 2) -> dict[str, int]:
         """{content hash: number of stored articles with that text}, for texts shared by at least
         ``at_least`` articles.

@@ -16,6 +16,7 @@ from sklearn.exceptions import NotFittedError
 from framing import narratives as nar
 from framing.cli import main
 from framing.model import Model, load_model, save_model
+from framing.text import clip
 
 FEAR = "URW: Amplifying war-related fears"
 PRAISE = "URW: Praise of Russia"
@@ -110,14 +111,6 @@ def test_f1_samples_of_perfect_predictions_is_one():
     assert nar.f1_samples(gold, gold) == 1.0
 
 
-def test_trim_cuts_at_a_word_boundary():
-    text = "word " * 100
-    out = nar.trim(text, 50)
-    assert len(out) <= 51 and out.endswith("…")
-    assert out[:-1].split() == ["word"] * len(out[:-1].split())
-    assert nar.trim("short text") == "short text"
-
-
 def test_paragraphs_are_numbered_by_line():
     assert nar.paragraphs("Title\n\nFirst one.\n  \nSecond.") == [
         (1, "Title"), (3, "First one."), (5, "Second.")]
@@ -162,7 +155,7 @@ def test_predict_shape_and_paragraph_evidence(fitted):
     assert 0 <= first["probability"] <= 1
     line = text.splitlines().index(FEAR_PARAGRAPH) + 1
     assert first["paragraphs"][0]["line"] == line
-    assert first["paragraphs"][0]["text"] == nar.trim(FEAR_PARAGRAPH)
+    assert first["paragraphs"][0]["text"] == clip(FEAR_PARAGRAPH, nar.PARAGRAPH_CHARS)
     assert 1 <= len(first["paragraphs"]) <= nar.MAX_PARAGRAPHS
     assert all(e["paragraphs"] == [] for e in entries if not e["asserted"])
     json.dumps(entries)  # JSON-ready

@@ -197,7 +197,7 @@ def test_html_charts_use_their_target_colour_and_sources_come_by_score():
     summary = page[page.index("<h2>Summary</h2>"):page.index("</tbody>")]
     order = [summary.index(f'">{s}</a>') for s in ("high.example", "mid.example",
                                                     "low.example", "single.example")]
-    assert order == sorted(order) and "By mean unreliable_source, highest first." in summary
+    assert order == sorted(order) and "By mean unreliable_source, highest first;" in summary
     pk = _chart(page, "pro_kremlin_framing")  # each chart by its own target
     assert pk.index("low.example") < pk.index("mid.example") < pk.index("high.example")
 

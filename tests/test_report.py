@@ -300,6 +300,13 @@ def test_sources_are_ordered_by_mean_band_target_score_unscored_last():
                                                   "pk.example"]
 
 
+def test_sources_with_a_band_come_before_those_with_too_few_articles():
+    items = [_scored("many.example", 0.6) for _ in range(5)] + [_scored("one.example", 0.99)]
+    report = build_report(items, min_articles=5)
+    assert [s.source for s in report.sources] == ["many.example", "one.example"]
+    assert [s.band for s in report.sources] == ["mixed", "insufficient evidence"]
+
+
 def _body(source, n, text, url=None):
     return ScoredArticle(Article(id=f"{source}-{n}", text=text, source=source,
                                  url=url or f"https://{source}/{n}"), {"unreliable_source": 0.4},
@@ -370,18 +377,5 @@ def test_model_summaries_come_from_the_cards():
     assert models[0]["articles"] == 7 and models[1]["metrics"] == {}
 
 
-def test_plural_and_clip():
-    from framing.report import clip, plural
-
-    assert (plural(1, "article"), plural(2, "article"), plural(0, "source")) == (
-        "1 article", "2 articles", "0 sources")
+def test_band_reason_counts_in_words():
     assert band_for(None, 1, 5, 0.35)[1] == "1 article, fewer than 5"
-    text = "Ukrainian officials appealed for help in defending themselves"
-    for limit in range(len("Ukrainian"), len(text)):
-        cut = clip(text, limit)
-        assert cut.endswith("\u2026") and len(cut) <= limit + 1
-        kept = cut[:-1]
-        assert text.startswith(kept) and text[len(kept)] == " "  # ends at a whole word
-    assert clip(text, len(text)) == text
-    assert clip("Supercalifragilistic", 6) == "Superc\u2026"  # one long token: a hard cut
-    assert clip("a  b\n c", 10) == "a b c"

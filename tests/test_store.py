@@ -181,6 +181,16 @@ def test_the_last_added_model_of_a_target_wins(db):
     assert got == expected
 
 
+def test_model_cards_are_the_newest_per_target(db):
+    newer_a = fake_model(MODEL_A.target, "c" * 64)
+    with Store(db) as store:
+        assert store.model_cards() == []
+        store.add([make_scored(i) for i in range(3)], MODELS)
+        store.add([make_scored(i, [newer_a]) for i in range(3)], [newer_a])
+        cards = store.model_cards()
+    assert sorted(c["sha256"] for c in cards) == ["b" * 64, "c" * 64]
+
+
 # --------------------------------------------------------------------------- round trip
 
 
