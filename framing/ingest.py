@@ -43,7 +43,6 @@ import codecs
 import csv
 import datetime
 import functools
-import hashlib
 import html as html_lib
 import io
 import json
@@ -52,11 +51,14 @@ import re
 import sys
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 
+# The records' home is framing/article.py; re-exported so `from framing.ingest import Article`
+# keeps working.
+from framing.article import Article, Problem, content_id  # noqa: F401
 from framing.errors import InputError
 
 #: Values accepted for ``input_format``.
@@ -110,85 +112,6 @@ _FALLBACK_ENCODING = "cp1252"
 _CSV_FIELD_LIMIT = 2**31 - 1
 # Pandas writes its index as a column with an empty or "Unnamed: N" header; it is not data.
 _INDEX_COLUMN_RE = re.compile(r"^(?:Unnamed: \d+)?$")
-
-
-# --------------------------------------------------------------------------- data classes
-
-
-@dataclass
-class Article:
-    """One article and what is known about where it came from.
-
-    ``id`` is the id given by the input, else the first 16 hex digits of the SHA-256 of the text,
-    so the same text always gets the same id. ``source`` is a registered domain where possible,
-    else an outlet name, and ``source_method`` says how it was found (one of
-    :data:`SOURCE_METHODS`). ``record`` is the 1-based line where a JSONL record or a CSV row
-    starts, and ``None`` for files holding one article.
-    """
-
-    id: str
-    text: str
-    title: str | None = None
-    url: str | None = None
-    source: str | None = None
-    source_method: str | None = None
-    published: datetime.date | None = None
-    author: str | None = None
-    labels: dict = field(default_factory=dict)
-    meta: dict = field(default_factory=dict)
-    path: str = "<memory>"
-    record: int | None = None
-    #: The language the input declares (``<html lang>``, a record's ``language`` field), as a
-    #: lower-case primary subtag such as ``"en"``; ``None`` when it declares none.
-    language: str | None = None
-
-    @property
-    def location(self) -> str:
-        """``path`` for a one-article file, ``path#record`` for a record of a JSONL or CSV file."""
-        return self.path if self.record is None else f"{self.path}#{self.record}"
-
-    def summary(self) -> dict:
-        """The fields outputs show beside their findings: who, where from, what, when.
-
-        JSON-ready; the text, labels and meta are left out.
-        """
-        return {
-            "id": self.id,
-            "location": self.location,
-            "source": self.source,
-            "source_method": self.source_method,
-            "title": self.title,
-            "published": self.published.isoformat() if self.published else None,
-        }
-
-    def to_dict(self) -> dict:
-        """JSON-ready form of every field (``published`` as an ISO date string)."""
-        out = asdict(self)
-        out["published"] = self.published.isoformat() if self.published else None
-        return out
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Something wrong with an input file or record.
-
-    ``severity`` is ``"error"`` when the file or record was skipped and ``"warning"`` when it was
-    read with a fallback. ``line`` is 1-based, or ``None`` when the problem concerns a whole file.
-    """
-
-    path: str
-    line: int | None
-    message: str
-    severity: str = "error"
-
-    def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.message}"
-
-
-def content_id(text: str) -> str:
-    """The id of an article without one: first 16 hex digits of the SHA-256 of its UTF-8 text."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 # --------------------------------------------------------------------------- entry point
