@@ -13,8 +13,9 @@ Everything but ``__version__`` is imported on first use (PEP 562), so ``import f
 cheap and pulls in neither scikit-learn, numpy nor trafilatura: the command line's ``--help``
 and the modules that only need ``__version__`` (``framing.model``, setup.cfg's
 ``version = attr:``) pay for nothing else. The modules behind these names
-(:mod:`framing.ingest`, :mod:`framing.markers`, :mod:`framing.scoring`, :mod:`framing.model`,
-:mod:`framing.report`) stay the full API; this one only chooses sensible defaults.
+(:mod:`framing.article`, :mod:`framing.ingest`, :mod:`framing.markers`,
+:mod:`framing.scoring`, :mod:`framing.model`, :mod:`framing.report`) stay the full API; this
+one only chooses sensible defaults.
 """
 
 from __future__ import annotations
@@ -34,12 +35,11 @@ if TYPE_CHECKING:  # what the lazy names below are, for type checkers (framing s
     from collections.abc import Callable, Iterable, Iterator, Mapping
     from typing import Any
 
+    from framing.article import Article, Problem, ScoredArticle
     from framing.errors import FramingError
-    from framing.ingest import Article, Problem
     from framing.markers import Evidence, Extractor
     from framing.model import Model
     from framing.report import build_report
-    from framing.scoring import ScoredArticle
 
 __all__ = [
     "Article",
@@ -54,7 +54,7 @@ __all__ = [
 
 #: Names re-exported from the module that owns them, imported on first access.
 _LAZY: dict[str, str] = {
-    "Article": "framing.ingest",
+    "Article": "framing.article",
     "Evidence": "framing.markers",
     "FramingError": "framing.errors",
     "build_report": "framing.report",
@@ -162,7 +162,7 @@ def score(
     pushing each score up and down. For streams too large for a list, use
     :func:`framing.scoring.score_articles`, which yields.
     """
-    from framing.ingest import Article
+    from framing.article import Article
     from framing.scoring import score_articles
 
     single = isinstance(texts_or_articles, (str, Article))
@@ -190,12 +190,12 @@ def load_models(paths: str | os.PathLike | Iterable[str | os.PathLike] | None = 
 
 
 def _as_article(item: str | Article) -> Article:
-    from framing.ingest import Article, content_id
+    from framing.article import Article
 
     if isinstance(item, Article):
         return item
     if isinstance(item, str):
-        return Article(id=content_id(item), text=item)
+        return Article(text=item)  # its id is the content id
     raise TypeError(f"expected a str or an Article, not {type(item).__name__}")
 
 

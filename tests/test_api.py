@@ -11,7 +11,7 @@ import sys
 import pytest
 
 import framing
-from framing.ingest import Article
+from framing.article import Article, content_id
 from framing.markers import Evidence
 from framing.model import ModelError
 
@@ -49,7 +49,9 @@ def test_every_public_name_resolves_and_is_documented(name):
 
 
 def test_reexports_are_the_owners_objects():
-    assert framing.Article is Article
+    from framing import ingest
+
+    assert framing.Article is Article is ingest.Article
     assert framing.Evidence is Evidence
     assert issubclass(ModelError, framing.FramingError)
     from framing.report import build_report
@@ -126,6 +128,9 @@ def test_score_of_one_text_is_one_result_and_matches_the_list_form():
     (listed,) = framing.score([LONG])
     assert one.scores == listed.scores
     assert one.to_dict() == listed.to_dict()
+    assert one.article.id == content_id(LONG)
+    article = Article(id="mine", text=LONG)
+    assert framing.score(article).article is article
 
 
 def test_score_with_loaded_models_or_directories_matches_the_default(tmp_path):
