@@ -37,11 +37,9 @@ from dataclasses import dataclass, field
 
 from scipy import stats
 
+from framing.article import EXCLUSIONS, ScoredArticle, content_id
 from framing.corpus import lookup_source
-from framing.ingest import content_id
 from framing.markers import FAMILIES, load_markers
-from framing.model import CARD_FILE, discover_models
-from framing.scoring import EXCLUSIONS, ScoredArticle
 from framing.syndication import find_shared_passages, link_sources
 from framing.text import clip, plural
 
@@ -285,6 +283,10 @@ def _marker_catalogue(ids: set[str]) -> dict[str, dict]:
 
 
 def _default_cards() -> list[dict]:
+    # framing.model imports scikit-learn (about a second); only a report not told its cards
+    # (not one over a store, nor one that scored with its own models) looks models up.
+    from framing.model import CARD_FILE, discover_models
+
     cards = []
     for directory in discover_models():
         try:

@@ -73,16 +73,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from framing.article import Article, ScoredArticle, content_id
 from framing.errors import FramingError
-from framing.ingest import Article, content_id
 from framing.markers import Evidence
 
-# framing.model and framing.scoring import scikit-learn (about a second); the store needs
-# ScoredArticle only to build what it reads back, so it imports it there, and framing.batch
-# can take article_key() from here without paying for scikit-learn.
+# framing.model imports scikit-learn (about a second); the store only reads a model's card
+# and digest, so framing.batch can take article_key() from here without paying for it.
 if TYPE_CHECKING:
     from framing.model import Model
-    from framing.scoring import ScoredArticle
 
 #: "FRMG": marks a SQLite file as a framing store (``PRAGMA application_id``).
 APPLICATION_ID = int.from_bytes(b"FRMG", "big")
@@ -879,8 +877,6 @@ def _scored_from_row(row: tuple, scores: dict[str, _StoredScore] | None) -> Scor
             entry["low_confidence"] = bool(low)
         if entry:
             confidence[target] = entry
-    from framing.scoring import ScoredArticle
-
     return ScoredArticle(
         article,
         None if scores is None else {t: s[0] for t, s in scores.items()},
