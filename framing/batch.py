@@ -11,13 +11,16 @@ counts and input problems travel back to the client, and a rerun with ``resume=T
 partitions already written.
 
 Resuming the local engine skips articles by id or content hash (:class:`DoneSet`).
+
+:func:`run` is the whole of a local scoring run, as ``framing score`` does it: the inputs
+scored, the scores written as they finish (a jsonl or csv file growing in ``OUTPUT.partial``
+and renamed when complete, so a killed run can be resumed), kept in a store too, and counted.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
-import csv
 import hashlib
 import importlib
 import itertools
@@ -33,11 +36,22 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from framing import atomic
+from framing import output as writers
 from framing.atomic import atomic_write
 from framing.errors import FramingError, InputError
-from framing.ingest import Article, Problem, content_id, input_files, iter_jsonl_range, jsonl_ranges
+from framing.ingest import (
+    Article,
+    Problem,
+    content_id,
+    input_files,
+    input_size,
+    iter_articles,
+    iter_jsonl_range,
+    jsonl_ranges,
+)
 from framing.markers import Extractor
-from framing.store import article_key
+from framing.store import Store, article_key
 
 # framing.model and framing.scoring import scikit-learn (about a second): this module imports
 # them only where models are used, so that a pool of workers can start doing that import while
@@ -57,6 +71,23 @@ MANIFEST = "manifest.json"
 
 class BatchError(FramingError):
     """A batch run cannot start or go on (engine missing, output directory in use, ...)."""
+
+
+class ResumeNeeded(BatchError):
+    """Work of an earlier run is kept (an unfinished output, finished partitions, the chunks
+    scored before a worker died): resuming the run goes on from it.
+
+    The message says how in this library's terms (``resume=True``); :meth:`telling` says it
+    with the caller's own word for resuming, such as a command-line option.
+    """
+
+    def __init__(self, before: str, after: str):
+        self.before, self.after = before, after
+        super().__init__(self.telling("resume=True"))
+
+    def telling(self, resume: str) -> str:
+        """The message, with ``resume`` as the way to resume."""
+        return f"{self.before}{resume}{self.after}"
 
 
 # --------------------------------------------------------------------------- the job
@@ -338,11 +369,167 @@ def _score_in_pool(chunks: Iterator[_Chunk], job: ScoringJob, jobs: int) -> Iter
             chunk, future = window.popleft()
             yield _result(chunk, future.result())
     except TerminatedWorkerError as exc:
-        raise BatchError(f"a worker process died ({exc}); the articles scored before it "
-                         "are kept, rerun with --resume to go on") from None
+        raise ResumeNeeded(f"a worker process died ({exc}); the articles scored before it "
+                           "are kept, rerun with ", " to go on") from None
     finally:
         for _, future in window:
             future.cancel()
+
+
+def start_pool_for(paths: Sequence[str], input_format: str, jobs: int) -> None:
+    """Start the worker pool at once when the input looks big enough to use it.
+
+    Called before the models are loaded, so that the workers' start-up overlaps this process's.
+    """
+    if jobs > 1:
+        size = input_size(paths, input_format)
+        if size is None or size >= POOL_START_BYTES:
+            start_pool(jobs)
+
+
+def score_paths(
+    paths: Sequence[str],
+    job: ScoringJob,
+    *,
+    jobs: int = 1,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    input_format: str = "auto",
+    done: DoneSet | None = None,
+    on_problem: Callable[[Problem], None] | None = None,
+    on_chunk: Callable[[ChunkResult], None] | None = None,
+) -> Iterator[ScoredArticle]:
+    """The scored articles of the inputs at ``paths``, in input order (see :func:`score_stream`).
+
+    The inputs are read with the job's columns and strictness; ``on_problem`` gets each input
+    problem. ``on_chunk`` is called after the last article of each chunk has been taken, with
+    the chunk's result: its ``bytes_read`` and ``skipped`` are what a progress line counts.
+    """
+    read = 0
+
+    def count(n: int) -> None:
+        nonlocal read
+        read += n
+
+    articles = iter_articles(paths, input_format=input_format, columns=dict(job.columns),
+                             on_problem=on_problem, strict=job.strict, on_bytes=count)
+    for result in score_stream(articles, job, jobs=jobs, chunk_size=chunk_size, done=done,
+                               bytes_read=lambda: read):
+        yield from result.scored
+        if on_chunk is not None:
+            on_chunk(result)
+
+
+def resumable(path: str | Path | None, fmt: str) -> bool:
+    """Whether a run writing ``fmt`` to ``path`` can be resumed from what it wrote: a jsonl
+    or csv file (a device, FIFO or pipe is written through, with nothing to read back)."""
+    return (not writers.is_stdout(path) and fmt in writers.LINE_FORMATS
+            and not atomic.writes_through(path))
+
+
+def partial_output(path: str | Path | None, fmt: str) -> Path | None:
+    """Where a run writing ``fmt`` to ``path`` keeps its unfinished output, if it can."""
+    return atomic.partial_path(path) if resumable(path, fmt) else None
+
+
+@contextlib.contextmanager
+def resumable_output(path: str | Path, resume: bool):
+    """:func:`framing.atomic.resumable_write`, its write failures one
+    :class:`framing.output.OutputError` and an unfinished output in the way (without
+    ``resume``) a :class:`ResumeNeeded`. Yields ``(stream, continued)``."""
+    try:
+        with writers.guarded(str(path), atomic.resumable_write(path, resume=resume)) as opened:
+            yield opened
+    except atomic.PartialOutputError:
+        raise ResumeNeeded(f"{atomic.partial_path(path)} holds the unfinished output of an "
+                           "earlier run; pass ", " to continue it, or delete it to start "
+                           "again") from None
+
+
+@dataclass
+class RunSummary:
+    """What :func:`run` did: articles scored and written, skipped as done, stored."""
+
+    targets: list[str]
+    scored: int = 0
+    skipped: int = 0
+    added: int | None = None  # None: no store
+    present: int | None = None
+
+
+def run(
+    paths: Sequence[str],
+    job: ScoringJob,
+    *,
+    output: str | Path | None = None,
+    fmt: str = "jsonl",
+    resume: bool = False,
+    store: str | Path | Store | None = None,
+    jobs: int = 1,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    input_format: str = "auto",
+    on_problem: Callable[[Problem], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> RunSummary:
+    """Score the inputs at ``paths`` and write the scores, as ``framing score`` does.
+
+    The scores go to ``output`` (stdout when ``None`` or ``-``) in ``fmt``, one of
+    :data:`framing.output.SCORE_FORMATS`. A jsonl or csv file grows in ``OUTPUT.partial`` as
+    chunks finish and is renamed to ``output`` when complete; other outputs are written
+    atomically. ``store`` (a path or an open :class:`framing.store.Store`) keeps the scored
+    articles too. With ``resume``, articles already in the partial (or finished) output, or
+    held by the store scored by these models, are skipped; without it, an unfinished output in
+    the way is a :class:`ResumeNeeded`.
+
+    ``on_problem`` gets each input problem; ``on_progress(input_bytes, articles)`` each
+    finished chunk. Returns the counts; input problems are the caller's to count.
+    """
+    from framing.scoring import reported_models
+
+    can_resume = resumable(output, fmt)
+    if resume and store is None and not can_resume:
+        raise BatchError("resuming needs a store, or an output file in jsonl or csv")
+    start_pool_for(paths, input_format, jobs)
+    models, _ = job.load()
+    scored_by = reported_models(models)
+    summary = RunSummary([m.target for m in scored_by])
+    with contextlib.ExitStack() as stack:
+        continued = False
+        if can_resume:
+            out, continued = stack.enter_context(resumable_output(output, resume))
+        else:
+            out = stack.enter_context(writers.open_output(output))
+        done_ids = (writers.written_ids(atomic.partial_path(output), fmt) if continued
+                    else [])
+        if isinstance(store, (str, os.PathLike)):
+            store = stack.enter_context(Store(store))
+        known = (store.known(m.card["sha256"] for m in scored_by)
+                 if (store is not None and resume) else ())
+        writer = writers.ScoreWriter(out, fmt, summary.targets, job.explain,
+                                    header=not continued)
+
+        def on_chunk(result: ChunkResult) -> None:
+            summary.scored += len(result.scored)
+            summary.skipped += result.skipped
+            out.flush()  # a killed run keeps every chunk it finished
+            if on_progress is not None:
+                on_progress(result.bytes_read, len(result.scored) + result.skipped)
+
+        def written() -> Iterator[ScoredArticle]:
+            for scored in score_paths(paths, job, jobs=jobs, chunk_size=chunk_size,
+                                      input_format=input_format,
+                                      done=DoneSet(done_ids, keys=known) if resume else None,
+                                      on_problem=on_problem, on_chunk=on_chunk):
+                writer.write(scored)
+                yield scored
+
+        if store is not None:
+            # The store takes the stream in batches; each article is written out on its way.
+            summary.added, summary.present = store.add(written(), scored_by)
+        else:
+            for _ in written():
+                pass
+        writer.close()
+    return summary
 
 
 # --------------------------------------------------------------------------- Dask engine
@@ -449,8 +636,8 @@ def prepare_output_dir(out_dir: str | Path, partitions: Sequence[Partition], job
     existing = sorted(out_dir.glob("part-*.jsonl"))
     if path.exists() or existing:
         if not resume:
-            raise BatchError(f"{out_dir} holds partitions of an earlier run; pass --resume to "
-                             "finish it, or choose an empty directory")
+            raise ResumeNeeded(f"{out_dir} holds partitions of an earlier run; pass ",
+                               " to finish it, or choose an empty directory")
         try:
             old = json.loads(path.read_text("utf-8"))
         except (OSError, ValueError):
@@ -513,28 +700,3 @@ def score_with_dask(
         if not scheduler:
             _stop_resource_tracker("multiprocessing.resource_tracker")
     return [results[p.index] for p in partitions]
-
-
-def ids_in_output(path: str | Path, fmt: str) -> list[str]:
-    """Article ids already written to a ``jsonl`` or ``csv`` scores output (for resuming)."""
-    ids: list[str] = []
-    with open(path, encoding="utf-8", newline="") as handle:
-        if fmt == "jsonl":
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    ids.append(str(json.loads(line)["id"]))
-                except (ValueError, KeyError, TypeError):
-                    raise BatchError(f"{path}:{number}: not a scores line with an id; "
-                                     "cannot resume from this file") from None
-        elif fmt == "csv":
-            reader = csv.DictReader(handle)
-            if reader.fieldnames is None:
-                return ids
-            if "id" not in reader.fieldnames:
-                raise BatchError(f"{path}: no id column; cannot resume from this file")
-            ids.extend(row["id"] for row in reader)
-        else:
-            raise BatchError(f"cannot resume a {fmt} output; use jsonl or csv")
-    return ids

@@ -14,28 +14,23 @@ Exit codes (stable, documented in the README):
 from __future__ import annotations
 
 import contextlib
-import csv
 import difflib
 import errno
 import importlib
 import json
 import os
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
 import click
 
-from framing import __version__, atomic, batch, ingest
+from framing import __version__, batch, ingest
 from framing import corpus as corpus_lib
-from framing.atomic import atomic_write
+from framing import output as writers
 from framing.errors import FramingError
 from framing.flagging import FlaggedArticle, FlagStats, flag_articles
 from framing.ingest import Problem, iter_articles
 from framing.markers import FAMILIES, Extractor, load_markers
-from framing.text import clip
 from framing.voice import VOICES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -73,7 +68,10 @@ class _FramingCommand(click.Command):
 
 
 def _click_error(exc: FramingError) -> click.ClickException:
-    error = click.ClickException(str(exc))
+    if isinstance(exc, writers.OutputError) and exc.name == "stdout":
+        _silence_stdout()
+    message = exc.telling("--resume") if isinstance(exc, batch.ResumeNeeded) else str(exc)
+    error = click.ClickException(message)
     error.exit_code = exc.exit_code
     return error
 
@@ -176,41 +174,11 @@ def _parse_columns(values: tuple[str, ...]) -> dict[str, str]:
     return columns
 
 
-class _WriteFailed(Exception):
-    """An output write failed (disk full, device error): told apart from the command's errors."""
-
-    def __init__(self, error: OSError):
-        super().__init__(str(error))
-        self.error = error
-
-
-class _Guarded:
-    """An output stream whose write errors raise :class:`_WriteFailed`."""
-
-    def __init__(self, handle: IO[str]):
-        self._handle = handle
-
-    def write(self, text: str) -> int:
-        try:
-            return self._handle.write(text)
-        except OSError as exc:
-            raise _WriteFailed(exc) from exc
-
-    def flush(self) -> None:
-        try:
-            self._handle.flush()
-        except OSError as exc:
-            raise _WriteFailed(exc) from exc
-
-    def __getattr__(self, name: str):
-        return getattr(self._handle, name)
-
-
 def _output_error(name: str, exc: OSError) -> FramingError:
     """One clear message (exit 2) for an output that cannot be written."""
     if name == "stdout":
         _silence_stdout()
-    return FramingError(f"cannot write {name}: {exc.strerror or exc}")
+    return writers.output_error(name, exc)
 
 
 def _environment_error(exc: OSError) -> FramingError:
@@ -233,142 +201,15 @@ def _silence_stdout() -> None:
         os.close(devnull)
 
 
-@contextlib.contextmanager
-def _output(path: str | None) -> Iterator[IO[str]]:
-    """stdout, or a file: a regular or new file is replaced atomically, a device, FIFO or pipe
-    written through, a symbolic link followed. A failed write (missing directory, full disk)
-    is one message and exit 2, leaving no partial file."""
-    to_stdout = path is None or path == "-"
-    name = "stdout" if to_stdout else path
-    opener = contextlib.nullcontext(sys.stdout) if to_stdout else atomic_write(path)
-    with _writing(name, opener, flush=True) as handle:
-        yield _Guarded(handle)
+_Progress = writers.Progress
 
 
-@contextlib.contextmanager
-def _resumable_output(path: str, resume: bool) -> Iterator[tuple[IO[str], bool]]:
-    """:func:`atomic.resumable_write` with the failures of :func:`_output` made messages."""
-    try:
-        with _writing(path, atomic.resumable_write(path, resume=resume)) as (handle, continued):
-            yield _Guarded(handle), continued
-    except atomic.PartialOutputError as exc:
-        raise batch.BatchError(str(exc)) from None
-
-
-@contextlib.contextmanager
-def _writing(name: str, opener, flush: bool = False):
-    """Enter ``opener`` and hand out what it gives: failing to open or close it, or a write
-    through a :class:`_Guarded` stream, is one message naming ``name``; an OSError from the
-    caller's own work passes unchanged. ``flush`` flushes the stream before closing."""
-    stage = "open"
-    try:
-        with opener as opened:
-            stage = "body"
-            yield opened
-            stage = "close"
-            if flush:
-                opened.flush()
-    except _WriteFailed as failure:
-        raise _output_error(name, failure.error) from None
-    except OSError as exc:
-        if stage == "body":
-            raise
-        raise _output_error(name, exc) from None
-
-
-@contextlib.contextmanager
-def _progress(items: Iterator, quiet: bool) -> Iterator[Iterator]:
-    """A live count with rate on stderr when it is a terminal; the items unchanged otherwise.
-
-    Inputs are streamed, so their number is unknown up front: the bar shows the count and the
-    elapsed time rather than an ETA.
-    """
-    if quiet or not sys.stderr.isatty():
-        yield items
-        return
-    with click.progressbar(
-        items, label="articles", file=sys.stderr, show_pos=True,
-        item_show_func=lambda a: a.location if a is not None else "",
-    ) as bar:
-        yield bar
-
-
-class _Progress:
-    """Progress of a long run on stderr: share done, articles, rate and ETA.
-
-    Shown only on a terminal and without ``--quiet``. Work is measured in input bytes
-    (known up front for files, unlike the number of articles); without a total (stdin) the
-    line shows the count and rate only.
-    """
-
-    BAR = 24
-
-    def __init__(self, total_bytes: int | None, quiet: bool, stream: IO[str] | None = None,
-                 enabled: bool | None = None, interval: float = 0.25):
-        self.stream = stream or sys.stderr
-        if enabled is None:
-            enabled = not quiet and self.stream.isatty()
-        self.enabled = enabled
-        self.total = total_bytes or None
-        self.interval = interval
-        self.bytes_read = self.bytes_done = self.articles = 0
-        self.start = self._shown = time.monotonic()
-
-    def read(self, n: int) -> None:
-        """The reader's ``on_bytes`` callback."""
-        self.bytes_read += n
-
-    def total_read(self) -> int:
-        return self.bytes_read
-
-    def advance(self, nbytes: int, articles: int) -> None:
-        """Count finished work; redraw at most every ``interval`` seconds."""
-        self.bytes_done += nbytes
-        self.articles += articles
-        now = time.monotonic()
-        if self.enabled and now - self._shown >= self.interval:
-            self._shown = now
-            self.stream.write("\r" + self.line(now) + "\x1b[K")
-            self.stream.flush()
-
-    def clear(self) -> None:
-        """Blank the progress line, so that a message printed next starts on a clean line."""
-        if self.enabled:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
-
-    def line(self, now: float | None = None) -> str:
-        elapsed = max((now or time.monotonic()) - self.start, 1e-9)
-        rate = self.articles / elapsed
-        text = f"{self.articles:,} articles  {rate:,.0f}/s  {_clock(elapsed)}"
-        if self.total:
-            share = min(self.bytes_done / self.total, 1.0)
-            filled = int(share * self.BAR)
-            eta = elapsed * (1 - share) / share if share > 0 else None
-            bar = "#" * filled + "-" * (self.BAR - filled)
-            text = (f"[{bar}] {share:4.0%}  " + text
-                    + f"  ETA {_clock(eta) if eta is not None else '?'}")
-        return "framing: " + text
-
-    def __enter__(self) -> _Progress:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        if self.enabled:
-            self.stream.write("\r" + self.line() + "\x1b[K\n")
-            self.stream.flush()
-
-
-def _clock(seconds: float) -> str:
-    seconds = int(round(seconds))
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-
-
-def _short(span: str) -> str:
-    quoted = json.dumps(span, ensure_ascii=False)
-    if len(quoted) > SPAN_WIDTH:
-        quoted = json.dumps(clip(span, SPAN_WIDTH - 3), ensure_ascii=False)
-    return quoted
+def _progress(paths, input_format: str, quiet: bool) -> _Progress:
+    """The progress line of a run over ``paths``, measured in input bytes."""
+    progress = _Progress(None, quiet)
+    if progress.enabled:  # sizing walks the inputs: only for a line that shows
+        progress.total = ingest.input_size(paths, input_format) or None
+    return progress
 
 
 class _ProblemLog:
@@ -401,41 +242,6 @@ def _fails(flagged: FlaggedArticle, fail_on: list[str]) -> bool:
         for e in flagged.evidence
         for code in fail_on
     )
-
-
-def _voice_tags(evidence) -> str:
-    """`` [quoted]``, `` [attributed] [rebutted]``, ...: nothing for the article's own voice."""
-    tags = "" if evidence.voice == "own" else f" [{evidence.voice}]"
-    return tags + (" [rebutted]" if evidence.rebutted else "")
-
-
-def _write_text_summary(out: IO[str], stats: FlagStats, log: _ProblemLog, statistics: bool):
-    if statistics:
-        out.write("\nfindings  articles       own    quoted  attributed  marker\n")
-        for marker_id, count in sorted(stats.findings.items()):
-            own, quoted, attributed = (stats.voices_per_marker[marker_id, v] for v in VOICES)
-            out.write(
-                f"{count:8d}  {stats.articles_per_marker[marker_id]:8d}  {own:8d}  {quoted:8d}"
-                f"  {attributed:10d}  {marker_id}\n"
-            )
-        out.write("\narticles flagged per family:\n")
-        for family, share in stats.family_shares().items():
-            n = stats.articles_per_family[family]
-            out.write(f"  {family:<12} {n:6d} / {stats.articles}  ({share:.1%})\n")
-        total = sum(stats.findings.values())
-        out.write("\nfindings per voice:\n")
-        for voice in VOICES:
-            n = stats.findings_per_voice[voice]
-            out.write(f"  {voice:<12} {n:6d} / {total}  ({n / (total or 1):.1%})\n")
-        out.write(f"  {'rebutted':<12} {stats.rebutted:6d} / {total}"
-                  f"  ({stats.rebutted / (total or 1):.1%})\n")
-    total = sum(stats.findings.values())
-    line = (
-        f"{total} finding(s) in {stats.flagged_articles} of {stats.articles} article(s)"
-        + (f"; {log.errors} input(s) skipped" if log.errors else "")
-        + (f"; {log.warnings} warning(s)" if log.warnings else "")
-    )
-    out.write(("\n" if total or statistics else "") + line + "\n")
 
 
 # --------------------------------------------------------------------------- commands
@@ -527,46 +333,17 @@ def flags(paths, fmt, output, select, ignore, fail_on, voices, statistics, catal
     fail_codes = _marker_codes(fail_on, catalogue_markers, "--fail-on", allow_any=True)
     log = _ProblemLog(quiet)
     stats = FlagStats()
-    articles = iter_articles(
-        paths,
-        input_format=input_format,
-        columns=_parse_columns(columns),
-        on_problem=log,
-        strict=strict,
-    )
+    progress = log.progress = _Progress(ingest.input_size(paths, input_format), quiet)
+    articles = iter_articles(paths, input_format=input_format, columns=_parse_columns(columns),
+                             on_problem=log, strict=strict, on_bytes=progress.read)
     failed = False
-    with _output(output) as out, _progress(articles, quiet) as articles:
-        documents = []
-        for flagged in flag_articles(articles, extractor, stats, voices=voices or None):
+    with writers.open_output(output) as out, progress:
+        writer = writers.FlagWriter(out, fmt)
+        for flagged in flag_articles(progress.track(articles), extractor, stats,
+                                     voices=voices or None):
             failed = failed or _fails(flagged, fail_codes)
-            if fmt == "text":
-                for e in flagged.evidence:
-                    out.write(
-                        f"{flagged.article.location}:{e.line}:{e.col}: {e.marker_id} "
-                        f"{e.message}{_voice_tags(e)} {_short(e.text)}\n"
-                    )
-            elif fmt == "jsonl":
-                out.write(json.dumps(flagged.to_dict(), ensure_ascii=False) + "\n")
-            else:
-                documents.append(flagged.to_dict())
-        if fmt == "json":
-            json.dump(
-                {
-                    "articles": documents,
-                    "summary": stats.to_dict(),
-                    "problems": [
-                        {"path": p.path, "line": p.line, "severity": p.severity,
-                         "message": p.message}
-                        for p in log.problems
-                    ],
-                },
-                out,
-                ensure_ascii=False,
-                indent=2,
-            )
-            out.write("\n")
-        elif fmt == "text" and (statistics or not quiet):
-            _write_text_summary(out, stats, log, statistics)
+            writer.write(flagged)
+        writer.close(stats, log.problems, summary=not quiet, statistics=statistics)
     if fmt != "text" and not quiet:
         click.echo(
             f"framing: {sum(stats.findings.values())} finding(s) in {stats.articles} article(s)"
@@ -612,7 +389,7 @@ def markers_command(fmt, family, catalogue, all_examples):
         click.echo(f"{m.id}  {m.family:<11} {m.strength:<6} {m.name}: {m.description}{tag}")
         if not all_examples:
             for example in m.examples_match[:2]:
-                click.echo(f"        e.g. {_short(example)}")
+                click.echo(f"        e.g. {writers.short(example)}")
             continue
         # Every example, in full, labelled by the voice it must come out in.
         for label, examples in (
@@ -1025,7 +802,7 @@ def score(paths, model_dirs, fmt, explain, top, output, store_path, resume, jobs
         fmt = "jsonl"  # the only format partition files come in
     jobs = jobs or batch.available_cores()
     if engine == "local":
-        _start_pool_for(paths, input_format, jobs)
+        batch.start_pool_for(paths, input_format, jobs)
     job = _scoring_job(model_dirs, explain=explain, top=top, columns=columns, strict=strict)
     models, _ = job.load()
     if engine == "dask":
@@ -1034,68 +811,32 @@ def score(paths, model_dirs, fmt, explain, top, output, store_path, resume, jobs
         return
     if scheduler or workers:
         raise click.UsageError("--scheduler and --workers go with --engine dask")
-    # A device, FIFO or pipe (-o >(cmd)) is written through: nothing there to resume from.
-    resumable = (output and output != "-" and fmt in ("jsonl", "csv")
-                 and not atomic.writes_through(output))
-    if resume and not store_path and not resumable:
+    if resume and not store_path and not batch.resumable(output, fmt):
+        # A device, FIFO or pipe (-o >(cmd)) is written through: nothing there to resume from.
         raise click.UsageError("--resume needs --store, or -o FILE with --format jsonl or csv")
     log = _ProblemLog(quiet)
-    progress = log.progress = _Progress(ingest.input_size(paths, input_format), quiet)
-    articles = iter_articles(paths, input_format=input_format, columns=dict(job.columns),
-                             on_problem=log, strict=strict, on_bytes=progress.read)
-    from framing.scoring import reported_models
-
-    scored_by = reported_models(models)
-    targets = [m.target for m in scored_by]
-    count = skipped = 0
-    partial = None
+    progress = log.progress = _progress(paths, input_format, quiet)
+    partial = batch.partial_output(output, fmt)
+    # Without --resume an unfinished output in the way is refused, not a run that stopped.
+    stoppable = partial is not None and (resume or not partial.exists())
     try:
-        with contextlib.ExitStack() as stack:
-            continued = False
-            if resumable:
-                out, continued = stack.enter_context(_resumable_output(output, resume))
-                partial = atomic.partial_path(output)
-            else:
-                out = stack.enter_context(_output(output))
-            done_ids = batch.ids_in_output(partial, fmt) if continued else []
-            store = stack.enter_context(store_lib.Store(store_path)) if store_path else None
-            known = store.known(m.card["sha256"] for m in scored_by) if (store and resume) else ()
-            done = batch.DoneSet(done_ids, keys=known) if resume else None
-            stack.enter_context(progress)
-            writer = _ScoreWriter(out, fmt, targets, explain, header=not continued)
-            results = batch.score_stream(articles, job, jobs=jobs, chunk_size=chunk_size,
-                                         done=done, bytes_read=progress.total_read)
-
-            def scored_articles():
-                nonlocal count, skipped
-                for result in results:
-                    for scored in result.scored:
-                        writer.write(scored)
-                        yield scored
-                    count += len(result.scored)
-                    skipped += result.skipped
-                    out.flush()  # a killed run keeps every chunk it finished
-                    progress.advance(result.bytes_read, len(result.scored) + result.skipped)
-
-            stored = ""
-            if store is not None:
-                # The store takes the stream in batches; each article is written out on its way.
-                added, present = store.add(scored_articles(), scored_by)
-                stored = f"; store {store_path}: {added} added, {present} already there"
-            else:
-                for _ in scored_articles():
-                    pass
-            writer.close()
+        with progress:
+            done = batch.run(paths, job, output=output, fmt=fmt, resume=resume,
+                             store=store_path, jobs=jobs, chunk_size=chunk_size,
+                             input_format=input_format, on_problem=log,
+                             on_progress=progress.advance)
     except BaseException:
-        if partial is not None and partial.exists():
+        if stoppable and partial.exists():
             click.echo(f"framing: stopped; the articles scored so far are in {partial} "
                        "(rerun with --resume to finish)", err=True)
         raise
     if not quiet:
-        resumed = f"; {skipped} already done (--resume)" if skipped else ""
-        click.echo(f"framing: scored {count} article(s) with {', '.join(targets)}" + stored
-                   + resumed + (f"; {log.errors} input(s) skipped" if log.errors else ""),
-                   err=True)
+        stored = (f"; store {store_path}: {done.added} added, {done.present} already there"
+                  if store_path else "")
+        resumed = f"; {done.skipped} already done (--resume)" if done.skipped else ""
+        click.echo(f"framing: scored {done.scored} article(s) with {', '.join(done.targets)}"
+                   + stored + resumed
+                   + (f"; {log.errors} input(s) skipped" if log.errors else ""), err=True)
     _finish(log)
 
 
@@ -1134,133 +875,18 @@ def _score_dask(paths, job, models, fmt, output, store_path, scheduler, workers,
     _finish(log)
 
 
-def _start_pool_for(paths, input_format: str, jobs: int) -> None:
-    """Start the worker pool at once when the input looks big enough to use it."""
-    if jobs > 1:
-        size = ingest.input_size(paths, input_format)
-        if size is None or size >= batch.POOL_START_BYTES:
-            batch.start_pool(jobs)
-
-
 def _scoring_job(model_dirs, columns=(), **options) -> batch.ScoringJob:
     return batch.ScoringJob(tuple(str(d) for d in _model_dirs(model_dirs)),
                             columns=tuple(_parse_columns(columns).items()), **options)
 
 
-def _flatten(results, progress: _Progress):
-    """The scored articles of a chunk stream, counting each chunk into the progress line."""
-    for result in results:
-        yield from result.scored
-        progress.advance(result.bytes_read, len(result.scored) + result.skipped)
-
-
-class _ScoreWriter:
-    """Writes scored articles in one of the score formats, as they come."""
-
-    def __init__(self, out, fmt: str, targets: list[str], explain: bool, header: bool = True):
-        self.out, self.fmt, self.targets, self.explain = out, fmt, targets, explain
-        self.documents: list[dict] = []
-        self.marks: set[str] = set()
-        self.writer = csv.writer(out) if fmt == "csv" else None
-        if header and fmt == "csv":
-            self.writer.writerow(["id", "location", "source", *targets, "war_topic", "language",
-                                  "not_scored", "low_confidence", "flags"])
-        if header and fmt == "table":
-            out.write("  ".join(targets) + "    war  flags  article\n")
-
-    def write(self, scored) -> None:
-        if self.fmt == "jsonl":
-            self.out.write(json.dumps(scored.to_dict(), ensure_ascii=False) + "\n")
-        elif self.fmt == "json":
-            self.documents.append(scored.to_dict())
-        elif self.fmt == "csv":
-            scores = scored.scores or {}
-            low = [t for t in self.targets if scored.exclusion(t) == "low_confidence"]
-            war = scored.scope.get("war_topic")
-            self.writer.writerow([
-                scored.article.id, scored.article.location, scored.article.source or "",
-                *[f"{scores[t]:.4f}" if t in scores else "" for t in self.targets],
-                "" if war is None else f"{war:.4f}", scored.scope.get("language") or "",
-                "" if scored.scores is not None else scored.scope.get("reason", ""),
-                " ".join(low), " ".join(sorted({e.marker_id for e in scored.flags}))])
-        else:
-            self.marks |= _write_score_row(self.out, scored, self.targets, self.explain)
-
-    def close(self) -> None:
-        if self.fmt == "json":
-            json.dump(self.documents, self.out, ensure_ascii=False, indent=2)
-            self.out.write("\n")
-        elif self.fmt == "table" and self.marks:
-            legend = {"?": "? low confidence: the article is unlike the model's training data",
-                      "-": "- no score applies (the reason follows the article)",
-                      "o": "o off topic: not about the Russia-Ukraine war, so the war score "
-                           "is low by design"}
-            self.out.write("".join(f"  {legend[m]}\n" for m in "-o?" if m in self.marks))
-
-
-def _write_score_row(out, scored, targets, explain) -> set[str]:
-    """One table row (and its explanation lines); returns the marks it used."""
-    a = scored.article
-    name = a.title or a.location
-    marks: set[str] = set()
-    cells = []
-    for t in targets:
-        why = scored.exclusion(t)
-        if scored.scores is None or t not in scored.scores:
-            cells.append(f"{'-':>{len(t)}}")
-            marks.add("-")
-            continue
-        mark = {"low_confidence": "?", "off_topic": "o"}.get(why, " ")
-        if mark != " ":
-            marks.add(mark)
-        cells.append(f"{scored.scores[t]:>{len(t) - 1}.3f}{mark}")
-    war = scored.scope.get("war_topic")
-    tail = ""
-    if scored.scores is None:
-        reason = scored.scope.get("reason", "")
-        tail = f"  [{reason}" + (f": {scored.scope['language']}" if reason == "not_english"
-                                 else "") + "]"
-    out.write("  ".join(cells) + ("    " + (f"{war:.2f}" if war is not None else "   -"))
-              + f"  {len(scored.flags):>5d}  {a.location} ({a.source or 'unknown source'})"
-              + tail + "\n")
-    if not explain:
-        return marks
-    out.write(f"      {name[:100]}\n")
-    for target, explanation in scored.explanations.items():
-        for direction, sign in (("up", "+"), ("down", "-")):
-            items = []
-            for entry in explanation[direction]:
-                item = f"{entry.get('name', entry['feature'])} {entry['weight']:+.3f}"
-                if entry.get("evidence"):
-                    item += " [" + "; ".join(_short(t) for t in entry["evidence"]) + "]"
-                items.append(item)
-            if items:
-                out.write(f"      {target} {sign}: " + ", ".join(items) + "\n")
-    for narrative in scored.narratives:
-        if not narrative.get("asserted"):
-            continue
-        out.write(f"      narrative {narrative['narrative']} {narrative['probability']:.2f}\n")
-        for paragraph in narrative.get("paragraphs", [])[:2]:
-            out.write(f"        line {paragraph['line']}: {_short(paragraph['text'])}\n")
-    return marks
-
-
 # --------------------------------------------------------------------------- report
-
-_REPORT_FORMATS = ("table", "markdown", "csv", "html", "json")
-
-
-def _render(fmt: str, built) -> str:
-    if fmt == "json":
-        return json.dumps(built.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    return getattr(render, f"render_{fmt}")(built)
-
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("--model", "model_dirs", multiple=True, type=click.Path(exists=True),
               help="Model directory (repeatable; default: every model in models/).")
-@click.option("--format", "fmt", type=click.Choice(_REPORT_FORMATS), default="table",
+@click.option("--format", "fmt", type=click.Choice(writers.REPORT_FORMATS), default="table",
               show_default=True, help="html: one self-contained file with charts.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
               help="Write here (atomically) instead of stdout.")
@@ -1314,21 +940,20 @@ def report(paths, model_dirs, fmt, output, min_articles, threshold, sources_path
                                             syndication=syndication, cards=store.model_cards())
     else:
         jobs = jobs or batch.available_cores()
-        _start_pool_for(paths, input_format, jobs)
+        batch.start_pool_for(paths, input_format, jobs)
         job = _scoring_job(model_dirs, columns=columns, strict=strict)
         models, _ = job.load()  # refuses a bad model before any input is read
-        progress = log.progress = _Progress(ingest.input_size(paths, input_format), quiet)
-        articles = iter_articles(paths, input_format=input_format, columns=dict(job.columns),
-                                 on_problem=log, strict=strict, on_bytes=progress.read)
+        progress = log.progress = _progress(paths, input_format, quiet)
         with progress:
-            results = batch.score_stream(articles, job, jobs=jobs,
-                                         bytes_read=progress.total_read)
-            built = report_lib.build_report(_flatten(results, progress),
+            scored = batch.score_paths(
+                paths, job, jobs=jobs, input_format=input_format, on_problem=log,
+                on_chunk=lambda r: progress.advance(r.bytes_read, len(r.scored) + r.skipped))
+            built = report_lib.build_report(scored,
                                             sources_table=sources_table, threshold=threshold,
                                             min_articles=min_articles, syndication=syndication,
                                             cards=[m.card for m in models])
-    with _output(output) as out:
-        out.write(_render(fmt, built))
+    with writers.open_output(output) as out:
+        out.write(writers.report_text(fmt, built))
     if not quiet:
         click.echo(f"framing: reported {len(built.sources)} source(s) from {built.articles} "
                    "article(s)" + (f"; {log.errors} input(s) skipped" if log.errors else ""),

@@ -197,23 +197,6 @@ def test_bad_arguments_are_refused():
     assert list(batch.score_stream([], JOB)) == []
 
 
-# --------------------------------------------------------------------------- resume from outputs
-
-
-def test_ids_in_output(tmp_path):
-    jsonl = tmp_path / "s.jsonl"
-    jsonl.write_text('{"id": "a"}\n\n{"id": 7}\n', encoding="utf-8")
-    assert batch.ids_in_output(jsonl, "jsonl") == ["a", "7"]
-    csv_file = tmp_path / "s.csv"
-    csv_file.write_text("id,location\nb,x\n\"c,d\",y\n", encoding="utf-8")
-    assert batch.ids_in_output(csv_file, "csv") == ["b", "c,d"]
-    (tmp_path / "bad.jsonl").write_text('{"id": "a"}\nnot json\n', encoding="utf-8")
-    with pytest.raises(BatchError, match="bad.jsonl:2"):
-        batch.ids_in_output(tmp_path / "bad.jsonl", "jsonl")
-    with pytest.raises(BatchError, match="json"):
-        batch.ids_in_output(jsonl, "json")
-
-
 # --------------------------------------------------------------------------- partitions
 
 
@@ -258,7 +241,7 @@ def test_output_dir_is_never_overwritten_and_resumes_only_the_same_plan(tmp_path
     out = tmp_path / "out"
     assert batch.prepare_output_dir(out, parts, JOB, resume=False) == parts
     (out / parts[0].name).write_text("{}\n", encoding="utf-8")
-    with pytest.raises(BatchError, match="--resume"):
+    with pytest.raises(BatchError, match="resume=True"):
         batch.prepare_output_dir(out, parts, JOB, resume=False)
     assert batch.prepare_output_dir(out, parts, JOB, resume=True) == parts[1:]
     other = batch.plan_partitions([str(path)], block_size=5000)
@@ -301,5 +284,5 @@ def test_dask_on_a_local_cluster_scores_every_partition_and_resumes(tmp_path):
     assert [r.resumed for r in again] == [True] * (len(parts) - 1) + [False]
     assert (out / parts[0].name).read_bytes() == finished
     assert (out / parts[-1].name).exists()
-    with pytest.raises(BatchError, match="--resume"):
+    with pytest.raises(BatchError, match="resume=True"):
         batch.score_with_dask(parts, JOB, out, workers=2)
