@@ -1,9 +1,17 @@
-"""Shared fixtures: the bundled seeds and the optional ../shared/data sets."""
+"""Shared fixtures: the bundled seeds, a tiny trained model set, the optional ../shared/data.
+
+Unit tests score with :func:`tiny_models` (trained once per session on :func:`tiny_corpus`,
+written here), never with the shipped ``models/``: retraining those must not break a test of
+the code. Only the acceptance tests of the shipped models (test_judgments, test_docs,
+test_install) read ``models/``.
+"""
 
 import os
 from pathlib import Path
 
 import pytest
+
+from framing.ingest import Article
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "corpus" / "seeds"
@@ -31,3 +39,112 @@ def seeds() -> Path:
 def seed_path(number: int) -> Path:
     (path,) = SEEDS.glob(f"{number:03d}_*.txt")
     return path
+
+
+# --------------------------------------------------------------------------- tiny models
+
+WAR = [
+    "Russian forces shelled Kharkiv overnight and Ukrainian troops held the line near Bakhmut.",
+    "Ukraine's army reported heavy fighting in the Donbas as Russian artillery hit Avdiivka.",
+    "Drone attacks on Odesa damaged the port and grain exports from Ukraine were halted again.",
+]
+PRO = [
+    "The special military operation liberates Donbass from the Kiev regime and its masters.",
+    "The collective West keeps arming the Kiev regime, prolonging a proxy war against Russia.",
+    "Denazification of Ukraine goes on, the ministry said, as the Kiev regime loses ground.",
+]
+CON = [
+    "Russia's full-scale invasion of Ukraine entered its third year as Kyiv counted its dead.",
+    "Ukrainian soldiers pushed back the invading Russian troops near Kharkiv, officials said.",
+    "Kyiv said Russian forces shelled residential areas overnight, killing four civilians.",
+]
+OFF = [
+    "The city council approved new bus lanes after a long debate about traffic and parking.",
+    "Doctors urged people to wash their hands and stay at home as the flu season peaked.",
+    "The football club signed a new striker for the season after a week of negotiations.",
+]
+SHOCK = [
+    "SHOCKING: they do not want you to know this miracle cure, share before it is deleted!",
+    "The mainstream media hides the truth, wake up, the elites are lying to all of you!!!",
+    "You won't believe what this insider revealed, the cover-up is bigger than anyone thinks!",
+]
+#: Per target: the texts of label 1 and of label 0 (each article mixes two of its pool).
+TINY_POOLS = {
+    "war_topic": (WAR, OFF),
+    "pro_kremlin_framing": (PRO, CON),
+    "unreliable_source": (SHOCK, OFF),
+}
+TINY_SOURCES_PER_LABEL = 4
+TINY_PER_SOURCE = 3
+
+
+def tiny_corpus(target: str) -> list[Article]:
+    """Labelled articles of ``target``: four outlets per label, three articles each.
+
+    Every text mixes two sentences of a pool and numbers itself, so no two are the same, and a
+    grouped split always has both labels on each side.
+    """
+    ones, zeros = TINY_POOLS[target]
+    articles = []
+    for label, pool, other in ((1, ones, zeros), (0, zeros, ones)):
+        for s in range(TINY_SOURCES_PER_LABEL):
+            for i in range(TINY_PER_SOURCE):
+                # One article per label reads like the other label's: the grouped evaluation
+                # then measures something short of perfect, with an interval of some width.
+                mixed = other if (s, i) == (0, 0) else pool
+                text = f"{mixed[i % 3]} {mixed[(i + s + 1) % 3]} Report number {s}-{i}."
+                articles.append(Article(id=f"{target}-{label}-{s}-{i}", text=text,
+                                        source=f"{target[:3]}{label}{s}.example",
+                                        labels={target: label}))
+    return articles
+
+
+@pytest.fixture(scope="session")
+def tiny_models_dir(tmp_path_factory) -> Path:
+    """A models directory like ``models/``: war_topic, pro_kremlin_framing, unreliable_source.
+
+    pro_kremlin_framing is gated by war_topic and has a train-only file, as the shipped one.
+    No marker block: compiling the catalogue at each of the many tiny fits would double the
+    session's set-up time, and the tests of marker features train their own (test_scoring).
+    """
+    from framing.corpus import write_corpus
+    from framing.model import Dataset, FeatureConfig, save_model, train
+
+    root = tmp_path_factory.mktemp("tiny-models")
+    config = FeatureConfig(markers=False, C=1.0)
+    for target in TINY_POOLS:
+        corpus = root / f"tiny_{target}.jsonl"
+        write_corpus(tiny_corpus(target), corpus)
+        extra = extra_files = None
+        if target == "pro_kremlin_framing":
+            extra_files = [root / "tiny_contrast.jsonl"]
+            write_corpus([Article(id=f"contrast-{i}", text=f"{CON[i]} {WAR[i]}",
+                                  source="contrast.example", labels={target: 0})
+                          for i in range(3)], extra_files[0])
+            extra = Dataset.from_articles(
+                [Article(id=f"contrast-{i}", text=f"{CON[i]} {WAR[i]}", labels={target: 0})
+                 for i in range(3)], target, own_groups=True)
+        data = Dataset.from_articles(tiny_corpus(target), target)
+        model, _ = train(data, config=config, folds=2, baseline=False, corpus_files=[corpus],
+                         extra=extra, extra_files=extra_files or ())
+        if target == "pro_kremlin_framing":
+            model.card["gate"] = "war_topic"
+        save_model(model, root / "models" / target)
+    return root / "models"
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tiny_models_dir) -> dict:
+    """The tiny models, loaded, by target."""
+    from framing.model import discover_models, load_model
+
+    return {d.name: load_model(d) for d in discover_models(tiny_models_dir)}
+
+
+@pytest.fixture
+def tiny_default_models(monkeypatch, tiny_models_dir) -> Path:
+    """Make the tiny models the default ones ($FRAMING_MODELS) for the test."""
+    from framing.model import MODELS_ENV
+
+    monkeypatch.setenv(MODELS_ENV, str(tiny_models_dir))
+    return tiny_models_dir

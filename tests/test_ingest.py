@@ -299,6 +299,7 @@ def test_tldextract_makes_no_network_call_in_process(monkeypatch):
         ingest._tld_extractor.cache_clear()
 
 
+@pytest.mark.slow
 def test_tldextract_fresh_import_no_network_no_cache(tmp_path):
     home = tmp_path / "home"
     home.mkdir()

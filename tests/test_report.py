@@ -7,11 +7,15 @@ import pytest
 from framing.corpus import SourceRating, load_sources
 from framing.ingest import Article, content_id, iter_articles
 from framing.markers import Evidence, Extractor
-from framing.model import MODELS_DIR, load_model
 from framing.report import band_for, build_report, mean_interval, source_key
 from framing.scoring import ScoredArticle, score_articles
 
 from .conftest import SEEDS
+
+
+@pytest.fixture(autouse=True)
+def _tiny_defaults(tiny_default_models):
+    """A report without ``cards`` describes the default models: the tiny ones here."""
 
 
 def _scored(source, p, flags=(), published=None, method="field", pk=None):
@@ -98,9 +102,8 @@ def test_report_dict_is_json_ready():
 
 
 @pytest.fixture(scope="module")
-def seed_report():
-    models = [load_model(MODELS_DIR / "pro_kremlin_framing"),
-              load_model(MODELS_DIR / "unreliable_source")]
+def seed_report(tiny_models):
+    models = [tiny_models["pro_kremlin_framing"], tiny_models["unreliable_source"]]
     scored = score_articles(iter_articles([str(SEEDS)]), models, Extractor())
     return {s.source: s for s in build_report(scored, sources_table=load_sources(),
                                               min_articles=1).sources}
@@ -121,8 +124,8 @@ def test_seed_report_known_ratings(seed_report):
     assert seed_report["sputniknews.com"].share_homoglyph == 1.0
 
 
-def test_seed_report_links_urdupoint_to_sputnik():
-    models = [load_model(MODELS_DIR / "pro_kremlin_framing")]
+def test_seed_report_links_urdupoint_to_sputnik(tiny_models):
+    models = [tiny_models["pro_kremlin_framing"]]
     scored = score_articles(iter_articles([str(SEEDS)]), models, Extractor())
     report = build_report(scored, min_articles=1, syndication=True)
     by = {s.source: s for s in report.sources}
@@ -352,20 +355,20 @@ def test_report_names_its_markers_from_the_catalogue():
     assert report.markers["TH501"]["name"] == catalogue["TH501"].name
 
 
-def test_model_summaries_come_from_the_cards():
+def test_model_summaries_come_from_the_cards(tiny_models_dir):
     import json
 
-    card = json.loads((MODELS_DIR / "unreliable_source" / "card.json").read_text())
+    card = json.loads((tiny_models_dir / "unreliable_source" / "card.json").read_text())
     report = build_report([_scored("a.example", 0.5)])  # the default models' cards
     (summary,) = report.models
     assert summary["target"] == "unreliable_source" and summary["meaning"] == card["meaning"]
     assert summary["metrics"]["roc_auc"] == [card["evaluation"]["model"]["roc_auc"],
                                              *card["evaluation"]["model"]["ci95"]["roc_auc"]]
-    assert summary["trained_on"] == [f["name"] for f in card["corpus"]["files"]]
-    pk_card = json.loads((MODELS_DIR / "pro_kremlin_framing" / "card.json").read_text())
+    assert summary["trained_on"] == ["tiny_unreliable_source.jsonl"]
+    pk_card = json.loads((tiny_models_dir / "pro_kremlin_framing" / "card.json").read_text())
     (pk,) = build_report([_scored("a.example", 0.5, pk=0.5)], cards=[pk_card]).models[:1]
-    assert pk["trained_on"] == [f["name"] for f in pk_card["corpus"]["files"]]
-    assert pk["train_only"] == [f["name"] for f in pk_card["corpus"]["train_only"]["files"]]
+    assert pk["trained_on"] == ["tiny_pro_kremlin_framing.jsonl"]
+    assert pk["train_only"] == ["tiny_contrast.jsonl"]
     made_up = {"target": "unreliable_source", "meaning": "m", "gate": "war_topic",
                "corpus": {"files": [{"name": "x.jsonl"}], "articles": 7, "sources": 2},
                "evaluation": {"method": "k", "model": {"roc_auc": 0.61}}}

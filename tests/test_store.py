@@ -329,20 +329,19 @@ def test_a_stream_reads_one_snapshot_and_does_not_block_writes(db):
         assert store.add([make_scored(40)], MODELS) == (1, 0)
 
 
-def test_real_models_and_seed_articles_round_trip(db):
+def test_trained_models_and_seed_articles_round_trip(db, tiny_models):
     from framing.ingest import iter_articles
     from framing.markers import Extractor
-    from framing.model import MODELS_DIR, discover_models, load_model
     from framing.scoring import score_articles
 
-    models = [load_model(d) for d in discover_models(MODELS_DIR)]
-    if not models:
-        pytest.skip("no shipped model in models/")
+    models = list(tiny_models.values())
     scored = list(score_articles(iter_articles([str(REPO / "corpus" / "seeds")]), models,
                                  Extractor()))
     # The models whose probabilities land in ``scores`` (a war-topic or narratives model
     # feeds ``scope`` and ``narratives`` instead), as the CLI stores them.
     scored_by = [m for m in models if any(m.target in (s.scores or {}) for s in scored)]
+    assert len(scored) == 5
+    assert [m.target for m in scored_by] == ["pro_kremlin_framing", "unreliable_source"]
     with Store(db) as store:
         assert store.add(scored, scored_by) == (len(scored), 0)
         assert store.add(scored, scored_by) == (0, len(scored))
@@ -786,6 +785,7 @@ def _wait_for(path: Path, process: subprocess.Popen, what: str) -> None:
         time.sleep(0.01)
 
 
+@pytest.mark.slow
 def test_two_processes_writing_at_once(tmp_path, db):
     # Overlapping ranges, the second written backwards, so both meet on the shared articles;
     # both open the fresh store, then start together.
@@ -813,6 +813,7 @@ def test_two_processes_writing_at_once(tmp_path, db):
         assert {s.article.id for s in store.scored()} == {f"art-{i:05d}" for i in range(600)}
 
 
+@pytest.mark.slow
 def test_processes_creating_the_store_at_once(tmp_path, db):
     # All open the same missing file at the same moment: one creates the schema, the others
     # must wait for it and neither fail nor take the half-made file for a foreign database.
@@ -832,6 +833,7 @@ def test_processes_creating_the_store_at_once(tmp_path, db):
     assert integrity(db) == "ok"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_a_killed_run_keeps_whole_batches_and_a_rerun_completes_it(tmp_path, db):
     batch, total, words = 20, 100, 1500  # long texts, so a batch outgrows the page cache
