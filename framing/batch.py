@@ -149,7 +149,7 @@ def _hash64(value: str) -> int:
 
 
 class DoneSet:
-    """Articles already scored, by id, by content hash or by store key: what ``--resume`` skips.
+    """Articles already scored, by id, by content hash or by store key: what resuming skips.
 
     ``keys`` are :func:`framing.store.article_key` strings, as :meth:`framing.store.Store.known`
     gives them: an article is done when its identity and text are stored, so the same text at

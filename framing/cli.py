@@ -629,14 +629,13 @@ def train(corpus_paths, target, out, force, folds, features, C, idf, marker_weig
     data = model_lib.Dataset.from_articles(_read_labelled(corpus_paths, log), target)
     extra = (model_lib.Dataset.from_articles(_read_labelled(train_only, log), target,
                                              own_groups=True) if train_only else None)
-    total = model_lib.steps(folds, not no_baseline)
-    show = not quiet and sys.stderr.isatty()
-    with click.progressbar(length=total, label=f"training {target}", file=sys.stderr,
-                           hidden=not show) as bar:
+    progress = _Progress(model_lib.steps(folds, not no_baseline), quiet, unit="steps",
+                         label=f"training {target}")
+    with progress:
         try:
             model, report = model_lib.train(
                 data, config=config, folds=folds, baseline=not no_baseline,
-                corpus_files=corpus_paths, progress=bar.update, extra=extra,
+                corpus_files=corpus_paths, progress=lambda n: progress.advance(n, n), extra=extra,
                 extra_files=train_only,
             )
         except FramingError:

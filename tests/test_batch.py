@@ -89,6 +89,7 @@ def test_stream_keeps_order_and_scores_of_a_plain_run(tmp_path):
     assert got == reference
 
 
+@pytest.mark.slow
 def test_pool_of_two_gives_the_same_output_in_input_order(tmp_path):
     path = _write_batch(tmp_path / "in.jsonl", 40)
     reference = _reference(path)
@@ -127,6 +128,7 @@ def _copy_models(tmp_path: Path) -> tuple[str, ...]:
     return tuple(dirs)
 
 
+@pytest.mark.slow
 def test_pool_workers_load_the_models_once_each(tmp_path):
     path = _write_batch(tmp_path / "in.jsonl", 30)
     logs = tmp_path / "loads"
@@ -140,6 +142,7 @@ def test_pool_workers_load_the_models_once_each(tmp_path):
     assert sorted(loads) == sorted(set(loads))  # no process loaded twice
 
 
+@pytest.mark.slow
 def test_stopping_the_pool_waits_for_its_workers(tmp_path):
     path = _write_batch(tmp_path / "in.jsonl", 30)
     list(batch.score_stream(iter_articles([path]), JOB, jobs=2, chunk_size=2))
@@ -262,6 +265,7 @@ def _require_dask():
         pytest.importorskip("distributed")
 
 
+@pytest.mark.slow
 def test_dask_on_a_local_cluster_scores_every_partition_and_resumes(tmp_path):
     _require_dask()
     path = _write_batch(tmp_path / "in.jsonl", 30, bad_line_after=20)

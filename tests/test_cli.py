@@ -230,6 +230,7 @@ def tiny_corpus_file(tmp_path_factory):
     return path
 
 
+@pytest.mark.slow
 def test_train_evaluate_score_round_trip(runner, tmp_path, tiny_corpus_file):
     model_dir = tmp_path / "pk"
     result = runner.invoke(main, [
@@ -272,6 +273,7 @@ def test_train_refuses_unknown_target_and_bad_features(runner, tiny_corpus_file,
     assert result.exit_code == 2 and "magic" in result.stderr
 
 
+@pytest.mark.slow
 def test_score_refuses_a_tampered_model(runner, tmp_path, tiny_corpus_file):
     model_dir = tmp_path / "pk"
     runner.invoke(main, ["train", str(tiny_corpus_file), "--target", "pro_kremlin_framing",
@@ -322,6 +324,7 @@ def _lines(path):
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+@pytest.mark.slow
 def test_score_with_two_jobs_matches_one_job(runner, tmp_path):
     source = _batch_file(tmp_path / "in.jsonl", 25, bad_line_after=10)
     outputs = {}
@@ -367,6 +370,7 @@ def _children(pid: int) -> set[int]:
     return found
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_score_resume_survives_a_real_kill(tmp_path, jobs):
     import os
@@ -489,6 +493,7 @@ def test_score_dask_engine_checks_its_options(runner, tmp_path):
     assert result.exit_code == 2 and "--engine dask" in result.stderr
 
 
+@pytest.mark.slow
 def test_score_dask_engine_writes_partitions(runner, tmp_path):
     from .test_batch import _require_dask
 
@@ -549,6 +554,7 @@ def test_report_scores_with_jobs_like_score(runner, tmp_path):
         "example0.com", "example1.com", "example2.com"}
 
 
+@pytest.mark.slow
 def test_score_outputs_say_when_no_score_applies(runner, tmp_path, tiny_corpus_file):
     model_dir = tmp_path / "pk"
     assert runner.invoke(main, ["train", str(tiny_corpus_file), "--target", "pro_kremlin_framing",
@@ -662,6 +668,7 @@ def test_output_into_a_missing_directory_is_one_message(runner, tmp_path, comman
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not __import__("os").path.exists("/dev/full"), reason="no /dev/full")
 def test_stdout_to_a_full_device_is_one_message_and_exit_two():
     import subprocess
@@ -675,6 +682,7 @@ def test_stdout_to_a_full_device_is_one_message_and_exit_two():
         "Error: cannot write stdout: No space left on device"]
 
 
+@pytest.mark.slow
 def test_output_to_a_dev_fd_pipe_writes_through():
     """`framing flags ... -o >(cmd)`: the shell passes a pipe as /dev/fd/N."""
     import os
@@ -747,6 +755,7 @@ def test_score_csv_refuses_explain(runner):
 # --------------------------------------------------------------------------- train safety
 
 
+@pytest.mark.slow
 def test_train_without_out_never_replaces_a_model_silently(runner, tmp_path, monkeypatch,
                                                          tiny_corpus_file):
     import framing.model
@@ -770,6 +779,7 @@ def test_train_without_out_never_replaces_a_model_silently(runner, tmp_path, mon
     assert explicit.exit_code == 0, explicit.output
 
 
+@pytest.mark.slow
 def test_train_on_a_tiny_corpus_is_a_clear_message(runner, tmp_path):
     corpus = tmp_path / "tiny.jsonl"
     corpus.write_text("".join(
@@ -800,6 +810,7 @@ def test_ctrl_c_exits_130_with_one_line(runner, tmp_path, monkeypatch, to_file):
     assert list(tmp_path.iterdir()) == []  # no output and no temporary file left
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not __import__("os").path.exists("/dev/full"), reason="no /dev/full")
 @pytest.mark.parametrize("command", [["markers"], ["narratives"]])
 def test_echoed_output_to_a_full_stdout_is_one_message(command):
@@ -814,6 +825,7 @@ def test_echoed_output_to_a_full_stdout_is_one_message(command):
     assert len(lines) == 1 and "No space left on device" in lines[0]
 
 
+@pytest.mark.slow
 def test_evaluate_warns_on_the_models_own_training_corpus(runner, tmp_path, tiny_corpus_file):
     model_dir = tmp_path / "pk"
     assert runner.invoke(main, ["train", str(tiny_corpus_file), "--target", "pro_kremlin_framing",
