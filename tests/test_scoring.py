@@ -121,7 +121,8 @@ def test_short_texts_get_no_scores_but_keep_their_flags(models, extractor):
     assert word_count(text) < MIN_WORDS
     scored = _one(models, extractor, text)
     assert scored.scores is None and scored.scope["reason"] == "too_short"
-    assert [e.marker_id for e in scored.flags]
+    assert [(e.marker_id, e.text) for e in scored.flags] == [
+        ("LF209", "Kiev"), ("KN104", "Kiev regime")]
 
 
 def test_texts_unlike_the_training_data_are_low_confidence(models, extractor):
