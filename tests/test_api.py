@@ -37,6 +37,14 @@ def test_import_framing_loads_no_heavy_dependency():
     assert out.strip() == "[]"
 
 
+def test_the_records_and_the_error_load_without_the_models():
+    code = ("import sys, framing; framing.Article(text='x'); framing.FramingError; "
+            "print(sorted(m for m in sys.modules if m.startswith(('sklearn', 'numpy'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=REPO).stdout
+    assert out.strip() == "[]"
+
+
 def test_dir_lists_the_public_names():
     assert sorted(framing.__all__) == sorted(PUBLIC)
     assert set(PUBLIC) | {"__version__"} <= set(dir(framing))
