@@ -99,38 +99,56 @@ def tiny_corpus(target: str) -> list[Article]:
     return articles
 
 
+def tiny_contrast() -> list[Article]:
+    """Written contrast articles for pro_kremlin_framing (label 0), trained on only."""
+    return [Article(id=f"contrast-{i}", text=f"{CON[i]} {WAR[i]}", source="contrast.example",
+                    labels={"pro_kremlin_framing": 0}) for i in range(3)]
+
+
 @pytest.fixture(scope="session")
-def tiny_models_dir(tmp_path_factory) -> Path:
+def tiny_corpus_files(tmp_path_factory) -> dict[str, Path]:
+    """Corpus JSONL files: ``tiny_<target>.jsonl`` per target, and ``tiny_contrast.jsonl``."""
+    from framing.corpus import write_corpus
+
+    root = tmp_path_factory.mktemp("tiny-corpus")
+    files = {}
+    for name, articles in [*((t, tiny_corpus(t)) for t in TINY_POOLS),
+                           ("contrast", tiny_contrast())]:
+        files[name] = root / f"tiny_{name}.jsonl"
+        write_corpus(articles, files[name])
+    return files
+
+
+@pytest.fixture(scope="session")
+def tiny_corpus_file(tiny_corpus_files) -> Path:
+    """The tiny pro_kremlin_framing corpus (24 articles, 8 sources) as a JSONL file."""
+    return tiny_corpus_files["pro_kremlin_framing"]
+
+
+@pytest.fixture(scope="session")
+def tiny_models_dir(tmp_path_factory, tiny_corpus_files) -> Path:
     """A models directory like ``models/``: war_topic, pro_kremlin_framing, unreliable_source.
 
     pro_kremlin_framing is gated by war_topic and has a train-only file, as the shipped one.
     No marker block: compiling the catalogue at each of the many tiny fits would double the
     session's set-up time, and the tests of marker features train their own (test_scoring).
     """
-    from framing.corpus import write_corpus
     from framing.model import Dataset, FeatureConfig, save_model, train
 
     root = tmp_path_factory.mktemp("tiny-models")
-    config = FeatureConfig(markers=False, C=1.0)
     for target in TINY_POOLS:
-        corpus = root / f"tiny_{target}.jsonl"
-        write_corpus(tiny_corpus(target), corpus)
-        extra = extra_files = None
+        extra, extra_files = None, []
         if target == "pro_kremlin_framing":
-            extra_files = [root / "tiny_contrast.jsonl"]
-            write_corpus([Article(id=f"contrast-{i}", text=f"{CON[i]} {WAR[i]}",
-                                  source="contrast.example", labels={target: 0})
-                          for i in range(3)], extra_files[0])
-            extra = Dataset.from_articles(
-                [Article(id=f"contrast-{i}", text=f"{CON[i]} {WAR[i]}", labels={target: 0})
-                 for i in range(3)], target, own_groups=True)
-        data = Dataset.from_articles(tiny_corpus(target), target)
-        model, _ = train(data, config=config, folds=2, baseline=False, corpus_files=[corpus],
-                         extra=extra, extra_files=extra_files or ())
+            extra = Dataset.from_articles(tiny_contrast(), target, own_groups=True)
+            extra_files = [tiny_corpus_files["contrast"]]
+        model, _ = train(Dataset.from_articles(tiny_corpus(target), target),
+                         config=FeatureConfig(markers=False, C=1.0), folds=2, baseline=False,
+                         corpus_files=[tiny_corpus_files[target]], extra=extra,
+                         extra_files=extra_files)
         if target == "pro_kremlin_framing":
             model.card["gate"] = "war_topic"
-        save_model(model, root / "models" / target)
-    return root / "models"
+        save_model(model, root / target)
+    return root
 
 
 @pytest.fixture(scope="session")
