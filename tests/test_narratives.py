@@ -222,11 +222,12 @@ def test_cross_validate_reports_f1_samples_and_intervals():
                              np.array([f"a{i}" for i in range(len(texts))], dtype=object),
                              [str(i) for i in range(len(texts))])
     report = nar.cross_validate(data, nar.NarrativeClassifier, seeds=(0,), folds=3)
-    f1 = report["f1_samples"]
-    assert 0 <= f1["mean"] <= 1 and len(f1["per_seed"]) == 1
-    low, high = f1["interval95"]
-    assert low <= high
-    assert report["roc_auc"][FEAR] is not None
+    # The written corpus is separable: every fold gets every article right.
+    assert report["f1_samples"] == {"mean": 1.0, "sd": 0.0, "per_seed": [1.0],
+                                    "interval95": [1.0, 1.0]}
+    # ROC-AUC only for the narratives that have positives in the corpus.
+    assert {n: auc for n, auc in report["roc_auc"].items() if auc is not None} == {
+        FEAR: 1.0, PRAISE: 1.0}
     other = nar.all_other_report(data)
     assert other["f1_samples"]["mean"] == pytest.approx(8 / 25)
 

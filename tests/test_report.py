@@ -71,7 +71,8 @@ def test_aggregation_bands_shares_markers_and_disagreement():
     assert bad.top_markers == [
         {"marker_id": "AI401", "family": "ai", "articles": 6, "example": "span"},
         {"marker_id": "TH501", "family": "hygiene", "articles": 6, "example": "span"}]
-    assert bad.disagreement and not good.disagreement and few.known_rating is None
+    # bad.example is rated reliable but banded unreliable; good.example agrees with its rating.
+    assert (bad.disagreement, good.disagreement, few.known_rating) == (True, False, None)
     assert bad.scores["unreliable_source"].share_above == 1.0
 
 
