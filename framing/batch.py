@@ -434,15 +434,14 @@ def partial_output(path: str | Path | None, fmt: str) -> Path | None:
 @contextlib.contextmanager
 def resumable_output(path: str | Path, resume: bool):
     """:func:`framing.atomic.resumable_write`, its write failures one
-    :class:`framing.output.OutputError` and an unfinished output in the way (without
+    :class:`framing.output.OutputError`, and an unfinished output in the way (without
     ``resume``) a :class:`ResumeNeeded`. Yields ``(stream, continued)``."""
-    try:
-        with writers.guarded(str(path), atomic.resumable_write(path, resume=resume)) as opened:
-            yield opened
-    except atomic.PartialOutputError:
-        raise ResumeNeeded(f"{atomic.partial_path(path)} holds the unfinished output of an "
-                           "earlier run; pass ", " to continue it, or delete it to start "
-                           "again") from None
+    partial = atomic.partial_path(path)
+    if not resume and partial.exists():
+        raise ResumeNeeded(f"cannot write {path}: {partial} holds the unfinished output of an "
+                           "earlier run; pass ", " to continue it, or delete it to start again")
+    with writers.guarded(str(path), atomic.resumable_write(path, resume=resume)) as opened:
+        yield opened
 
 
 @dataclass
@@ -700,3 +699,50 @@ def score_with_dask(
         if not scheduler:
             _stop_resource_tracker("multiprocessing.resource_tracker")
     return [results[p.index] for p in partitions]
+
+
+
+@dataclass
+class DaskSummary:
+    """What :func:`run_dask` did: articles scored, partitions scored and skipped as done."""
+
+    targets: list[str]
+    scored: int = 0
+    partitions: int = 0
+    resumed: int = 0
+
+
+def run_dask(
+    paths: Sequence[str],
+    job: ScoringJob,
+    out_dir: str | Path,
+    *,
+    partition_bytes: int = DEFAULT_PARTITION_BYTES,
+    scheduler: str | None = None,
+    workers: int = 2,
+    resume: bool = False,
+    on_problem: Callable[[Problem], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> DaskSummary:
+    """Score the JSONL inputs at ``paths`` on Dask into partition files under ``out_dir``.
+
+    :func:`plan_partitions` then :func:`score_with_dask`; ``on_problem`` gets the input
+    problems and ``on_progress(input_bytes, articles)`` each partition, as they finish.
+    """
+    from framing.scoring import reported_targets
+
+    partitions = plan_partitions(paths, partition_bytes)
+    models, _ = job.load()
+
+    def on_result(result: PartitionResult) -> None:
+        for problem in result.problems:
+            if on_problem is not None:
+                on_problem(problem)
+        if on_progress is not None:
+            on_progress(result.bytes, result.articles)
+
+    results = score_with_dask(partitions, job, out_dir, scheduler=scheduler, workers=workers,
+                              resume=resume, on_result=on_result)
+    resumed = sum(r.resumed for r in results)
+    return DaskSummary(reported_targets(models), sum(r.articles for r in results),
+                       len(results) - resumed, resumed)

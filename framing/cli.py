@@ -384,28 +384,7 @@ def markers_command(fmt, family, catalogue, all_examples):
     if fmt == "json":
         click.echo(json.dumps([m.to_dict() for m in markers], ensure_ascii=False, indent=2))
         return
-    for m in markers:
-        tag = " [english only]" if m.english_only else ""
-        click.echo(f"{m.id}  {m.family:<11} {m.strength:<6} {m.name}: {m.description}{tag}")
-        if not all_examples:
-            for example in m.examples_match[:2]:
-                click.echo(f"        e.g. {writers.short(example)}")
-            continue
-        # Every example, in full, labelled by the voice it must come out in.
-        for label, examples in (
-            ("e.g.", m.examples_match),
-            ("quoted:", m.examples_quoted),
-            ("attributed:", m.examples_attributed),
-            ("rebutted:", m.examples_rebutted),
-            ("no match:", m.examples_no_match),
-        ):
-            for example in examples:
-                click.echo(f"        {label} {json.dumps(example, ensure_ascii=False)}")
-    counts = ", ".join(
-        f"{f} {sum(m.family == f for m in markers)}" for f in FAMILIES
-        if any(m.family == f for m in markers)
-    )
-    click.echo(f"\n{len(markers)} marker(s): {counts}")
+    click.echo(writers.markers_text(markers, all_examples), nl=False)
 
 
 # --------------------------------------------------------------------------- corpus
@@ -516,18 +495,7 @@ def corpus_stats(paths, fmt, top):
     if fmt == "json":
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
     else:
-        click.echo(f"{stats['articles']} article(s), {stats['without_source']} without a source")
-        for target, info in stats["targets"].items():
-            labels = ", ".join(f"{k}: {v}" for k, v in info["labels"].items())
-            click.echo(f"  {target}: {labels} ({info['unlabelled']} unlabelled)")
-        sources = list(stats["sources"].items())
-        click.echo(f"{len(sources)} source(s); largest:")
-        for name, info in sources[:top]:
-            labels = "; ".join(
-                f"{t} " + ", ".join(f"{k}: {v}" for k, v in counts.items())
-                for t, counts in info["labels"].items()
-            )
-            click.echo(f"  {info['articles']:6d}  {name}  {labels}")
+        click.echo(writers.corpus_stats_text(stats, top), nl=False)
     _finish(log)
 
 
@@ -550,15 +518,6 @@ def _model_dirs(model_dirs: tuple[str, ...]) -> list:
 
 def _load_models(model_dirs: tuple[str, ...]) -> list:
     return [model_lib.load_model(d) for d in _model_dirs(model_dirs)]
-
-
-def _metrics_line(name: str, m: dict) -> str:
-    auc = "n/a" if m["roc_auc"] is None else f"{m['roc_auc']:.3f}"
-    return (f"{name:<22} {auc:>8} {m['macro_f1']:>9.3f} {m['brier']:>7.3f} {m['ece']:>7.3f}"
-            f" {m['n']:>6d}")
-
-
-_METRICS_HEADER = f"{'':<22} {'ROC-AUC':>8} {'macro-F1':>9} {'Brier':>7} {'ECE':>7} {'n':>6}"
 
 
 @main.command()
@@ -654,20 +613,7 @@ def train(corpus_paths, target, out, force, folds, features, C, idf, marker_weig
     if fmt == "json":
         click.echo(json.dumps({"card": model.card, "report": report}, indent=2))
     else:
-        click.echo(f"{target}: {len(data.texts)} articles from {len(set(data.groups))} sources"
-                   f" ({data.skipped} without this label skipped)")
-        click.echo(model.card["evaluation"]["method"])
-        click.echo(_METRICS_HEADER)
-        evaluation = model.card["evaluation"]
-        click.echo(_metrics_line("model", evaluation["model"]))
-        if "baseline_tfidf_lr" in evaluation:
-            click.echo(_metrics_line("baseline TF-IDF+LR", evaluation["baseline_tfidf_lr"]))
-        click.echo("95% intervals (bootstrap over sources):")
-        for name in ("model", "baseline_tfidf_lr"):
-            if name in evaluation:
-                click.echo(f"  {name:<20} " + "  ".join(
-                    f"{k} [{v[0]:.3f}, {v[1]:.3f}]" if v else f"{k} n/a"
-                    for k, v in evaluation[name]["ci95"].items()))
+        click.echo(writers.training_text(target, data, model.card), nl=False)
         click.echo(f"wrote {out}/{model_lib.MODEL_FILE} and {model_lib.CARD_FILE}")
     _finish(log)
 
@@ -711,22 +657,7 @@ def evaluate(corpus_paths, model_dirs, fmt):
     if fmt == "json":
         click.echo(json.dumps(results, indent=2))
     else:
-        for target, report in results.items():
-            click.echo(f"== {target}")
-            click.echo(_METRICS_HEADER)
-            click.echo(_metrics_line("model", report["metrics"]))
-            cm = report["confusion_matrix"]
-            click.echo(f"confusion at 0.5: tn {cm['tn']}  fp {cm['fp']}  fn {cm['fn']}"
-                       f"  tp {cm['tp']}")
-            click.echo("calibration:  bin        n  predicted  observed")
-            for row in report["calibration"]:
-                if row["n"]:
-                    click.echo(f"              {row['bin']}  {row['n']:5d}  {row['predicted']:9.3f}"
-                               f"  {row['observed']:8.3f}")
-            click.echo("per source:   n  label  mean p  accuracy")
-            for source, row in report["per_source"].items():
-                click.echo(f"  {row['n']:6d}  {row['label_mean']:5.2f}"
-                           f"  {row['mean_probability']:6.3f}  {row['accuracy']:8.3f}  {source}")
+        click.echo(writers.evaluation_text(results), nl=False)
     _finish(log)
 
 
@@ -803,9 +734,9 @@ def score(paths, model_dirs, fmt, explain, top, output, store_path, resume, jobs
     if engine == "local":
         batch.start_pool_for(paths, input_format, jobs)
     job = _scoring_job(model_dirs, explain=explain, top=top, columns=columns, strict=strict)
-    models, _ = job.load()
+    job.load()  # refuses a bad model before any option is checked further or input read
     if engine == "dask":
-        _score_dask(paths, job, models, fmt, output, store_path, scheduler,
+        _score_dask(paths, job, fmt, output, store_path, scheduler,
                     workers or jobs, partition_size, resume, quiet, input_format)
         return
     if scheduler or workers:
@@ -839,7 +770,7 @@ def score(paths, model_dirs, fmt, explain, top, output, store_path, resume, jobs
     _finish(log)
 
 
-def _score_dask(paths, job, models, fmt, output, store_path, scheduler, workers,
+def _score_dask(paths, job, fmt, output, store_path, scheduler, workers,
                 partition_size, resume, quiet, input_format) -> None:
     if fmt != "jsonl":
         raise click.UsageError("--engine dask writes jsonl partition files; use --format jsonl")
@@ -849,27 +780,17 @@ def _score_dask(paths, job, models, fmt, output, store_path, scheduler, workers,
         raise click.UsageError("--store goes with the local engine")
     if input_format not in ("auto", "jsonl"):
         raise click.UsageError("--engine dask reads JSONL only")
-    partitions = batch.plan_partitions(paths, partition_size << 20)
     log = _ProblemLog(quiet)
-    progress = log.progress = _Progress(sum(p.end - p.start for p in partitions), quiet)
-
-    def on_result(result):
-        for problem in result.problems:
-            log(problem)
-        progress.advance(result.bytes, result.articles)
-
+    progress = log.progress = _progress(paths, input_format, quiet)
     with progress:
-        results = batch.score_with_dask(partitions, job, output, scheduler=scheduler,
-                                        workers=workers, resume=resume, on_result=on_result)
+        done = batch.run_dask(paths, job, output, partition_bytes=partition_size << 20,
+                              scheduler=scheduler, workers=workers, resume=resume,
+                              on_problem=log, on_progress=progress.advance)
     if not quiet:
-        count = sum(r.articles for r in results)
-        resumed = sum(r.resumed for r in results)
-        from framing.scoring import reported_targets
-
-        click.echo(f"framing: scored {count} article(s) with "
-                   f"{', '.join(reported_targets(models))} in {len(results) - resumed} "
-                   f"partition(s) under {output}"
-                   + (f"; {resumed} partition(s) already done (--resume)" if resumed else "")
+        click.echo(f"framing: scored {done.scored} article(s) with {', '.join(done.targets)} "
+                   f"in {done.partitions} partition(s) under {output}"
+                   + (f"; {done.resumed} partition(s) already done (--resume)"
+                      if done.resumed else "")
                    + (f"; {log.errors} input problem(s)" if log.errors else ""), err=True)
     _finish(log)
 

@@ -438,3 +438,100 @@ def report_text(fmt: str, built) -> str:
     from framing import render
 
     return getattr(render, f"render_{fmt}")(built)
+
+
+# --------------------------------------------------------------------------- catalogue, corpora
+
+
+def markers_text(markers, all_examples: bool = False) -> str:
+    """The marker catalogue listing: a line per marker, two examples (or, with
+    ``all_examples``, every example labelled by its voice), then the counts per family."""
+    from framing.markers import FAMILIES
+
+    lines = []
+    for m in markers:
+        tag = " [english only]" if m.english_only else ""
+        lines.append(f"{m.id}  {m.family:<11} {m.strength:<6} {m.name}: {m.description}{tag}")
+        if not all_examples:
+            lines.extend(f"        e.g. {short(example)}" for example in m.examples_match[:2])
+            continue
+        # Every example, in full, labelled by the voice it must come out in.
+        for label, examples in (
+            ("e.g.", m.examples_match),
+            ("quoted:", m.examples_quoted),
+            ("attributed:", m.examples_attributed),
+            ("rebutted:", m.examples_rebutted),
+            ("no match:", m.examples_no_match),
+        ):
+            lines.extend(f"        {label} {json.dumps(example, ensure_ascii=False)}"
+                         for example in examples)
+    counts = ", ".join(
+        f"{f} {sum(m.family == f for m in markers)}" for f in FAMILIES
+        if any(m.family == f for m in markers)
+    )
+    lines.append(f"\n{len(markers)} marker(s): {counts}")
+    return "".join(line + "\n" for line in lines)
+
+
+def corpus_stats_text(stats: dict, top: int = 20) -> str:
+    """:func:`framing.corpus.corpus_stats` as text, listing the ``top`` largest sources."""
+    lines = [f"{stats['articles']} article(s), {stats['without_source']} without a source"]
+    for target, info in stats["targets"].items():
+        labels = ", ".join(f"{k}: {v}" for k, v in info["labels"].items())
+        lines.append(f"  {target}: {labels} ({info['unlabelled']} unlabelled)")
+    sources = list(stats["sources"].items())
+    lines.append(f"{len(sources)} source(s); largest:")
+    for name, info in sources[:top]:
+        labels = "; ".join(
+            f"{t} " + ", ".join(f"{k}: {v}" for k, v in counts.items())
+            for t, counts in info["labels"].items()
+        )
+        lines.append(f"  {info['articles']:6d}  {name}  {labels}")
+    return "".join(line + "\n" for line in lines)
+
+
+# --------------------------------------------------------------------------- evaluations
+
+METRICS_HEADER = f"{'':<22} {'ROC-AUC':>8} {'macro-F1':>9} {'Brier':>7} {'ECE':>7} {'n':>6}"
+
+
+def metrics_line(name: str, m: dict) -> str:
+    """One row under :data:`METRICS_HEADER`."""
+    auc = "n/a" if m["roc_auc"] is None else f"{m['roc_auc']:.3f}"
+    return (f"{name:<22} {auc:>8} {m['macro_f1']:>9.3f} {m['brier']:>7.3f} {m['ece']:>7.3f}"
+            f" {m['n']:>6d}")
+
+
+def training_text(target: str, data, card: dict) -> str:
+    """What training measured: the data, the method, the metrics and their intervals."""
+    evaluation = card["evaluation"]
+    lines = [f"{target}: {len(data.texts)} articles from {len(set(data.groups))} sources"
+             f" ({data.skipped} without this label skipped)",
+             evaluation["method"], METRICS_HEADER, metrics_line("model", evaluation["model"])]
+    if "baseline_tfidf_lr" in evaluation:
+        lines.append(metrics_line("baseline TF-IDF+LR", evaluation["baseline_tfidf_lr"]))
+    lines.append("95% intervals (bootstrap over sources):")
+    for name in ("model", "baseline_tfidf_lr"):
+        if name in evaluation:
+            lines.append(f"  {name:<20} " + "  ".join(
+                f"{k} [{v[0]:.3f}, {v[1]:.3f}]" if v else f"{k} n/a"
+                for k, v in evaluation[name]["ci95"].items()))
+    return "".join(line + "\n" for line in lines)
+
+
+def evaluation_text(results: dict[str, dict]) -> str:
+    """:func:`framing.model.detailed_report` results per target, as text."""
+    lines = []
+    for target, report in results.items():
+        lines += [f"== {target}", METRICS_HEADER, metrics_line("model", report["metrics"])]
+        cm = report["confusion_matrix"]
+        lines.append(f"confusion at 0.5: tn {cm['tn']}  fp {cm['fp']}  fn {cm['fn']}"
+                     f"  tp {cm['tp']}")
+        lines.append("calibration:  bin        n  predicted  observed")
+        lines.extend(f"              {row['bin']}  {row['n']:5d}  {row['predicted']:9.3f}"
+                     f"  {row['observed']:8.3f}" for row in report["calibration"] if row["n"])
+        lines.append("per source:   n  label  mean p  accuracy")
+        lines.extend(f"  {row['n']:6d}  {row['label_mean']:5.2f}"
+                     f"  {row['mean_probability']:6.3f}  {row['accuracy']:8.3f}  {source}"
+                     for source, row in report["per_source"].items())
+    return "".join(line + "\n" for line in lines)

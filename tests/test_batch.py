@@ -200,6 +200,33 @@ def test_bad_arguments_are_refused():
     assert list(batch.score_stream([], JOB)) == []
 
 
+# --------------------------------------------------------------------------- a whole run
+
+
+def test_run_writes_stores_and_resumes_like_the_command(tmp_path):
+    path = _write_batch(tmp_path / "in.jsonl", 12)
+    out, db = tmp_path / "out.jsonl", tmp_path / "scores.db"
+    first = batch.run([str(path)], JOB, output=out, fmt="jsonl", store=db, chunk_size=4)
+    assert (first.scored, first.skipped, first.added, first.present) == (12, 0, 12, 0)
+    lines = out.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert [json.loads(line)["id"] for line in lines] == [f"a{i}" for i in range(12)]
+    out.unlink()
+    # A killed run: five finished lines and half of the sixth.
+    (tmp_path / "out.jsonl.partial").write_text("".join(lines[:5]) + lines[5][:10],
+                                                encoding="utf-8")
+    with pytest.raises(batch.ResumeNeeded, match="resume=True") as refused:
+        batch.run([str(path)], JOB, output=out, fmt="jsonl")
+    assert "pass --resume to continue" in refused.value.telling("--resume")
+    again = batch.run([str(path)], JOB, output=out, fmt="jsonl", resume=True, chunk_size=4)
+    assert (again.scored, again.skipped, again.added) == (7, 5, None)
+    assert out.read_text(encoding="utf-8") == "".join(lines)
+    stored = batch.run([str(path)], JOB, output=tmp_path / "t.csv", fmt="csv", store=db,
+                       resume=True)
+    assert (stored.scored, stored.skipped) == (0, 12)
+    with pytest.raises(BatchError, match="resuming needs"):
+        batch.run([str(path)], JOB, resume=True)
+
+
 # --------------------------------------------------------------------------- partitions
 
 
