@@ -15,6 +15,7 @@ from pathlib import Path
 from _shared import shared_data
 from sklearn.metrics import roc_auc_score
 
+from framing.article import ScoredArticle
 from framing.corpus import import_corpus, load_sources, lookup_source, read_corpus, write_corpus
 from framing.markers import Extractor
 from framing.model import (
@@ -26,7 +27,6 @@ from framing.model import (
     load_model,
 )
 from framing.report import build_report
-from framing.scoring import ScoredArticle
 
 
 def main() -> int:

@@ -88,7 +88,7 @@ def read(
     ``paths`` is one path or several. ``input_format`` is ``"auto"`` (by extension) or one of
     ``text``, ``jsonl``, ``csv``, ``html``, ``json``; ``columns`` maps article fields to the
     CSV column or JSONL key holding them (``{"text": "body"}``). An unreadable file or record
-    is a :class:`~framing.ingest.Problem` passed to ``on_problem`` and skipped; without
+    is a :class:`~framing.article.Problem` passed to ``on_problem`` and skipped; without
     ``on_problem`` each problem is issued as a :class:`UserWarning`, so nothing is skipped
     silently. With ``strict=True`` the first problem raises :class:`~framing.errors.InputError`.
     See :func:`framing.ingest.iter_articles` for the formats and the remaining options.
@@ -147,7 +147,7 @@ def score(
     explain: bool = False,
     top: int = 5,
 ) -> list[ScoredArticle] | ScoredArticle:
-    """Score texts or articles with every model: a list of :class:`~framing.scoring.ScoredArticle`.
+    """Score texts or articles with every model: a list of :class:`~framing.article.ScoredArticle`.
 
     One string or one :class:`Article` gives one result rather than a list of one; any other
     iterable (a list, :func:`read`'s iterator) gives a list in input order. Each result has

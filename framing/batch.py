@@ -38,18 +38,10 @@ import numpy as np
 
 from framing import atomic
 from framing import output as writers
+from framing.article import Article, Problem, content_id
 from framing.atomic import atomic_write
 from framing.errors import FramingError, InputError
-from framing.ingest import (
-    Article,
-    Problem,
-    content_id,
-    input_files,
-    input_size,
-    iter_articles,
-    iter_jsonl_range,
-    jsonl_ranges,
-)
+from framing.ingest import input_files, input_size, iter_articles, iter_jsonl_range, jsonl_ranges
 from framing.markers import Extractor
 from framing.store import Store, article_key
 
@@ -57,8 +49,8 @@ from framing.store import Store, article_key
 # them only where models are used, so that a pool of workers can start doing that import while
 # the parent process is still starting up.
 if TYPE_CHECKING:
+    from framing.article import ScoredArticle
     from framing.model import Model
-    from framing.scoring import ScoredArticle
 
 DEFAULT_CHUNK_SIZE = 256
 POOL_MIN_CHUNKS = 4

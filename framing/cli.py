@@ -27,9 +27,10 @@ import click
 from framing import __version__, batch, ingest
 from framing import corpus as corpus_lib
 from framing import output as writers
+from framing.article import Problem
 from framing.errors import FramingError
 from framing.flagging import FlaggedArticle, FlagStats, flag_articles
-from framing.ingest import Problem, iter_articles
+from framing.ingest import iter_articles
 from framing.markers import FAMILIES, Extractor, load_markers
 from framing.voice import VOICES
 

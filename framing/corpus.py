@@ -5,7 +5,7 @@ A corpus is a JSONL file, one article per line, with the article fields ``id``, 
 ``title``, ``url``, ``source``, ``published`` (ISO date), ``author``, a ``labels`` object mapping
 a target name to a label (``{"unreliable_source": 1}``, ``{"genre": "opinion"}``) and an optional
 ``meta`` object (see ``corpus/README.md``). :func:`write_corpus` writes one, :func:`read_corpus`
-reads it back into :class:`~framing.ingest.Article` objects, field for field, and
+reads it back into :class:`~framing.article.Article` objects, field for field, and
 :func:`corpus_stats` counts its labels and sources. The importers of the public research data
 sets that make such files live in :mod:`framing.datasets`; :func:`seed_records` makes the
 bundled ``corpus/seeds.jsonl`` from the seed articles and their hand-made labels in
@@ -31,9 +31,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from framing.article import Article, Problem
 from framing.atomic import atomic_write
 from framing.errors import FramingError
-from framing.ingest import Article, Problem, iter_articles, parse_authors, registered_domain
+from framing.ingest import iter_articles, parse_authors, registered_domain
 
 #: Keys of a corpus record, in the order they are written.
 RECORD_FIELDS = ("id", "text", "title", "url", "source", "published", "author", "labels", "meta")

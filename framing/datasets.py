@@ -12,7 +12,7 @@ it is published (the folders under ``../shared/data``) and yields corpus records
 ReCOVery, SemEval-2025 and PTC records also carry ``war_topic`` (:data:`WAR_TOPIC`).
 
 A malformed annotation line, a missing article file or an unreadable record is reported as an
-:class:`~framing.ingest.Problem` (with the file and line) and skipped; the rest goes on. With
+:class:`~framing.article.Problem` (with the file and line) and skipped; the rest goes on. With
 ``strict=True`` the first problem raises :class:`~framing.errors.InputError` instead.
 """
 
@@ -25,16 +25,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from framing.article import Article, Problem
 from framing.corpus import DATA_DIR, _raise_errors, _read_table, _record
 from framing.errors import InputError
-from framing.ingest import (
-    Article,
-    Problem,
-    iter_articles,
-    outlet_domain,
-    registered_domain,
-    source_from_name,
-)
+from framing.ingest import iter_articles, outlet_domain, registered_domain, source_from_name
 
 #: Data sets :func:`import_corpus` reads.
 IMPORT_FORMATS = ("recovery", "semeval2025", "ptc", "semeval2023")

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from framing.ingest import Article
+from framing.article import Article
 from framing.markers import FAMILIES, Evidence, Extractor
 from framing.voice import VOICES
 

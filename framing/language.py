@@ -21,7 +21,7 @@ article quoting a Russian phrase stays English, because the Latin letters outnum
 ones. Text without letters, or Latin text that matches no list, is ``"und"``.
 
 :func:`article_language` combines this with the language an article *declares*
-(:attr:`framing.ingest.Article.language`); see its docstring for the rule.
+(:attr:`framing.article.Article.language`); see its docstring for the rule.
 """
 
 from __future__ import annotations
@@ -262,11 +262,11 @@ def article_language(article: Any) -> tuple[str, str]:
     Rule: the text wins when it is long enough to be sure of (at least :data:`TRUST_CHARS`
     characters) and identified with confidence :data:`TRUST_SCORE` or more, whatever the page
     declares: page templates often say ``lang="en"`` on pages in other languages. Otherwise the
-    declared language (:attr:`~framing.ingest.Article.language`) is used when there is one, as a
+    declared language (:attr:`~framing.article.Article.language`) is used when there is one, as a
     short text says too little to overrule it. Without a declared language the identified one
     is used however weak, and ``"und"`` when the text is undecidable.
 
-    ``article`` is an :class:`~framing.ingest.Article` or anything with ``text`` and
+    ``article`` is an :class:`~framing.article.Article` or anything with ``text`` and
     ``language`` attributes.
     """
     text = getattr(article, "text", "") or ""

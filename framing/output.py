@@ -29,9 +29,8 @@ from framing.text import clip
 from framing.voice import VOICES
 
 if TYPE_CHECKING:
+    from framing.article import Problem, ScoredArticle
     from framing.flagging import FlaggedArticle, FlagStats
-    from framing.ingest import Problem
-    from framing.scoring import ScoredArticle
 
 SPAN_WIDTH = 80
 SCORE_FORMATS = ("table", "json", "jsonl", "csv")

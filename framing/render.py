@@ -4,7 +4,7 @@ The HTML report is one self-contained file: inline CSS and SVG charts, no script
 network request, so it opens the same on an air-gapped laptop and can be mailed as is.
 
 Every format says how many articles were left out of the scores and why (see
-:data:`framing.scoring.EXCLUSIONS`): the table and markdown in a "left out" column when any
+:data:`framing.article.EXCLUSIONS`): the table and markdown in a "left out" column when any
 were, the CSV in fixed count columns, the HTML in a note per source and a legend.
 """
 
@@ -14,9 +14,9 @@ import csv
 import html
 import io
 
+from framing.article import EXCLUSIONS
 from framing.markers import FAMILIES
 from framing.report import BAND_TARGET, Report, SourceReport
-from framing.scoring import EXCLUSIONS
 from framing.text import clip, plural
 
 _FAMILY_COLOURS = {

@@ -8,7 +8,7 @@ a score store) by source. The band rule, documented in the README and in :func:`
   probability: **unreliable** when the whole interval lies at or above ``1 - margin``,
   **reliable** when it lies at or below ``margin``, else **mixed**.
 
-A score counts only where :meth:`framing.scoring.ScoredArticle.exclusion` lets it: articles
+A score counts only where :meth:`framing.article.ScoredArticle.exclusion` lets it: articles
 without scores (not English, too short) are counted per source under ``not_scored``; a score
 of an off-topic or low-confidence article is counted under that target's ``excluded``. Either
 way it is left out of the target's mean, interval, share above the threshold and (for the band
@@ -440,7 +440,7 @@ def _article_row(item: ScoredArticle, targets: list[str], content_hash: str | No
 
     ``scores`` has every score the article got, ``left_out`` {target: reason} the ones that do
     not count; ``flags`` are the distinct marker ids found, in id order; ``content_hash`` is
-    :func:`framing.ingest.content_id` of the text (``None`` for an empty one).
+    :func:`framing.article.content_id` of the text (``None`` for an empty one).
     """
     a = item.article
     left_out = {t: item.exclusion(t) for t in targets if item.exclusion(t)}

@@ -10,7 +10,7 @@ applies to it:
   headline or a teaser says too little, and a bag-of-words model is at its least reliable there.
 
 Once scored, two more rules say how far a score can be trusted (see
-:meth:`framing.scoring.ScoredArticle.exclusion`):
+:meth:`framing.article.ScoredArticle.exclusion`):
 
 - the ``war_topic`` model's probability goes into ``scope``; a war target is multiplied by it
   (the gate, :func:`gate`), so an article about something else gets a low score and the output
@@ -25,7 +25,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from framing.ingest import Article
+from framing.article import Article
 
 #: Fewer words than this and no score applies (``too_short``).
 MIN_WORDS = 50

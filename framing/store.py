@@ -3,7 +3,7 @@
 ``framing score --store scores.db`` adds what it scores; ``framing report --store scores.db``
 reads it back. An article row is keyed by the article's identity (:func:`article_identity`:
 its URL, else the id its input gave, else its file and record) and its content hash
-(:func:`framing.ingest.content_id` of its text), and a score by that row and the sha256 of the
+(:func:`framing.article.content_id` of its text), and a score by that row and the sha256 of the
 model that scored it. So adding the same article with the same model twice adds nothing, a
 second model adds its scores to the articles already there, and one text at three URLs is
 three articles: republications are kept, and :meth:`Store.shared_bodies` says how many
@@ -37,7 +37,7 @@ Schema (version 3)::
     article_scores  a view joining the three, for ad-hoc SQL
 
 Version 2 added ``scope``, ``low_confidence`` and ``similarity``, what
-:meth:`~framing.scoring.ScoredArticle.exclusion` needs, so that a report over the store leaves
+:meth:`~framing.article.ScoredArticle.exclusion` needs, so that a report over the store leaves
 out the same scores as one over a fresh run, and ``narratives``, for its narrative profile.
 An article no score applies to (not English, too short: ``scores`` is ``None``) is stored
 too, with its scope and flags and no score row, so reports can count it; it reads back with
@@ -104,7 +104,7 @@ def article_identity(article: Article) -> str:
     """Which article this is, apart from its text: its URL, else its given id, else its place.
 
     ``"url:…"`` when the article has a URL, else ``"id:…"`` when the input gave it an id, else
-    ``"at:…"`` with its :attr:`~framing.ingest.Article.location` (the id of an article without
+    ``"at:…"`` with its :attr:`~framing.article.Article.location` (the id of an article without
     one is its content hash, which says nothing about which article it is). The URL comes
     first because it stays the same when the same page is crawled again under another file
     name or id scheme. The store keeps one row per identity and text
@@ -725,8 +725,8 @@ class Store:
 
         Each stored article comes back on its own, the copies of a republished text too, each
         with its own URL, id, source, title, path and record (its content hash is
-        :func:`~framing.ingest.content_id` of its text), so a report can count how many
-        articles share one body. The rebuilt :class:`~framing.ingest.Article` has the stored
+        :func:`~framing.article.content_id` of its text), so a report can count how many
+        articles share one body. The rebuilt :class:`~framing.article.Article` has the stored
         fields; its ``labels`` and ``meta`` are empty. The :class:`ScoredArticle` gets back its
         ``scope``, its ``narratives`` and, per target kept, its ``confidence``
         (``low_confidence``, ``similarity``) where they were stored; explanations are not

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from framing.ingest import Article
+from framing.article import Article
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "corpus" / "seeds"

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from framing import batch
+from framing.article import Article, content_id
 from framing.batch import BatchError, DoneSet, ScoringJob
 from framing.errors import InputError
-from framing.ingest import Article, content_id, iter_articles
+from framing.ingest import iter_articles
 from framing.model import discover_models
 from framing.scoring import score_articles
 

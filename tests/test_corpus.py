@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from framing import corpus, datasets
+from framing.article import Article, Problem
 from framing.corpus import (
     CorpusError,
     SourceRating,
@@ -33,7 +34,7 @@ from framing.corpus import (
     write_sources_table,
 )
 from framing.errors import InputError
-from framing.ingest import Article, Problem, infer_source
+from framing.ingest import infer_source
 
 from .conftest import REPO
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from framing import corpus, datasets
+from framing.article import Article, Problem
 from framing.corpus import (
     CorpusError,
     article_record,
@@ -30,7 +31,6 @@ from framing.datasets import (
     pro_kremlin_label,
 )
 from framing.errors import FramingError, InputError
-from framing.ingest import Article, Problem
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "corpus"
 

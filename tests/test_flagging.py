@@ -132,7 +132,7 @@ VOICED_TEXT = (
 
 
 def _article(text, **kwargs):
-    from framing.ingest import Article
+    from framing.article import Article
 
     return Article(id="a1", text=text, **kwargs)
 

@@ -18,16 +18,9 @@ from pathlib import Path
 import pytest
 
 from framing import ingest
+from framing.article import Article, Problem, content_id
 from framing.errors import InputError
-from framing.ingest import (
-    Article,
-    Problem,
-    infer_source,
-    iter_articles,
-    parse_authors,
-    parse_date,
-    registered_domain,
-)
+from framing.ingest import infer_source, iter_articles, parse_authors, parse_date, registered_domain
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "corpus" / "seeds"
@@ -136,7 +129,7 @@ def test_seed_metadata(seeds, prefix):
 def test_seed_text_is_the_whole_file(seeds):
     for article in seeds.values():
         assert article.text == Path(article.path).read_text(encoding="utf-8")
-        assert article.id == ingest.content_id(article.text)
+        assert article.id == content_id(article.text)
 
 
 def test_seed_image_credit_is_not_a_source():
@@ -484,7 +477,7 @@ def test_ids_stable_and_given_ids_kept(tmp_path):
     articles, problems = read([a, b, jl])
     assert problems == []
     ids = [x.id for x in articles]
-    assert ids[0] == ids[1] == ids[2] == ingest.content_id(GOOD_TEXT)
+    assert ids[0] == ids[1] == ids[2] == content_id(GOOD_TEXT)
     assert re.fullmatch(r"[0-9a-f]{16}", ids[0])
     assert ids[3:] == ["42", "abc"]
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from framing.ingest import Article, iter_articles
+from framing.article import Article
+from framing.ingest import iter_articles
 from framing.markers import Extractor
 from framing.model import MODELS_DIR, discover_models, load_model
 from framing.scoring import score_articles

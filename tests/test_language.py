@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from framing.ingest import Article
+from framing.article import Article
 from framing.language import (
     TRUST_CHARS,
     Identified,

@@ -10,7 +10,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from framing.ingest import Article
+from framing.article import Article
 from framing.model import (
     Dataset,
     FeatureConfig,

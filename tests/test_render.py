@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from framing.ingest import Article
+from framing.article import Article, ScoredArticle
 from framing.markers import Evidence, load_markers
 from framing.render import (
     _TARGET_COLOURS,
@@ -21,7 +21,6 @@ from framing.render import (
     render_table,
 )
 from framing.report import build_report
-from framing.scoring import ScoredArticle
 
 
 @pytest.fixture(autouse=True)

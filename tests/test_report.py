@@ -4,11 +4,12 @@ import datetime
 
 import pytest
 
+from framing.article import Article, ScoredArticle, content_id
 from framing.corpus import SourceRating, load_sources
-from framing.ingest import Article, content_id, iter_articles
+from framing.ingest import iter_articles
 from framing.markers import Evidence, Extractor
 from framing.report import band_for, build_report, mean_interval, source_key
-from framing.scoring import ScoredArticle, score_articles
+from framing.scoring import score_articles
 
 from .conftest import SEEDS
 

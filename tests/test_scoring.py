@@ -6,11 +6,11 @@ Tiny models trained here, not the shipped ones (tests/test_judgments.py checks t
 import numpy as np
 import pytest
 
-from framing.ingest import Article
+from framing.article import Article, ScoredArticle
 from framing.markers import Extractor
 from framing.model import FeatureConfig, FramingClassifier, Model
 from framing.scope import MIN_WORDS, word_count
-from framing.scoring import ScoredArticle, reported_targets, score_articles
+from framing.scoring import reported_targets, score_articles
 
 FAST = FeatureConfig(C=1.0)
 

@@ -22,10 +22,9 @@ from pathlib import Path
 import pytest
 
 from framing import store as store_module
+from framing.article import Article, ScoredArticle, content_id
 from framing.errors import FramingError
-from framing.ingest import Article, content_id
 from framing.markers import Evidence
-from framing.scoring import ScoredArticle
 from framing.store import SCHEMA_VERSION, Store, StoreError, article_key
 
 REPO = Path(__file__).resolve().parents[1]
