@@ -48,7 +48,7 @@ from framing.evaluation import (  # noqa: F401  (re-exported: the metrics' old h
     expected_calibration_error,
     metrics,
 )
-from framing.features import MarkerCounts, StyleFeatures
+from framing.features import MarkerCounts
 from framing.ingest import Article
 
 MODEL_FILE = "model.joblib"
@@ -152,6 +152,12 @@ def build_pipeline(config: FeatureConfig = FeatureConfig()) -> Pipeline:
         parts.append(("markers", Pipeline([("counts", MarkerCounts(select=config.marker_select)),
                                            ("scale", MaxAbsScaler())])))
     if config.style:
+        # Imported only when asked for: no shipped model uses style, and its sentiment needs
+        # the optional vaderSentiment (framing[style]). A trial fit raises StyleDependencyError
+        # now, not after the first folds have trained.
+        from framing.style import StyleFeatures
+
+        StyleFeatures().fit([])
         parts.append(("style", Pipeline([("values", StyleFeatures()),
                                          ("scale", StandardScaler())])))
     if not parts:

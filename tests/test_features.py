@@ -1,4 +1,4 @@
-"""Tests of the scikit-learn transformers in framing.features.
+"""Tests of the scikit-learn transformers in framing.features (StyleFeatures: test_style.py).
 
 Written by hand: scikit-learn's ``check_estimator`` skips estimators that take raw text.
 """
@@ -15,8 +15,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
-from framing import features
-from framing.features import MarkerCounts, StyleFeatures, split_sentences
+from framing.features import MarkerCounts
 from framing.ingest import iter_articles
 from framing.markers import load_markers
 
@@ -54,7 +53,6 @@ ODD = [
 
 FACTORIES = {
     "markers": MarkerCounts,
-    "style": StyleFeatures,
 }
 
 
@@ -71,7 +69,7 @@ def _fitted_attributes(estimator):
     return [k for k in vars(estimator) if k.endswith("_") and not k.startswith("__")]
 
 
-# --------------------------------------------------------------------------- both transformers
+# --------------------------------------------------------------------------- the transformers
 
 
 @pytest.mark.parametrize("name", sorted(FACTORIES))
@@ -87,7 +85,6 @@ def test_init_stores_parameters_only(name):
         MarkerCounts(select=["KN1", "ai"], ignore=("AI405",), per_family=False, scale="count"),
         MarkerCounts(markers=load_markers()[:3]),
         MarkerCounts(voice="any", scale="binary"),
-        StyleFeatures(sentiment=False, max_chars=123),
     ],
     ids=repr,
 )
@@ -154,10 +151,7 @@ def test_fit_on_one_set_transform_another_keeps_the_width(fitted):
 
 def test_output_types(fitted):
     out = fitted.transform(TRAIN)
-    if isinstance(fitted, MarkerCounts):
-        assert sp.issparse(out) and out.format == "csr"
-    else:
-        assert isinstance(out, np.ndarray)
+    assert sp.issparse(out) and out.format == "csr"
     assert out.dtype == np.float64
 
 
@@ -347,143 +341,6 @@ def test_marker_counts_pickle_keeps_the_code_markers():
     assert [e.marker_id for e in model.evidence("The Lu\u043fansk region")] == ["TH501"]
 
 
-# --------------------------------------------------------------------------- StyleFeatures
-
-
-def _style(texts, **params):
-    model = StyleFeatures(**params).fit([])
-    out = model.transform(texts)
-    names = [n.removeprefix("style__") for n in model.get_feature_names_out()]
-    return [dict(zip(names, row, strict=True)) for row in out]
-
-
-def test_style_feature_names():
-    names = list(StyleFeatures().fit([]).get_feature_names_out())
-    assert names[0] == "style__vader_compound" and "style__flesch" in names
-    assert 15 <= len(names) <= 25
-    without = list(StyleFeatures(sentiment=False).fit([]).get_feature_names_out())
-    assert without == [n for n in names if not n.startswith("style__vader")]
-
-
-def test_vader_orders_positive_above_negative():
-    good, bad = _style(
-        [
-            "What a wonderful, happy day. I love this great news!",
-            "This is a horrible, tragic disaster. People are angry and afraid.",
-        ]
-    )
-    assert good["vader_compound"] > 0.5 > -0.5 > bad["vader_compound"]
-    assert good["vader_pos"] > bad["vader_pos"] and bad["vader_neg"] > good["vader_neg"]
-    assert bad["vader_intensity"] == pytest.approx(-bad["vader_compound"])
-
-
-def test_vader_reads_only_the_opening():
-    text = "It is a wonderful day. " + "x " * 300 + "A horrible, hateful, tragic disaster."
-    (short,) = _style([text], max_chars=100)
-    (whole,) = _style([text], max_chars=None)
-    assert short["vader_compound"] > 0
-    assert whole["vader_compound"] < short["vader_compound"]
-
-
-def test_quotes_attribution_and_distancing():
-    quoted, plain = _style(
-        [
-            '"We will win," he said. \u201cNever,\u201d she told reporters. \u00abNo\u00bb.',
-            "The committee met on Tuesday and approved the budget for next year.",
-        ]
-    )
-    assert quoted["quotes_per_kchar"] > plain["quotes_per_kchar"] == 0
-    assert quoted["attributions_per_sentence"] == pytest.approx(2 / 3)
-    (distanced,) = _style(["The so-called experts claimed it. It allegedly happened."])
-    assert distanced["distancing_per_sentence"] == pytest.approx(3 / 2)
-
-
-def test_punctuation_and_sentence_ends():
-    (row,) = _style(["Wow! Really? Yes. Stop!!"])
-    assert row["exclamatory_sentence_share"] == pytest.approx(2 / 4)
-    assert row["question_sentence_share"] == pytest.approx(1 / 4)
-    assert row["exclamations_per_kchar"] == pytest.approx(1000 * 3 / 24)
-    assert row["questions_per_kchar"] == pytest.approx(1000 * 1 / 24)
-
-
-def test_capitals_digits_and_pronouns():
-    caps, digits = _style(["THIS IS BIG news", "abc 123"])
-    assert caps["allcaps_word_share"] == pytest.approx(3 / 4)
-    assert digits["digit_share"] == pytest.approx(3 / 7)
-    (row,) = _style(["I think we should tell you. The US and us."])
-    assert row["first_singular_rate"] == pytest.approx(1 / 10)
-    assert row["first_plural_rate"] == pytest.approx(2 / 10)  # "we", "us"; not "US"
-    assert row["second_person_rate"] == pytest.approx(1 / 10)
-
-
-def test_readability():
-    simple, hard = _style(
-        [
-            "The cat sat. The dog ran. We had fun.",
-            "Notwithstanding considerable institutional heterogeneity, comprehensive "
-            "epidemiological investigations demonstrated extraordinarily unanticipated "
-            "immunological characteristics.",
-        ]
-    )
-    assert simple["flesch"] > 90 > 0 > hard["flesch"] >= -100
-    assert simple["words_per_sentence"] == pytest.approx(3.0)
-    assert hard["chars_per_word"] > simple["chars_per_word"]
-    assert simple["log_words"] == pytest.approx(math.log1p(9))
-
-
-def test_style_bad_max_chars_fails_at_fit():
-    for bad in (0, -5, 2.5, "100", True):
-        estimator = StyleFeatures(max_chars=bad)
-        with pytest.raises(ValueError, match="max_chars"):
-            estimator.fit(TRAIN)
-
-
-# --------------------------------------------------------------------------- sentences
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("", []),
-        ("!!! ... ???", []),
-        ("One. Two! Three? Four", ["One.", "Two!", "Three?", "Four"]),
-        ("Mr. Smith went to the U.S. Senate. He left.", [
-            "Mr. Smith went to the U.S. Senate.", "He left."]),
-        ('He said: "No!" Then he left.', ['He said: "No!"', "Then he left."]),
-        ("Headline without stop\nBody text. More text.", [
-            "Headline without stop", "Body text.", "More text."]),
-        ("Rose 5%. Fell (AP).", ["Rose 5%.", "Fell (AP)."]),
-        ("Wow !!!\n!!!", ["Wow !!!"]),
-        ("\u6771\u4eac\u3002\u672c\u5f53\uff1f\u306f\u3044", [
-            "\u6771\u4eac\u3002", "\u672c\u5f53\uff1f", "\u306f\u3044"]),
-    ],
-)
-def test_split_sentences(text, expected):
-    assert split_sentences(text) == expected
-
-
-def test_sentence_counts_agree_with_split_sentences():
-    # The style columns count sentences from summed token profiles, without splitting: the
-    # two must agree on every text, tricky ones included.
-    texts = ODD + TRAIN + OTHER + [p.read_text() for p in SEEDS.glob("*.txt")]
-    texts += ["a. !!! b", "x \u3002\u300d y", "\u201cQuote.\u201d \u2014", "a\u3002b\u3002 \u2014"]
-    for text in texts:
-        sentences = split_sentences(text)
-        counts = features._text_counts(text)
-        assert counts["sentences"] == len(sentences), text
-        ends = [s.split()[-1] for s in sentences]
-        assert counts["exclamatory_ends"] == sum("!" in e or "\uff01" in e for e in ends), text
-
-
-def test_token_cache_overflow_keeps_results(monkeypatch):
-    texts = TRAIN + OTHER + ODD
-    expected = StyleFeatures(sentiment=False).fit([]).transform(texts)
-    monkeypatch.setattr(features, "_CACHE", {})
-    monkeypatch.setattr(features, "_CACHE_SIZE", 8)
-    assert np.array_equal(StyleFeatures(sentiment=False).fit([]).transform(texts), expected)
-    assert len(features._CACHE) <= 8
-
-
 # --------------------------------------------------------------------------- real data
 
 
@@ -491,14 +348,7 @@ def test_transformers_on_recovery(shared_data):
     articles = iter_articles([str(shared_data / "recovery")], on_problem=lambda p: None)
     texts = [a.text for _, a in zip(range(300), articles, strict=False)]
     assert len(texts) == 300
-    for model in (MarkerCounts(), StyleFeatures()):
-        out = _dense(model.fit_transform(texts))
-        assert out.shape == (300, len(model.get_feature_names_out()))
-        assert np.isfinite(out).all()
-    style = StyleFeatures().fit([])
-    names = list(style.get_feature_names_out())
-    out = style.transform(texts)
-    # News prose: most articles quote, attribute and read as ordinary English.
-    assert np.median(out[:, names.index("style__flesch")]) > 20
-    assert np.median(out[:, names.index("style__words_per_sentence")]) > 10
-    assert np.mean(out[:, names.index("style__attributions_per_sentence")] > 0) > 0.5
+    model = MarkerCounts()
+    out = _dense(model.fit_transform(texts))
+    assert out.shape == (300, len(model.get_feature_names_out()))
+    assert np.isfinite(out).all()
