@@ -44,7 +44,8 @@ from pathlib import Path
 
 from _shared import shared_data
 
-from framing.corpus import import_corpus, write_corpus
+from framing.corpus import write_corpus
+from framing.datasets import import_corpus
 from framing.markers import Extractor
 from framing.model import baseline_pipeline
 

@@ -16,7 +16,8 @@ from _shared import shared_data
 from sklearn.metrics import roc_auc_score
 
 from framing.article import ScoredArticle
-from framing.corpus import import_corpus, load_sources, lookup_source, read_corpus, write_corpus
+from framing.corpus import load_sources, lookup_source, read_corpus, write_corpus
+from framing.datasets import import_corpus
 from framing.markers import Extractor
 from framing.model import (
     MODELS_DIR,

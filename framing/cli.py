@@ -24,7 +24,7 @@ from pathlib import Path
 
 import click
 
-from framing import __version__, batch, ingest
+from framing import __version__, batch, datasets, ingest
 from framing import corpus as corpus_lib
 from framing import output as writers
 from framing.article import Problem
@@ -409,7 +409,7 @@ def _finish(log: _ProblemLog) -> None:
 
 
 @corpus.command("import")
-@click.option("--format", "fmt", type=click.Choice(corpus_lib.IMPORT_FORMATS), required=True,
+@click.option("--format", "fmt", type=click.Choice(datasets.IMPORT_FORMATS), required=True,
               help="The public data set's layout, as published.")
 @click.argument("path", type=click.Path(exists=True))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
@@ -432,7 +432,7 @@ def corpus_import(fmt, path, output, strict, quiet):
       framing corpus import --format semeval2025 ../shared/data/semeval2025-urw/EN -o urw.jsonl
     """
     log = _ProblemLog(quiet)
-    records = corpus_lib.import_corpus(fmt, path, on_problem=log, strict=strict)
+    records = datasets.import_corpus(fmt, path, on_problem=log, strict=strict)
     count = corpus_lib.write_corpus(records, output)
     if not quiet:
         click.echo(f"framing: wrote {count} article(s) to {output}"
@@ -498,6 +498,40 @@ def corpus_stats(paths, fmt, top):
     else:
         click.echo(writers.corpus_stats_text(stats, top), nl=False)
     _finish(log)
+
+
+@corpus.command("sources")
+@click.argument("source_labels_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              default=str(corpus_lib.SOURCES_PATH), show_default=True,
+              help="Source table CSV to write (atomically).")
+def corpus_sources(source_labels_dir, output):
+    """Rebuild the domain rating table from the idiap News-Media-Reliability labels.
+
+    \b
+    Examples:
+      framing corpus sources ../shared/data/source-labels
+      framing corpus sources ../shared/data/source-labels -o my-sources.csv
+    """
+    rows = corpus_lib.build_sources_table(source_labels_dir)
+    count = corpus_lib.write_sources_table(rows, output)
+    click.echo(f"framing: wrote {count} row(s) to {output}", err=True)
+
+
+@corpus.command("seeds")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              default=str(corpus_lib.SEEDS_PATH), show_default=True,
+              help="Corpus JSONL to write (atomically).")
+def corpus_seeds(output):
+    """Rebuild corpus/seeds.jsonl from corpus/seeds and framing/data/seed_labels.toml.
+
+    \b
+    Examples:
+      framing corpus seeds
+      framing corpus seeds -o /tmp/seeds.jsonl
+    """
+    count = corpus_lib.write_corpus(corpus_lib.seed_records(), output)
+    click.echo(f"framing: wrote {count} article(s) to {output}", err=True)
 
 
 # --------------------------------------------------------------------------- model

@@ -624,20 +624,3 @@ def seed_records(
         raise CorpusError(f"{folder}: seeds missing ({', '.join(missing)}) or unreadable "
                           f"({'; '.join(map(str, problems))})")
     return records
-
-
-# --------------------------------------------------------------------------- moved names
-
-# The importers moved to framing.datasets; these names stay importable from here until every
-# caller imports them from there.
-_MOVED_TO_DATASETS = ("import_corpus", "IMPORT_FORMATS")
-
-
-def __getattr__(name: str) -> Any:
-    # Imported on first use: framing.datasets imports this module, so a top-level import would be
-    # circular.
-    if name in _MOVED_TO_DATASETS:
-        from framing import datasets
-
-        return getattr(datasets, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -838,3 +838,20 @@ def test_evaluate_warns_on_the_models_own_training_corpus(runner, tmp_path, tiny
     other.write_text(tiny_corpus_file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     result = runner.invoke(main, ["evaluate", str(other), "--model", str(model_dir)])
     assert result.exit_code == 0 and "not out of sample" not in result.stderr
+
+
+def test_corpus_seeds_rebuilds_the_shipped_seed_corpus(runner, tmp_path):
+    out = tmp_path / "seeds.jsonl"
+    result = runner.invoke(main, ["corpus", "seeds", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == (SEEDS.parent / "seeds.jsonl").read_bytes()
+
+
+def test_corpus_sources_rebuilds_the_shipped_source_table(runner, tmp_path, shared_data):
+    from framing.corpus import SOURCES_PATH
+
+    out = tmp_path / "sources.csv"
+    result = runner.invoke(main, ["corpus", "sources", str(shared_data / "source-labels"),
+                                  "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == SOURCES_PATH.read_bytes()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from framing import corpus, datasets
+from framing import corpus
 from framing.article import Article, Problem
 from framing.corpus import (
     CorpusError,
@@ -444,14 +444,6 @@ def test_bad_seed_labels_are_rejected(tmp_path, change, key):
     with pytest.raises(CorpusError, match="cannot read seed labels"):
         load_seed_labels(tmp_path / "absent.toml")
 
-
-def test_the_importers_stay_importable_from_corpus():
-    from framing.corpus import IMPORT_FORMATS, import_corpus
-
-    assert import_corpus is datasets.import_corpus
-    assert IMPORT_FORMATS is datasets.IMPORT_FORMATS
-    with pytest.raises(AttributeError):
-        corpus.no_such_name  # noqa: B018
 
 
 def test_repo_root_is_where_the_corpus_lives():
