@@ -201,22 +201,10 @@ def _as_article(item: str | Article) -> Article:
 
 def _codes(values: str | Iterable[str]) -> tuple[str, ...]:
     """Marker codes as the extractor takes them (``"narrative"``, ``"KN1"``), checked."""
-    from framing.markers import load_markers
+    from framing.markers import resolve_codes
 
     values = (values,) if isinstance(values, str) else tuple(values)
-    if not values:
-        return ()
-    markers = load_markers()
-    families = {m.family for m in markers}
-    codes = []
-    for value in values:
-        if value.lower() in families:
-            codes.append(value.lower())
-        elif any(m.id.startswith(value.upper()) for m in markers):
-            codes.append(value.upper())
-        else:
-            raise ValueError(f"unknown marker id or family {value!r} (see framing markers)")
-    return tuple(sorted(codes))
+    return tuple(sorted(resolve_codes(values))) if values else ()
 
 
 @functools.lru_cache(maxsize=8)
@@ -227,18 +215,10 @@ def _extractor(select: tuple[str, ...], ignore: tuple[str, ...]) -> Extractor:
     return Extractor(select=select, ignore=ignore)
 
 
-def _model_dirs(paths: str | os.PathLike | Iterable[str | os.PathLike] | None) -> list[str]:
-    from framing.model import MODELS_ENV, ModelError, discover_models, models_dir
+def _model_dirs(paths) -> list[str]:
+    from framing.model import model_dirs
 
-    if paths is None:
-        found = discover_models()
-        if not found:
-            raise ModelError(f"no model found in {models_dir()}; train one (framing train), "
-                             f"set ${MODELS_ENV} or pass model directories")
-        return [str(d) for d in found]
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    return [os.fspath(p) for p in paths]
+    return model_dirs(paths)
 
 
 def _scoring_models(models) -> tuple[list[Model], Extractor]:

@@ -132,7 +132,7 @@ def resumable_write(path: str | Path, *, resume: bool = False,
     partial = partial_path(path)
     if partial.exists() and not resume:
         raise PartialOutputError(
-            f"{partial} holds the unfinished output of an earlier run; pass --resume to "
+            f"{partial} holds the unfinished output of an earlier run; pass resume=True to "
             "continue it, or delete it to start again")
     continued = False
     if resume and partial.exists():

@@ -14,7 +14,6 @@ Exit codes (stable, documented in the README):
 from __future__ import annotations
 
 import contextlib
-import difflib
 import errno
 import importlib
 import json
@@ -28,10 +27,10 @@ from framing import __version__, batch, datasets, ingest
 from framing import corpus as corpus_lib
 from framing import output as writers
 from framing.article import Problem
-from framing.errors import FramingError
+from framing.errors import FramingError, MarkerCodeError
 from framing.flagging import FlaggedArticle, FlagStats, flag_articles
 from framing.ingest import iter_articles
-from framing.markers import FAMILIES, Extractor, load_markers
+from framing.markers import FAMILIES, Extractor, load_markers, resolve_codes
 from framing.voice import VOICES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
@@ -131,38 +130,12 @@ def main():
 # --------------------------------------------------------------------------- helpers
 
 
-def _split_codes(values: tuple[str, ...]) -> list[str]:
-    return [c.strip() for v in values for c in v.split(",") if c.strip()]
-
-
 def _marker_codes(values: tuple[str, ...], markers, option: str, *,
                   allow_any: bool = False) -> list[str]:
-    """The comma-separated marker codes of ``option``, checked against the catalogue.
-
-    A code is a family name, a marker id or an id prefix (``KN1``) that matches at least one
-    marker, in any case (``kn101`` is ``KN101``); with ``allow_any``, also ``any``. Anything
-    else is a usage error naming the code and the closest valid ones.
-    """
-    families = {m.family.lower(): m.family for m in markers}
-    ids = sorted({m.id for m in markers})
-    codes = []
-    for code in _split_codes(values):
-        if allow_any and code.lower() == "any":
-            codes.append("any")
-        elif code.lower() in families:
-            codes.append(families[code.lower()])
-        elif any(i.startswith(code.upper()) for i in ids):
-            codes.append(code.upper())
-        else:
-            words = sorted(families.values()) + (["any"] if allow_any else [])
-            close = (difflib.get_close_matches(code.upper(), ids, n=3, cutoff=0.6)
-                     + difflib.get_close_matches(code.lower(), words, n=2, cutoff=0.6))
-            hint = (f"; did you mean {', '.join(close)}?" if close
-                    else f"; give marker ids or id prefixes (e.g. {ids[0]}) or one of "
-                    f"{', '.join(words)} (see framing markers)")
-            raise click.BadParameter(f"unknown marker id or family {code!r}{hint}",
-                                     param_hint=option)
-    return codes
+    try:
+        return resolve_codes(values, markers, allow_any=allow_any)
+    except MarkerCodeError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None
 
 
 def _parse_columns(values: tuple[str, ...]) -> dict[str, str]:
@@ -541,18 +514,8 @@ def _read_labelled(paths, log) -> list:
     return list(corpus_lib.read_corpus(paths, on_problem=log))
 
 
-def _model_dirs(model_dirs: tuple[str, ...]) -> list:
-    """The --model directories, or every model in models/; refuses when there is none."""
-    dirs = [*model_dirs] or model_lib.discover_models()
-    if not dirs:
-        raise model_lib.ModelError(
-            f"no model found in {model_lib.MODELS_DIR}; train one (framing train) or pass --model"
-        )
-    return dirs
-
-
 def _load_models(model_dirs: tuple[str, ...]) -> list:
-    return [model_lib.load_model(d) for d in _model_dirs(model_dirs)]
+    return [model_lib.load_model(d) for d in model_lib.model_dirs(model_dirs)]
 
 
 @main.command()
@@ -610,7 +573,7 @@ def train(corpus_paths, target, out, force, folds, features, C, idf, marker_weig
     config = model_lib.FeatureConfig(
         words="words" in chosen, chars="chars" in chosen, markers="markers" in chosen,
         style="style" in chosen, C=C, word_idf=idf, marker_weight=marker_weight,
-        marker_select=tuple(_split_codes((marker_families,))),
+        marker_select=tuple(c.strip() for c in marker_families.split(",") if c.strip()),
     )
     if out is None:
         # The default lands among the shipped models: never replace one by accident. An
@@ -626,22 +589,11 @@ def train(corpus_paths, target, out, force, folds, features, C, idf, marker_weig
     progress = _Progress(model_lib.steps(folds, not no_baseline), quiet, unit="steps",
                          label=f"training {target}")
     with progress:
-        try:
-            model, report = model_lib.train(
-                data, config=config, folds=folds, baseline=not no_baseline,
-                corpus_files=corpus_paths, progress=lambda n: progress.advance(n, n), extra=extra,
-                extra_files=train_only,
-            )
-        except FramingError:
-            raise
-        except ValueError as exc:
-            # scikit-learn's words for a corpus too small to learn from ("empty vocabulary",
-            # "no terms remain", "max_df corresponds to < documents than min_df").
-            raise FramingError(
-                f"the corpus is too small to train {target}: {len(data.texts)} article(s) from "
-                f"{len(set(data.groups))} source(s) with this label leave too few words or "
-                f"sources for {folds} folds; add articles (or lower --folds)"
-                f" [scikit-learn: {exc}]") from exc
+        model, report = model_lib.train(
+            data, config=config, folds=folds, baseline=not no_baseline,
+            corpus_files=corpus_paths, progress=lambda n: progress.advance(n, n), extra=extra,
+            extra_files=train_only,
+        )
     if gate:
         model.card["gate"] = gate
     model_lib.save_model(model, out)
@@ -831,7 +783,7 @@ def _score_dask(paths, job, fmt, output, store_path, scheduler, workers,
 
 
 def _scoring_job(model_dirs, columns=(), **options) -> batch.ScoringJob:
-    return batch.ScoringJob(tuple(str(d) for d in _model_dirs(model_dirs)),
+    return batch.ScoringJob(tuple(model_lib.model_dirs(model_dirs)),
                             columns=tuple(_parse_columns(columns).items()), **options)
 
 

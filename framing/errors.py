@@ -17,3 +17,7 @@ class InputError(FramingError):
 
 class MarkerDataError(FramingError):
     """The marker catalogue is invalid; the message lists every problem found."""
+
+
+class MarkerCodeError(FramingError, ValueError):
+    """A marker id, id prefix or family name that matches nothing in the catalogue."""

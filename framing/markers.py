@@ -36,7 +36,7 @@ from importlib import resources
 from pathlib import Path
 
 from framing import checks
-from framing.errors import MarkerDataError
+from framing.errors import MarkerCodeError, MarkerDataError
 from framing.voice import VoiceContext
 
 #: Families, in the order reports list them, with a one-line meaning.
@@ -183,6 +183,40 @@ class Marker:
 
 
 # --------------------------------------------------------------------------- loading
+
+
+def resolve_codes(codes: Iterable[str], markers: Sequence[Marker] | None = None, *,
+                  allow_any: bool = False) -> list[str]:
+    """Marker codes as the extractor takes them, checked against the catalogue.
+
+    Each of ``codes`` may hold several, comma-separated. A code is a family name, a marker id or
+    an id prefix (``KN1``) that matches at least one marker of ``markers`` (default: the shipped
+    catalogue with the code markers), in any case (``kn101`` is ``KN101``); with ``allow_any``,
+    also ``any``. Anything else raises :class:`~framing.errors.MarkerCodeError` naming the code
+    and the closest valid ones: a typo must not silently select nothing.
+    """
+    import difflib
+
+    markers = load_markers() if markers is None else markers
+    families = {m.family.lower(): m.family for m in markers}
+    ids = sorted({m.id for m in markers})
+    resolved = []
+    for code in (c.strip() for value in codes for c in value.split(",") if c.strip()):
+        if allow_any and code.lower() == "any":
+            resolved.append("any")
+        elif code.lower() in families:
+            resolved.append(families[code.lower()])
+        elif any(i.startswith(code.upper()) for i in ids):
+            resolved.append(code.upper())
+        else:
+            words = sorted(families.values()) + (["any"] if allow_any else [])
+            close = (difflib.get_close_matches(code.upper(), ids, n=3, cutoff=0.6)
+                     + difflib.get_close_matches(code.lower(), words, n=2, cutoff=0.6))
+            hint = (f"; did you mean {', '.join(close)}?" if close
+                    else f"; give marker ids or id prefixes (e.g. {ids[0]}) or one of "
+                    f"{', '.join(words)} (see framing markers)")
+            raise MarkerCodeError(f"unknown marker id or family {code!r}{hint}")
+    return resolved
 
 
 def default_catalogue_path() -> Path:

@@ -814,12 +814,12 @@ def load_model(directory: str | Path) -> Model:
         raise ModelError(
             f"{directory}: model made with scikit-learn {made}, this is {sklearn.__version__} "
             f"(a model loads only in scikit-learn {_minor(made) or made}.x); retrain it "
-            "(make model) or install a matching scikit-learn"
+            "or install a matching scikit-learn"
         )
     if versions.get("framing") != __version__:
         raise ModelError(
             f"{directory}: model made with framing {versions.get('framing')}, this is "
-            f"{__version__}; retrain it (make model) or install the matching version"
+            f"{__version__}; retrain it or install the matching version"
         )
     with warnings.catch_warnings():
         # Another patch release of the same minor series: checked above, so scikit-learn's
@@ -879,6 +879,21 @@ def sklearn_compatible(made: str | None, installed: str) -> bool:
     return _minor(made) is not None and _minor(made) == _minor(installed)
 
 
+def model_dirs(paths: str | os.PathLike | Iterable[str | os.PathLike] | None = None) -> list[str]:
+    """The model directories to use: ``paths`` (one or several) when given, else every model
+    the default lookup finds (:func:`discover_models`); none at all is a :class:`ModelError`."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    dirs = [os.fspath(p) for p in paths or ()]
+    if dirs:
+        return dirs
+    found = discover_models()
+    if not found:
+        raise ModelError(f"no model found in {models_dir()}; train one, or set ${MODELS_ENV} "
+                         "to a directory of models")
+    return [str(d) for d in found]
+
+
 def discover_models(directory: str | Path | None = None) -> list[Path]:
     """Model directories (holding a card) directly under ``directory``, sorted by name.
 
@@ -909,8 +924,22 @@ def train(
     ``baseline``, of the plain TF-IDF + logistic regression under the same splits. ``extra``
     articles train in every fold and in the final model but are never evaluated (figures are
     on ``data`` alone); the baseline sees them too, so the comparison stays like for like.
+    A corpus too small to learn from is a :class:`ModelError` saying so, not scikit-learn's
+    words for it.
     """
     _check_labels(data.labels)
+    try:
+        return _train(data, config, folds, baseline, corpus_files, progress, extra, extra_files)
+    except ValueError as exc:
+        # scikit-learn's words for a corpus too small to learn from ("empty vocabulary",
+        # "no terms remain", "max_df corresponds to < documents than min_df").
+        raise ModelError(
+            f"the corpus is too small to train {data.target}: {len(data.texts)} article(s) from "
+            f"{len(set(data.groups))} source(s) with this label leave too few words or sources "
+            f"for {folds} folds; add articles or use fewer folds [scikit-learn: {exc}]") from exc
+
+
+def _train(data, config, folds, baseline, corpus_files, progress, extra, extra_files):
     make = lambda: FramingClassifier(config)  # noqa: E731
     p_model = grouped_cross_validation(data, make, folds, progress, extra)
     report = {"model": detailed_report(data, p_model)}

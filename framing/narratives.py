@@ -769,7 +769,7 @@ class NarrativeData:
             ids.append(article.id)
         if not texts:
             raise NarrativeError("no article of the corpus carries narratives (meta.narratives); "
-                                 "import one with `framing corpus import --format semeval2025`")
+                                 "import a SemEval-2025 Task 10 corpus (framing.datasets)")
         return cls(texts, sets, np.asarray(groups, dtype=object), ids)
 
 

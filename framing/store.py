@@ -796,7 +796,7 @@ def _models_by_target(models: Sequence[Model]) -> dict[str, _ModelRow]:
         sha256 = (model.card or {}).get("sha256")
         if not sha256:
             raise StoreError(f"model for target {target!r} has no sha256 in its card; "
-                             "save it (framing train) before storing its scores")
+                             "save it (framing.model.save_model) before storing its scores")
         if target in by_target:
             raise StoreError(f"two models for target {target!r} given; a run stores the "
                              "scores of one model per target")

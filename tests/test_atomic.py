@@ -74,7 +74,7 @@ def test_failed_run_keeps_its_lines_and_blocks_a_fresh_start(tmp_path):
         raise KeyboardInterrupt
     assert not target.exists()
     assert (tmp_path / "scores.jsonl.partial").read_text(encoding="utf-8") == "one\n"
-    with pytest.raises(PartialOutputError, match="--resume"):
+    with pytest.raises(PartialOutputError, match="resume=True"):
         _write(target, ["other"])
     assert (tmp_path / "scores.jsonl.partial").read_text(encoding="utf-8") == "one\n"
 

@@ -351,3 +351,17 @@ def test_line_anchored_patterns_match_every_line_with_exact_offsets(pattern):
     spans = [(e.start, e.end, e.line, e.col) for e in found.scan(text)]
     assert spans == [(0, 13, 1, 1), (24, 39, 3, 1)]
     assert [text[s:e] for s, e, *_ in spans] == ["Leave a Reply", "  Leave a Reply"]
+
+
+def test_resolve_codes_checks_every_code_against_the_catalogue():
+    from framing.errors import MarkerCodeError
+    from framing.markers import resolve_codes
+
+    assert resolve_codes(["kn101,Narrative", " LF2 "]) == ["KN101", "narrative", "LF2"]
+    assert resolve_codes(["any"], allow_any=True) == ["any"]
+    with pytest.raises(MarkerCodeError, match=r"'any'"):
+        resolve_codes(["any"])
+    with pytest.raises(MarkerCodeError, match=r"did you mean KN1\d\d, KN1\d\d"):
+        resolve_codes(["KN1O1"])  # a letter O for a zero
+    with pytest.raises(ValueError, match=r"'narative'.*narrative"):  # also a ValueError
+        resolve_codes(["narative"])

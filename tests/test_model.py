@@ -233,6 +233,7 @@ def test_model_wrapper_exposes_target(trained):
     assert isinstance(model, Model) and model.target == "pro_kremlin_framing"
 
 
+@pytest.mark.slow
 def test_saved_model_bytes_do_not_depend_on_the_hash_seed(tmp_path):
     """Same corpus, same options: the same model file, whatever PYTHONHASHSEED is."""
     import os
