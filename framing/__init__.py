@@ -137,7 +137,7 @@ def flags(
         voices = (voices,)
     extractor = _extractor(_codes(select), _codes(ignore))
     (flagged,) = flag_articles([article], extractor, voices=voices)
-    return flagged.evidence
+    return flagged.flags
 
 
 def score(

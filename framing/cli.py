@@ -213,7 +213,7 @@ def _fails(flagged: FlaggedArticle, fail_on: list[str]) -> bool:
         return False
     return any(
         code == "any" or e.marker_id.startswith(code) or e.family == code
-        for e in flagged.evidence
+        for e in flagged.flags
         for code in fail_on
     )
 

@@ -18,17 +18,18 @@ from framing.voice import VOICES
 
 @dataclass
 class FlaggedArticle:
-    """An article with the evidence found in it."""
+    """An article with the evidence found in it, named ``flags`` as in
+    :class:`~framing.article.ScoredArticle` and in the JSON outputs."""
 
     article: Article
-    evidence: list[Evidence]
+    flags: list[Evidence]
 
     def to_dict(self) -> dict:
         """JSON-ready form: where the article came from, its metadata and its flags."""
         return {
             **self.article.summary(),
             "url": self.article.url,
-            "flags": [e.to_dict() for e in self.evidence],
+            "flags": [e.to_dict() for e in self.flags],
         }
 
 
@@ -53,14 +54,14 @@ class FlagStats:
     def add(self, flagged: FlaggedArticle) -> None:
         """Count one flagged (or clean) article."""
         self.articles += 1
-        if flagged.evidence:
+        if flagged.flags:
             self.flagged_articles += 1
-        self.findings.update(e.marker_id for e in flagged.evidence)
-        self.articles_per_family.update({e.family for e in flagged.evidence})
-        self.articles_per_marker.update({e.marker_id for e in flagged.evidence})
-        self.findings_per_voice.update(e.voice for e in flagged.evidence)
-        self.voices_per_marker.update((e.marker_id, e.voice) for e in flagged.evidence)
-        self.rebutted += sum(e.rebutted for e in flagged.evidence)
+        self.findings.update(e.marker_id for e in flagged.flags)
+        self.articles_per_family.update({e.family for e in flagged.flags})
+        self.articles_per_marker.update({e.marker_id for e in flagged.flags})
+        self.findings_per_voice.update(e.voice for e in flagged.flags)
+        self.voices_per_marker.update((e.marker_id, e.voice) for e in flagged.flags)
+        self.rebutted += sum(e.rebutted for e in flagged.flags)
 
     def family_shares(self) -> dict[str, float]:
         """Share of articles with at least one finding of each family (0.0 for an empty run)."""

@@ -241,7 +241,7 @@ class FlagWriter:
 
     def write(self, flagged: FlaggedArticle) -> None:
         if self.fmt == "text":
-            for e in flagged.evidence:
+            for e in flagged.flags:
                 self.out.write(f"{flagged.article.location}:{e.line}:{e.col}: {e.marker_id} "
                                f"{e.message}{_voice_tags(e)} {short(e.text)}\n")
         elif self.fmt == "jsonl":

@@ -15,7 +15,7 @@ EXTRACTOR = Extractor()
 
 def _flags(number):
     (flagged,) = flag_articles(iter_articles([str(seed_path(number))]), EXTRACTOR)
-    return flagged.evidence
+    return flagged.flags
 
 
 def _texts(evidence, family=None):
@@ -88,7 +88,7 @@ def test_stats_count_articles_and_families():
     assert stats.articles_per_family["ai"] == 1
     assert stats.family_shares()["ai"] == pytest.approx(0.2)
     summary = stats.to_dict()
-    assert summary["findings"] == sum(len(f.evidence) for f in flagged) == 55
+    assert summary["findings"] == sum(len(f.flags) for f in flagged) == 55
     # Articles, not findings: SM303 is found 18 times in one article, Kiev 5 times in two.
     assert (stats.findings["SM303"], stats.articles_per_marker["SM303"]) == (18, 1)
     assert (stats.findings["LF209"], stats.articles_per_marker["LF209"]) == (5, 2)
@@ -140,7 +140,7 @@ def _article(text, **kwargs):
 def test_stats_count_findings_per_voice_and_rebutted():
     stats = FlagStats()
     (flagged,) = flag_articles([_article(VOICED_TEXT)], Extractor(select=["KN"]), stats)
-    voices = [(e.marker_id, e.voice, e.rebutted) for e in flagged.evidence]
+    voices = [(e.marker_id, e.voice, e.rebutted) for e in flagged.flags]
     assert voices == [
         ("KN101", "own", False),
         ("KN101", "quoted", False),
@@ -164,7 +164,7 @@ def test_voice_filter_keeps_only_those_findings_and_counts_only_them():
     (flagged,) = flag_articles(
         [_article(VOICED_TEXT)], Extractor(select=["KN"]), stats, voices=["quoted", "own"]
     )
-    assert [e.voice for e in flagged.evidence] == ["own", "quoted"]
+    assert [e.voice for e in flagged.flags] == ["own", "quoted"]
     assert sum(stats.findings.values()) == 2 and stats.findings_per_voice["attributed"] == 0
     with pytest.raises(ValueError, match="unknown voice"):
         list(flag_articles([_article(VOICED_TEXT)], EXTRACTOR, voices=["spoken"]))
@@ -172,9 +172,9 @@ def test_voice_filter_keeps_only_those_findings_and_counts_only_them():
 
 def test_the_articles_language_quiets_english_only_markers():
     text = "Die Lage in Kiev und im Donbass bleibt angespannt."
-    ids = [e.marker_id for e in next(flag_articles([_article(text)], EXTRACTOR)).evidence]
+    ids = [e.marker_id for e in next(flag_articles([_article(text)], EXTRACTOR)).flags]
     assert ids == ["LF209", "LF210"]
-    german = next(flag_articles([_article(text, language="de")], EXTRACTOR)).evidence
+    german = next(flag_articles([_article(text, language="de")], EXTRACTOR)).flags
     assert german == []
 
 
@@ -185,7 +185,7 @@ def test_share_of_findings_by_voice_on_reliable_recovery(shared_data):
     articles = iter_articles([str(reliable)], on_problem=lambda p: None)
     loaded = Counter()
     for flagged in flag_articles(articles, EXTRACTOR, stats):
-        loaded.update(e.voice for e in flagged.evidence if e.family == "loaded")
+        loaded.update(e.voice for e in flagged.flags if e.family == "loaded")
     total = sum(stats.findings.values())
     assert total == sum(stats.findings_per_voice.values()) > 0
     assert loaded["quoted"] + loaded["attributed"] > loaded["own"] > 0
