@@ -530,7 +530,8 @@ def _load_models(model_dirs: tuple[str, ...]) -> list:
               help="Publisher-grouped CV folds (at least 2).")
 @click.option("--features", default="words,markers", show_default=True,
               help="Comma-separated: words, chars, markers, style. The default keeps scoring "
-              "fast; chars and style were measured to cost speed for no gain.")
+              "fast; chars were measured to cost speed for no gain, style to lower every target "
+              "(it needs pip install 'framing[style]').")
 @click.option("--C", "C", type=click.FloatRange(min=0, min_open=True), default=3.0,
               show_default=True, help="Inverse regularisation strength (above 0).")
 @click.option("--idf", is_flag=True,

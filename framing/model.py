@@ -1,7 +1,8 @@
 """The classifier: pipeline, publisher-grouped evaluation, calibration, explanation, persistence.
 
 One model per target. The pipeline joins word n-grams, character n-grams, the marker counts of
-the extractor and style features into a logistic regression; :class:`FramingClassifier` adds
+the extractor and, when asked for, the style features of :mod:`framing.style` into a logistic
+regression; :class:`FramingClassifier` adds
 Platt calibration fitted on publisher-grouped out-of-fold scores, so the probabilities it gives
 hold for publishers it never saw.
 
