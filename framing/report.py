@@ -35,8 +35,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from scipy import stats
-
 from framing.article import EXCLUSIONS, ScoredArticle, content_id
 from framing.corpus import lookup_source
 from framing.markers import FAMILIES, load_markers
@@ -182,7 +180,11 @@ def mean_interval(values: list[float], confidence: float = 0.95) -> tuple[float,
     if n < 2:
         return mean, 0.0, 1.0
     sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
-    half = stats.t.ppf((1 + confidence) / 2, n - 1) * sd / math.sqrt(n)
+    # Student's t quantile from scipy.special: the same function scipy.stats.t.ppf calls,
+    # without the second of start-up that importing scipy.stats costs a report.
+    from scipy.special import stdtrit
+
+    half = float(stdtrit(n - 1, (1 + confidence) / 2)) * sd / math.sqrt(n)
     return mean, max(0.0, mean - half), min(1.0, mean + half)
 
 
