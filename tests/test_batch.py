@@ -19,7 +19,15 @@ from framing.scoring import score_articles
 
 from .conftest import SEEDS
 
-JOB = ScoringJob(tuple(str(d) for d in discover_models()))
+#: The job of these tests, on tiny models (set by _tiny_job): they test batching, not the
+#: shipped models, which may be retrained.
+JOB: ScoringJob
+
+
+@pytest.fixture(autouse=True)
+def _tiny_job(tiny_models_dir):
+    global JOB
+    JOB = ScoringJob(tuple(str(d) for d in discover_models(tiny_models_dir)))
 
 
 def _write_batch(path: Path, n: int, bad_line_after: int | None = None) -> Path:

@@ -21,6 +21,12 @@ def runner():
     return CliRunner()
 
 
+
+@pytest.fixture(autouse=True)
+def _tiny_models_by_default(tiny_default_models):
+    """The commands score with tiny models: these tests are of the command line, and the shipped
+    models may be retrained (tests/test_judgments.py and tests/test_docs.py read those)."""
+
 def test_flags_text_is_linter_style_with_summary(runner):
     result = runner.invoke(main, ["flags", str(SEEDS)])
     assert result.exit_code == 0, result.output
