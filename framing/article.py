@@ -1,18 +1,19 @@
 """The records the pipeline passes along: an article, an input problem, a scored article.
 
 :class:`Article` is what :mod:`framing.ingest` reads, :class:`Problem` what it reports instead
-of stopping, :func:`content_id` the id of a text, and :class:`ScoredArticle` what
-:mod:`framing.scoring` makes of an article, with :data:`EXCLUSIONS`, the reasons a score is left
-out of per-source aggregates. They live here, at the bottom of the layout, so that the modules
-that only hold or show records (:mod:`framing.store`, :mod:`framing.report`) import them
-without the readers (trafilatura, tldextract) or the models (scikit-learn, numpy): this module
-imports nothing beyond the standard library at import time.
+of stopping (through a :class:`ProblemLog`), :func:`content_id` the id of a text, and
+:class:`ScoredArticle` what :mod:`framing.scoring` makes of an article, with :data:`EXCLUSIONS`,
+the reasons a score is left out of per-source aggregates. They live here, at the bottom of the
+layout, so that the modules that only hold or show records (:mod:`framing.store`,
+:mod:`framing.report`) import them without the readers (trafilatura, tldextract) or the models
+(scikit-learn, numpy): this module imports nothing beyond the standard library at import time.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
@@ -100,6 +101,42 @@ class Problem:
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.message}"
+
+
+class ProblemLog:
+    """The one path input problems take: counted, passed on to ``on_problem``, or raised.
+
+    Every reader (:mod:`framing.ingest`, :mod:`framing.datasets`) reports through one, and the
+    command line's own log is one too, so "skipped, counted, named" means the same everywhere.
+    With ``strict``, a problem raises :class:`~framing.errors.InputError` instead of being passed
+    on, unless it is reported with ``strict=False`` (a notice about what was deliberately not
+    read, not a fault in what was). ``errors`` and ``warnings`` count what was reported.
+    """
+
+    def __init__(self, on_problem: Callable[[Problem], None] | None = None, *,
+                 strict: bool = False) -> None:
+        self.on_problem = on_problem
+        self.strict = strict
+        self.errors = 0
+        self.warnings = 0
+
+    def __call__(self, problem: Problem, *, strict: bool = True) -> None:
+        """Count ``problem``, then raise it (strict mode) or pass it on."""
+        if problem.severity == "error":
+            self.errors += 1
+        else:
+            self.warnings += 1
+        if self.strict and strict:
+            from framing.errors import InputError  # this module imports only the stdlib
+
+            raise InputError(str(problem))
+        if self.on_problem is not None:
+            self.on_problem(problem)
+
+    def report(self, path, line: int | None, message: str, severity: str = "error", *,
+               strict: bool = True) -> None:
+        """Report a :class:`Problem` at ``path`` (and 1-based ``line``, or ``None``)."""
+        self(Problem(str(path), line, message, severity), strict=strict)
 
 
 #: Why a score is left out of per-source aggregates (see :meth:`ScoredArticle.exclusion`).

@@ -26,7 +26,7 @@ import click
 from framing import __version__, batch, datasets, ingest
 from framing import corpus as corpus_lib
 from framing import output as writers
-from framing.article import Problem
+from framing.article import Problem, ProblemLog
 from framing.errors import FramingError, MarkerCodeError
 from framing.flagging import FlaggedArticle, FlagStats, flag_articles
 from framing.ingest import iter_articles
@@ -186,22 +186,18 @@ def _progress(paths, input_format: str, quiet: bool) -> _Progress:
     return progress
 
 
-class _ProblemLog:
-    """Prints each input problem to stderr as it happens and counts them."""
+class _ProblemLog(ProblemLog):
+    """The command's problem log: counts like any :class:`ProblemLog` and prints each problem to
+    stderr as it happens (errors even with -q), clearing the progress line first."""
 
     def __init__(self, quiet: bool):
+        super().__init__(self._print)
         self.quiet = quiet
-        self.errors = 0
-        self.warnings = 0
         self.problems: list[Problem] = []
         self.progress: _Progress | None = None  # its line is cleared before a message
 
-    def __call__(self, problem: Problem) -> None:
+    def _print(self, problem: Problem) -> None:
         self.problems.append(problem)
-        if problem.severity == "error":
-            self.errors += 1
-        else:
-            self.warnings += 1
         if not self.quiet or problem.severity == "error":
             if self.progress is not None:
                 self.progress.clear()

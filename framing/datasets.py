@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from framing.article import Article, Problem
+from framing.article import Article, Problem, ProblemLog
 from framing.corpus import DATA_DIR, _raise_errors, _read_table, _record
 from framing.errors import InputError
 from framing.ingest import iter_articles, outlet_domain, registered_domain, source_from_name
@@ -57,26 +57,6 @@ _RECOVERY_PUBLISHER_DOMAINS = {
     "ABC News": "go.com",
 }
 _RECOVERY_META = ("publisher", "mbfc_level", "political_bias", "country")
-
-
-# --------------------------------------------------------------------------- problems
-
-
-class _Reporter:
-    """Passes problems to the callback, or raises at the first one in strict mode."""
-
-    def __init__(self, on_problem: Callable[[Problem], None] | None, strict: bool):
-        self.on_problem = on_problem
-        self.strict = strict
-
-    def __call__(self, problem: Problem) -> None:
-        if self.strict:
-            raise InputError(str(problem))
-        if self.on_problem is not None:
-            self.on_problem(problem)
-
-    def report(self, path: Path | str, line: int | None, message: str, severity: str = "error"):
-        self(Problem(str(path), line, message, severity))
 
 
 # --------------------------------------------------------------------------- importers
@@ -125,7 +105,7 @@ def import_corpus(
     root = Path(path)
     if not root.exists():
         raise InputError(f"{root}: no such file or directory")
-    reporter = _Reporter(on_problem, strict)
+    reporter = ProblemLog(on_problem, strict=strict)
     if fmt == "recovery":
         records = _import_recovery(_recovery_files(root), root, reporter)
     elif fmt == "semeval2025":
@@ -139,7 +119,7 @@ def import_corpus(
 
 
 def _unique_ids(
-    records: Iterator[tuple[dict, str, int | None]], reporter: _Reporter
+    records: Iterator[tuple[dict, str, int | None]], reporter: ProblemLog
 ) -> Iterator[dict]:
     """The records, without a second record of an id already seen (reported)."""
     first: dict[str, str] = {}
@@ -152,7 +132,7 @@ def _unique_ids(
         yield record
 
 
-def _read_text_article(path: Path, reporter: _Reporter) -> Article | None:
+def _read_text_article(path: Path, reporter: ProblemLog) -> Article | None:
     """The article of one text file, read by ingest (problems reported, None if unreadable)."""
     # A list, not next(): the reader's generator then finishes and closes the file at once.
     articles = list(
@@ -161,7 +141,7 @@ def _read_text_article(path: Path, reporter: _Reporter) -> Article | None:
     return articles[0] if articles else None
 
 
-def _read_lines(path: Path, reporter: _Reporter) -> list[tuple[int, str]] | None:
+def _read_lines(path: Path, reporter: ProblemLog) -> list[tuple[int, str]] | None:
     """Numbered non-blank lines of an annotation file; None (reported) if it cannot be read."""
     try:
         raw = path.read_bytes()
@@ -203,7 +183,7 @@ def _recovery_files(root: Path) -> list[Path]:
 
 
 def _import_recovery(
-    files: list[Path], root: Path, reporter: _Reporter
+    files: list[Path], root: Path, reporter: ProblemLog
 ) -> Iterator[tuple[dict, str, int | None]]:
     for file in files:
         stem = (file.relative_to(root) if root.is_dir() else Path(file.name)).with_suffix("")
@@ -366,7 +346,7 @@ def _split_names(value: str) -> list[str]:
 
 
 def _import_semeval2025(
-    folders: list[Path], mapping: Mapping[str, int], reporter: _Reporter
+    folders: list[Path], mapping: Mapping[str, int], reporter: ProblemLog
 ) -> Iterator[tuple[dict, str, int | None]]:
     for folder in folders:
         annotations = folder / "subtask-2-annotations.txt"
@@ -455,7 +435,7 @@ def _ptc_splits(root: Path) -> list[_PtcSplit]:
 
 
 def _ptc_span(
-    fields: list[str] | None, path: Path, number: int, reporter: _Reporter
+    fields: list[str] | None, path: Path, number: int, reporter: ProblemLog
 ) -> tuple[str, str, int, int] | None:
     if fields is None or not fields[0] or not fields[1]:
         reporter.report(path, number, "expected 4 tab-separated fields: article_id, technique, "
@@ -472,7 +452,7 @@ def _ptc_span(
     return fields[0], fields[1], start, end
 
 
-def _ptc_labels(split: _PtcSplit, ids: list[str], reporter: _Reporter) -> dict[str, list | None]:
+def _ptc_labels(split: _PtcSplit, ids: list[str], reporter: ProblemLog) -> dict[str, list | None]:
     """Spans per article id, each with its file and line; None where an article's file is
     missing (per-article layout)."""
     spans: dict[str, list | None] = {}
@@ -519,7 +499,7 @@ def _ptc_labels(split: _PtcSplit, ids: list[str], reporter: _Reporter) -> dict[s
     return spans
 
 
-def _import_ptc(splits: list[_PtcSplit], reporter: _Reporter) -> Iterator[tuple[dict, str, None]]:
+def _import_ptc(splits: list[_PtcSplit], reporter: ProblemLog) -> Iterator[tuple[dict, str, None]]:
     for split in splits:
         files = {}
         for file in sorted(split.articles.glob("*.txt")):
@@ -571,7 +551,7 @@ def _semeval2023_folders(root: Path) -> list[Path]:
 
 
 def _import_semeval2023(
-    folders: list[Path], reporter: _Reporter
+    folders: list[Path], reporter: ProblemLog
 ) -> Iterator[tuple[dict, str, int]]:
     for folder in folders:
         language = folder.name.lower()
@@ -621,7 +601,7 @@ def _import_semeval2023(
                 yield record, str(genre_file), number
 
 
-def _semeval2023_frames(path: Path, reporter: _Reporter) -> dict[str, list[str]]:
+def _semeval2023_frames(path: Path, reporter: ProblemLog) -> dict[str, list[str]]:
     frames: dict[str, list[str]] = {}
     if not path.is_file():
         return frames

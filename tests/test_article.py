@@ -135,3 +135,20 @@ def test_the_records_import_nothing_heavy():
     loaded = _loaded("framing.article")
     assert [m for m in loaded if m.split(".")[0] in heavy] == []
     assert [m for m in loaded if m.startswith("framing.")] == ["framing.article"]
+
+
+def test_problem_log_counts_passes_on_or_raises():
+    from framing.article import ProblemLog
+    from framing.errors import InputError
+
+    seen = []
+    log = ProblemLog(seen.append)
+    log.report("a.jsonl", 3, "not JSON")
+    log(Problem("b.html", None, "decoded as cp1252", "warning"))
+    assert (log.errors, log.warnings) == (1, 1)
+    assert [str(p) for p in seen] == ["a.jsonl:3: not JSON", "b.html: decoded as cp1252"]
+    strict = ProblemLog(seen.append, strict=True)
+    with pytest.raises(InputError, match="a.jsonl:3: not JSON"):
+        strict.report("a.jsonl", 3, "not JSON")
+    strict.report("dir", None, "2 files skipped", "warning", strict=False)  # a notice: passed on
+    assert (strict.errors, strict.warnings, len(seen)) == (1, 1, 3)
