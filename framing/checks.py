@@ -17,6 +17,9 @@ import re
 from collections.abc import Iterator
 from datetime import date, datetime
 
+from framing.dates import WEEKDAY, date_pattern, readings
+from framing.sources import DATELINE_DATE_GROUPS, DATELINE_RE
+
 Finding = tuple[int, int, str]
 
 # --------------------------------------------------------------------------- scripts
@@ -339,44 +342,10 @@ DATE_MAX_GAP_DAYS = 31
 #: The page's own date is looked for on this many first non-empty lines.
 DATE_HEADER_LINES = 3
 
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-            ("dec", "december"),
-        ],
-        1,
-    )
-    for name in names
-}
-_MONTH = (
-    r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
-)
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_WEEKDAY_NAME = (
-    r"(?i:(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?"
-    r"|sat(?:urday)?|sun(?:day)?)\b\.?)"
-)
-_ORD = r"(?:st|nd|rd|th)?"
 _TIME = r"[0-2]?\d:[0-5]\d"
 _TIME_ZONE = r"(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+[A-Z]{2,4})?"
 _CLOCK_AFTER = r"\s*(?:[-\u2013\u2014|,@]\s*)?" + _TIME
-
-
-def _date(p: str) -> str:
-    """One date in any of the forms news pages print; group names start with ``p``."""
-    return (
-        rf"(?:(?<!\d)(?P<{p}iy>(?:19|20)\d\d)-(?P<{p}im>[01]?\d)-(?P<{p}id>[0-3]?\d)(?!\d)"
-        rf"|(?P<{p}m1>{_MONTH})\s+(?P<{p}d1>[0-3]?\d){_ORD},?\s+(?P<{p}y1>(?:19|20)\d\d)\b"
-        rf"|\b(?P<{p}d2>[0-3]?\d){_ORD}\s+(?:of\s+)?(?P<{p}m2>{_MONTH}),?\s+"
-        rf"(?P<{p}y2>(?:19|20)\d\d)\b"
-        rf"|(?<![\d/.])(?P<{p}na>[0-3]?\d)(?P<{p}sep>[/.])(?P<{p}nb>[0-3]?\d)(?P={p}sep)"
-        rf"(?P<{p}ny>(?:19|20)\d\d)\b)"
-    )
 
 
 # Contexts where a date is the story's own (timestamp, byline stamp, dateline), not one the prose
@@ -386,7 +355,7 @@ def _date(p: str) -> str:
 # Tyler Durden Fri, 05/20/2022 - 15:20, March 24, 2022 | 08:12 PM.
 _TIMED_DATE_RE = re.compile(
     r"(?:(?<!\d)(?P<ty>(?:19|20)\d\d)-(?P<tm>[01]\d)-(?P<td>[0-3]\d)[T ]" + _TIME
-    + r"|(?:\b(?P<twd>" + _WEEKDAY_NAME + r"),?\s+)?(?P<dt>" + _date("t_") + ")" + _CLOCK_AFTER
+    + r"|(?:\b(?P<twd>" + WEEKDAY + r"),?\s+)?(?P<dt>" + date_pattern("t_") + ")" + _CLOCK_AFTER
     + r")$"
 )
 # Published March 24, 2022 | Updated: 10:03 EDT, 3 May 2020 | Posted on Fri, 05/20/2022
@@ -396,13 +365,9 @@ _STAMP_WORDS = (
 )
 _STAMPED_DATE_RE = re.compile(
     r"(?:" + "|".join(_STAMP_WORDS) + r")(?:\s+on)?:?\s*(?:" + _TIME + _TIME_ZONE + r",?\s+)?"
-    r"(?:(?P<kwd>" + _WEEKDAY_NAME + r"),?\s+)?(?P<kw>" + _date("k_") + ")"
+    r"(?:(?P<kwd>" + WEEKDAY + r"),?\s+)?(?P<kw>" + date_pattern("k_") + ")"
 )
-# WASHINGTON (UrduPoint News / Sputnik - 24th March, 2022), matched up to its closing parenthesis
-_DATELINE_RE = re.compile(
-    r"[A-Z][A-Z .,'\u2019\-]{1,40}\((?=[^()\n]*[A-Za-z])[^()\d\n]{2,60}?"
-    r"\s[-\u2013\u2014]\s*(?P<dl>" + _date("l_") + r")\)"
-)
+# A dateline (framing.sources.DATELINE_RE) opens its line and is short.
 _DATELINE_MAX = 160
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 # Pages with comment threads carry a timestamp per comment; the story's own come first, and
@@ -410,39 +375,10 @@ _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _MAX_ATTEMPTS = 500
 # A header line that is nothing but a date, or a "date 2022-05-31 <url>" record line.
 _HEADER_DATE_RE = re.compile(
-    r"\s*(?:(?i:date)[:=]?\s+(?P<hd>" + _date("h_") + r")(?:\s+\S+)?"
-    r"|(?:(?P<hwd>" + _WEEKDAY_NAME + r"),?\s+)?(?P<only>" + _date("o_") + r")"
+    r"\s*(?:(?i:date)[:=]?\s+(?P<hd>" + date_pattern("h_") + r")(?:\s+\S+)?"
+    r"|(?:(?P<hwd>" + WEEKDAY + r"),?\s+)?(?P<only>" + date_pattern("o_") + r")"
     r"(?:\s*(?:[-\u2013\u2014|,@]|at)?\s*" + _TIME + _TIME_ZONE + r")?)\s*"
 )
-
-
-def _dates_of(groups: dict[str, str | None], prefix: str = "") -> list[date]:
-    """Every reading of one matched date (two when day and month could be swapped)."""
-
-    def get(name: str) -> str | None:
-        return groups.get(prefix + name)
-
-    candidates: list[tuple[int, int, int]] = []
-    if get("iy"):
-        candidates.append((int(get("iy")), int(get("im")), int(get("id"))))
-    elif get("m1"):
-        month = _MONTHS[get("m1").rstrip(".").lower()]
-        candidates.append((int(get("y1")), month, int(get("d1"))))
-    elif get("m2"):
-        month = _MONTHS[get("m2").rstrip(".").lower()]
-        candidates.append((int(get("y2")), month, int(get("d2"))))
-    elif get("na"):
-        a, b, year = int(get("na")), int(get("nb")), int(get("ny"))
-        # Dots are European day-first; slashes are usually US month-first, but either may be
-        # swapped, so both readings are kept and the caller picks the charitable one.
-        candidates += [(year, a, b), (year, b, a)]
-    out = []
-    for year, month, day in candidates:
-        try:
-            out.append(date(year, month, day))
-        except ValueError:
-            pass
-    return list(dict.fromkeys(out))
 
 
 def _weekday_filter(days: list[date], weekday: str | None) -> list[date]:
@@ -467,7 +403,7 @@ def _page_dates(text: str) -> tuple[list[date], int]:
             match = _HEADER_DATE_RE.fullmatch(line)
             if match is not None:
                 groups = match.groupdict()
-                days = _dates_of(groups, "h_") if groups["hd"] else _dates_of(groups, "o_")
+                days = readings(groups, "h_") if groups["hd"] else readings(groups, "o_")
                 days = _weekday_filter(days, groups["hwd"])
                 if days:
                     return days, end
@@ -489,10 +425,10 @@ def _story_dates(text: str, skip_before: int) -> list[tuple[int, int, list[date]
             attempts += 1
             match = _TIMED_DATE_RE.search(text, max(skip_before, colon - 50), colon + 3)
             if match and match["ty"]:
-                days = _dates_of({"iy": match["ty"], "im": match["tm"], "id": match["td"]})
+                days = readings({"iy": match["ty"], "im": match["tm"], "id": match["td"]})
                 found.append((match.start(), match.end(), days))
             elif match:
-                days = _weekday_filter(_dates_of(match.groupdict(), "t_"), match["twd"])
+                days = _weekday_filter(readings(match.groupdict(), "t_"), match["twd"])
                 found.append((*match.span("dt"), days))
         colon = text.find(":", colon + 1)
     for word in _STAMP_WORDS:
@@ -503,7 +439,7 @@ def _story_dates(text: str, skip_before: int) -> list[tuple[int, int, list[date]
                 attempts += 1
                 match = _STAMPED_DATE_RE.match(text, at)
                 if match:
-                    days = _weekday_filter(_dates_of(match.groupdict(), "k_"), match["kwd"])
+                    days = _weekday_filter(readings(match.groupdict(), "k_"), match["kwd"])
                     found.append((*match.span("kw"), days))
             at = text.find(word, at + len(word))
     attempts = 0
@@ -514,9 +450,12 @@ def _story_dates(text: str, skip_before: int) -> list[tuple[int, int, list[date]
             line_start = text.rfind("\n", max(skip_before, close - _DATELINE_MAX), close) + 1
             if line_start or close <= _DATELINE_MAX:
                 attempts += 1
-                match = _DATELINE_RE.fullmatch(text, max(line_start, skip_before), close + 1)
-                if match:
-                    found.append((*match.span("dl"), _dates_of(match.groupdict(), "l_")))
+                # One dateline grammar for all (framing/sources.py): this one is the story's
+                # when its date closes the parenthesis found.
+                match = DATELINE_RE.match(text, max(line_start, skip_before))
+                if match and match["date"] and match.end("date") == close:
+                    days = readings(match.groupdict(), DATELINE_DATE_GROUPS)
+                    found.append((*match.span("date"), days))
         close = text.find(")", close + 1)
     return sorted(item for item in found if item[2])
 

@@ -12,8 +12,8 @@ bundled ``corpus/seeds.jsonl`` from the seed articles and their hand-made labels
 ``framing/data/seed_labels.toml``.
 
 :func:`label_by_source` is distant supervision in the manner of QProp and NELA-GT: an article
-takes the label of its source's domain in a rating table (:func:`load_sources`, by default
-``framing/data/sources.csv``, derived from the idiap News-Media-Reliability labels by
+takes the label of its source's domain in a rating table (:func:`framing.sources.load_sources`,
+by default ``framing/data/sources.csv``, derived from the idiap News-Media-Reliability labels by
 :func:`build_sources_table`).
 """
 
@@ -23,18 +23,32 @@ import copy
 import csv
 import datetime
 import json
-import re
 import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from framing.article import Article, Problem
 from framing.atomic import atomic_write
 from framing.errors import FramingError
-from framing.ingest import iter_articles, parse_authors, registered_domain
+from framing.ingest import iter_articles, parse_authors
+
+# The known ratings of sources live in framing/sources.py; re-exported so that
+# `from framing.corpus import load_sources` keeps working.
+from framing.sources import (  # noqa: F401
+    RATINGS,
+    SOURCE_COLUMNS,
+    SOURCES_PATH,
+    SourceRating,
+    SourceTableError,
+    load_sources,
+    lookup_source,
+    normalize_domain,
+    raise_errors,
+    read_table,
+)
 
 #: Keys of a corpus record, in the order they are written.
 RECORD_FIELDS = ("id", "text", "title", "url", "source", "published", "author", "labels", "meta")
@@ -44,18 +58,11 @@ RECORD_FIELDS = ("id", "text", "title", "url", "source", "published", "author", 
 #: print credits to the outlets they copy.
 UNTRUSTED_SOURCE_METHODS = ("credit",)
 
-#: Ratings of a source table, from the idiap ``reliability_label`` (1, 0, -1, -2).
-RATINGS = ("reliable", "mixed", "unreliable", "blacklisted")
-
-#: Columns of a source table (``framing/data/sources.csv``).
-SOURCE_COLUMNS = ("domain", "rating", "label", "bias", "factual_reporting", "country", "origin")
-
 #: The repository's ``corpus/`` folder, found from the package so that it works from any working
 #: directory of a source checkout (an installed wheel does not carry it).
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus"
 # The data tables ship inside the package, so an installed framing finds them too.
 DATA_DIR = Path(__file__).resolve().parent / "data"
-SOURCES_PATH = DATA_DIR / "sources.csv"
 SEED_LABELS_PATH = DATA_DIR / "seed_labels.toml"
 SEEDS_DIR = CORPUS_DIR / "seeds"
 SEEDS_PATH = CORPUS_DIR / "seeds.jsonl"
@@ -69,25 +76,9 @@ _RATING_LABELS: dict[str, int | None] = {
 
 
 class CorpusError(FramingError):
-    """A corpus, a source table, a narrative mapping or the seed labels cannot be read or
-    written as given."""
-
-
-@dataclass(frozen=True)
-class SourceRating:
-    """How reliable a domain is, from a source table.
-
-    ``rating`` is one of :data:`RATINGS`; ``label`` is the ``unreliable_source`` value it gives an
-    article (0 reliable, 1 unreliable or blacklisted, None for mixed: left unlabelled).
-    """
-
-    domain: str
-    rating: str
-    label: int | None
-    bias: str | None = None
-    factual_reporting: str | None = None
-    country: str | None = None
-    origin: str | None = None
+    """A corpus, the labels a source table is built from, a narrative mapping or the seed labels
+    cannot be read or written as given (a source table that cannot be loaded raises
+    :class:`framing.sources.SourceTableError`)."""
 
 
 # --------------------------------------------------------------------------- records
@@ -226,102 +217,14 @@ def _record(article: Article, id: str, labels: dict, meta: dict) -> dict:
 
 def _read_table(path: Path, columns: Iterable[str], what: str) -> list[tuple[int, dict]]:
     """Rows of a small CSV table with its line numbers; :class:`CorpusError` if unusable."""
-    try:
-        handle = open(path, encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        hint = ""
-        if not path.parent.is_dir() and path.parent == CORPUS_DIR:
-            hint = " (the corpus/ folder ships with the source repository; pass a path)"
-        raise CorpusError(f"cannot read {what} {path}: {exc.strerror or exc}{hint}") from None
-    with handle:
-        reader = csv.DictReader(handle)
-        try:
-            header = reader.fieldnames or []
-            missing = [c for c in columns if c not in header]
-            if missing:
-                raise CorpusError(
-                    f"{path}: {what} lacks column(s) {', '.join(missing)} "
-                    f"(columns: {', '.join(header) or 'none'})"
-                )
-            rows = []
-            for row in reader:
-                if None in row:
-                    raise CorpusError(f"{path}:{reader.line_num}: more fields than columns")
-                rows.append((reader.line_num, {k: (v or "") for k, v in row.items()}))
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise CorpusError(f"{path}: malformed CSV: {exc}") from None
-    return rows
+    hint = ""
+    if not path.parent.is_dir() and path.parent == CORPUS_DIR:
+        hint = " (the corpus/ folder ships with the source repository; pass a path)"
+    return read_table(path, columns, what, CorpusError, hint)
 
 
 def _raise_errors(path: Path, errors: list[str]) -> None:
-    if errors:
-        shown = errors[:20]
-        more = f"\n  ... and {len(errors) - 20} more" if len(errors) > 20 else ""
-        raise CorpusError(f"{path}: {len(errors)} problem(s):\n  " + "\n  ".join(shown) + more)
-
-
-def normalize_domain(source: str | None) -> str | None:
-    """The lookup key of a source: lower case, without scheme, path, ``www.`` or trailing dot
-    (``https://WWW.Example.com/x`` -> ``example.com``); None for an empty source."""
-    if not source or not source.strip():
-        return None
-    key = source.strip().lower()
-    if "://" in key or "/" in key:
-        host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", key).split("/", 1)[0].split("@")[-1]
-        key = host.split(":", 1)[0]
-    key = key.rstrip(".")
-    key = key.removeprefix("www.")
-    return key or None
-
-
-def load_sources(path: str | Path | None = None) -> dict[str, SourceRating]:
-    """The source table: normalised domain -> :class:`SourceRating`.
-
-    By default ``framing/data/sources.csv``, shipped with the package (:data:`SOURCES_PATH`); pass a
-    path to use another table with the columns of :data:`SOURCE_COLUMNS` (``domain``, ``rating``
-    and ``label`` are required). Raises :class:`CorpusError` listing every bad row.
-    """
-    path = Path(path) if path is not None else SOURCES_PATH
-    rows = _read_table(path, ("domain", "rating", "label"), "source table")
-    table: dict[str, SourceRating] = {}
-    errors: list[str] = []
-    for line, row in rows:
-        domain = normalize_domain(row["domain"])
-        rating = row["rating"].strip()
-        label = row["label"].strip()
-        if domain is None:
-            errors.append(f"line {line}: empty domain")
-        elif rating not in RATINGS:
-            errors.append(f"line {line}: rating {rating!r} of {domain} is not one of "
-                          f"{', '.join(RATINGS)}")
-        elif label not in ("", "0", "1"):
-            errors.append(f"line {line}: label {label!r} of {domain} is not 0, 1 or empty")
-        elif domain in table:
-            errors.append(f"line {line}: {domain} is listed twice")
-        else:
-            table[domain] = SourceRating(
-                domain=domain,
-                rating=rating,
-                label=int(label) if label else None,
-                **{k: row.get(k, "").strip() or None
-                   for k in ("bias", "factual_reporting", "country", "origin")},
-            )
-    _raise_errors(path, errors)
-    return table
-
-
-def lookup_source(source: str | None, sources: Mapping[str, SourceRating]) -> SourceRating | None:
-    """The rating of a source (a domain or URL): its normalised domain, else its registered
-    domain (``news.example.co.uk`` -> ``example.co.uk``); None when the table has neither."""
-    key = normalize_domain(source)
-    if key is None:
-        return None
-    rating = sources.get(key)
-    if rating is None and "." in key and " " not in key:
-        parent = registered_domain(key)
-        if parent and parent != key:
-            rating = sources.get(parent)
-    return rating
+    raise_errors(path, errors, CorpusError)
 
 
 def label_by_source(

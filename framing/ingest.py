@@ -32,8 +32,10 @@ can be read.
 
 The source of an article is a registered domain where possible (``sputniknews.com``), found from
 a source field, the URL, a site-name line, a house byline, a dateline credit or a credit line,
-in that order; the outlet names and bylines known for this live in ``framing/data/outlets.toml``.
-Everything runs offline: the public suffix list is the snapshot bundled with tldextract.
+in that order; outlets, domains, datelines and credit lines are :mod:`framing.sources`' (the
+outlet names and bylines known live in ``framing/data/outlets.toml``), dates are
+:mod:`framing.dates`'. Everything runs offline: the public suffix list is the snapshot bundled
+with tldextract.
 """
 
 from __future__ import annotations
@@ -42,24 +44,49 @@ import ast
 import codecs
 import csv
 import datetime
-import functools
 import html as html_lib
 import io
 import json
 import os
 import re
 import sys
-import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 
 # The records' home is framing/article.py; re-exported so `from framing.ingest import Article`
 # keeps working.
 from framing.article import Article, Problem, content_id  # noqa: F401
+from framing.dates import WEEKDAY as _WEEKDAY
+from framing.dates import find_date, parse_date
 from framing.errors import InputError
+
+# Outlets, domains, datelines and credit lines live in framing/sources.py, dates in
+# framing/dates.py; the names ingest had are re-exported so that `from framing.ingest import
+# registered_domain` and the like keep working.
+from framing.sources import DATELINE_RE as _DATELINE_RE  # noqa: F401
+from framing.sources import DATELINE_SCAN as _DATELINE_SCAN  # noqa: F401
+from framing.sources import DOMAIN_RE as _DOMAIN_RE  # noqa: F401
+from framing.sources import IMAGE_CREDIT_RE as _IMAGE_CREDIT_RE  # noqa: F401
+from framing.sources import (  # noqa: F401
+    URL_RE,
+    _name_key,
+    _outlets,
+    _plausible_outlet,
+    _plausible_site_name,
+    _tld_extractor,
+    credit_lines,
+    credited_source,
+    datelines,
+    house_byline,
+    outlet_domain,
+    outlets_path,
+    registered_domain,
+    site_name,
+    source_from_name,
+)
+from framing.sources import credited_source as _credited_source  # noqa: F401
 
 #: Values accepted for ``input_format``.
 FORMATS = ("auto", "text", "jsonl", "csv", "html", "json")
@@ -1321,7 +1348,7 @@ def declared_language(html: str) -> str | None:
 _LINK_RE = re.compile(r"<link\b[^>]*>", re.I)
 _ATTR_RE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 _SAVED_FROM_RE = re.compile(r"<!--\s*saved from url=\((\d{1,5})\)(\S+?)\s*-->", re.I)
-_ABSOLUTE_URL_RE = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+", re.I)
+_ABSOLUTEURL_RE = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+", re.I)
 
 
 def _attributes(tag: str) -> dict[str, str]:
@@ -1331,7 +1358,7 @@ def _attributes(tag: str) -> dict[str, str]:
 
 def _absolute_url(value: str | None) -> str | None:
     value = (value or "").strip()
-    return value if _ABSOLUTE_URL_RE.match(value) else None
+    return value if _ABSOLUTEURL_RE.match(value) else None
 
 
 def _page_url(html: str, location: str | None = None) -> str | None:
@@ -1407,93 +1434,11 @@ def parse_authors(value: Any) -> str | None:
     return ", ".join(n for n in names if n) or None
 
 
-# --------------------------------------------------------------------------- dates
-
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}
-_MONTH = (
-    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_ORD = r"(?:st|nd|rd|th)?"
-_DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "ymd",
-        re.compile(
-            r"(?<![\d/.-])(?P<year>\d{4})-(?P<mon>\d{1,2})-(?P<day>\d{1,2})"
-            r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![\d-])"
-        ),
-    ),
-    ("ymd", re.compile(r"(?<![\d/])(?P<year>\d{4})/(?P<mon>\d{1,2})/(?P<day>\d{1,2})(?![\d/])")),
-    (
-        "mdy-name",
-        re.compile(
-            rf"\b{_MONTH}\s+(?P<day>\d{{1,2}}){_ORD},?\s+(?P<year>\d{{4}})(?!\d)", re.I
-        ),
-    ),
-    (
-        "dmy-name",
-        re.compile(
-            rf"\b(?P<day>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}})(?!\d)", re.I
-        ),
-    ),
-    # Numeric with slashes is read in US order (month first) unless the first number cannot be a
-    # month; that is the common order of the English-language sites this tool reads.
-    ("slash", re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>\d{4})(?![\d/])")),
-    ("dmy", re.compile(r"(?<![\d.])(?P<day>\d{1,2})\.(?P<mon>\d{1,2})\.(?P<year>\d{4})(?![\d.])")),
-)
-
-
-def _date_from_match(kind: str, m: re.Match[str]) -> datetime.date | None:
-    year = int(m["year"])
-    if kind in ("mdy-name", "dmy-name"):
-        month, day = _MONTHS[m["month"].lower()[:3]], int(m["day"])
-    elif kind == "slash":
-        a, b = int(m["a"]), int(m["b"])
-        month, day = (a, b) if a <= 12 else (b, a)
-    else:
-        month, day = int(m["mon"]), int(m["day"])
-    if not 1900 <= year <= 2100:
-        return None
-    try:
-        return datetime.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def find_date(text: str) -> tuple[datetime.date, int, int] | None:
-    """The first valid date written in ``text``, with its start and end offsets."""
-    best: tuple[datetime.date, int, int] | None = None
-    for kind, pattern in _DATE_PATTERNS:
-        for m in pattern.finditer(text):
-            if best is not None and m.start() >= best[1]:
-                break
-            found = _date_from_match(kind, m)
-            if found is not None:
-                best = (found, m.start(), m.end())
-                break
-    return best
-
-
-def parse_date(value: str) -> datetime.date | None:
-    """The date a field or a line states, e.g. ``2022-05-31T08:17+0000``, ``March 24, 2022``,
-    ``24th March, 2022``, ``05/20/2022`` (US order) or ``31.05.2022``; None if there is none."""
-    found = find_date(value) if value else None
-    return found[0] if found else None
-
-
 # --------------------------------------------------------------------------- text heads
 
-_URL_RE = re.compile(r"\bhttps?://[^\s<>\"'\u201c\u201d]+", re.I)
 # The time zone must be upper case (GMT, EST), so that a word after a time is not taken for one.
 _TIME_RE = re.compile(
     r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?i:[ap]\.?m\.?))?(?:\s*(?:[A-Z]{2,5}\b|[+-]\d{2}:?\d{2}))?"
-)
-_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?"
-_WEEKDAY_OR_MONTH = (
-    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
 )
 _LABEL_WORDS = (
     r"(?:date|dated|published|posted|updated|last|modified|on|at|url|link|source|originally)"
@@ -1555,7 +1500,7 @@ def _is_name(text: str) -> bool:
 
 def _residue(text: str) -> str:
     """What is left of ``text`` without URLs, dates, times, weekdays, labels and separators."""
-    text = _URL_RE.sub(" ", text)
+    text = URL_RE.sub(" ", text)
     while (found := find_date(text)) is not None:
         text = text[: found[1]] + " " + text[found[2] :]
     text = _TIME_RE.sub(" ", text)
@@ -1570,15 +1515,15 @@ def _classify_head_line(line: str) -> dict | None:
         if key in ("title", "headline"):
             return {"title": value}
         if key in ("url", "link"):
-            url = _URL_RE.search(value)
+            url = URL_RE.search(value)
             return {"url": _trim_url(url.group(0))} if url else {}
         if key in ("date", "published"):
             return {"published": parse_date(value)}
         if key in ("author", "by"):
             return {"author": value}
         return {}
-    urls = _URL_RE.findall(line)
-    without_urls = _URL_RE.sub(" ", line)
+    urls = URL_RE.findall(line)
+    without_urls = URL_RE.sub(" ", line)
     found = find_date(without_urls)
     if urls or found:
         if not _residue(line):
@@ -1646,195 +1591,15 @@ def parse_text_head(text: str) -> TextHead:
 # --------------------------------------------------------------------------- sources
 
 
-@dataclass(frozen=True)
-class _Outlets:
-    by_name: dict[str, str]
-    bylines: dict[str, str]
-    byline_re: re.Pattern[str] | None
-
-
-def outlets_path() -> Path:
-    """Path of the outlet table shipped with the package."""
-    return Path(str(resources.files("framing") / "data" / "outlets.toml"))
-
-
-def _name_key(name: str) -> str:
-    key = " ".join(name.casefold().split()).strip(" .")
-    return key[4:] if key.startswith("the ") else key
-
-
-@functools.lru_cache(maxsize=1)
-def _outlets() -> _Outlets:
-    raw = tomllib.loads(outlets_path().read_text(encoding="utf-8"))
-    by_name: dict[str, str] = {}
-    bylines: dict[str, str] = {}
-    for entry in raw.get("outlet", []):
-        domain = entry["domain"]
-        for name in entry.get("names", []):
-            by_name.setdefault(_name_key(name), domain)
-        for byline in entry.get("bylines", []):
-            bylines[byline] = domain
-    byline_re = None
-    if bylines:
-        names = "|".join(re.escape(b) for b in sorted(bylines, key=len, reverse=True))
-        # At the start of a line and followed by the end of the line or a date or weekday: a
-        # house byline, not a mention of the name in a sentence.
-        byline_re = re.compile(
-            rf"^[ \t]*(?:[Bb]y[ \t]+)?(?P<name>{names})"
-            rf"(?=[ \t]*[,|·•\u2013\u2014-]?[ \t]*(?:$|\d|{_WEEKDAY_OR_MONTH}))",
-            re.M,
-        )
-    return _Outlets(by_name, bylines, byline_re)
-
-
-def outlet_domain(name: str) -> str | None:
-    """Registered domain of a known outlet name (``"Sputnik International"`` -> sputniknews.com)."""
-    return _outlets().by_name.get(_name_key(name))
-
-
-@functools.lru_cache(maxsize=1)
-def _tld_extractor() -> Any:
-    # Imported here: tldextract pulls in requests, which plain-text runs never need.
-    import tldextract
-
-    # No suffix-list URLs and no cache directory: the snapshot bundled with the package is used,
-    # nothing is fetched and nothing is written to disk.
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-
-
-_DOMAIN_RE = re.compile(r"^(?:www\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+$", re.I)
-
-
-def registered_domain(url: str) -> str | None:
-    """The registered domain of a URL or host (``https://cdn.sputniknews.com/x`` ->
-    ``sputniknews.com``), from the bundled public suffix list; None if it has none."""
-    if not url or not url.strip():
-        return None
-    parts = _tld_extractor()(url.strip())
-    if not parts.domain or not parts.suffix:
-        return None
-    return f"{parts.domain}.{parts.suffix}".lower()
-
-
-def site_name(line: str) -> str | None:
-    """The source a site-name line states: a bare domain (``UrduPoint.com``) or a known outlet
-    name alone on the line; None for any other line."""
-    line = line.strip()
-    if not line or len(line) > 60:
-        return None
-    if _DOMAIN_RE.match(line):
-        return registered_domain(line)
-    return outlet_domain(line)
-
-
-def _name_matches_domain(name: str, domain: str) -> bool:
-    compact = re.sub(r"[^a-z0-9]", "", name.casefold())
-    label = re.sub(r"[^a-z0-9]", "", domain.split(".")[0])
-    candidates = {compact, compact.removeprefix("the")}
-    for c in candidates:
-        if c == label or (len(label) >= 4 and label in c) or (len(c) >= 4 and c in label):
-            return True
-    return False
-
-
-def source_from_name(name: str, url: str | None = None) -> str:
-    """The source for an outlet named by a field: its registered domain where one is known.
-
-    A URL or domain gives its registered domain; a name consistent with the article URL's domain
-    (``Chicago Sun-Times`` and ``suntimes.com``) gives that domain; a known outlet name gives the
-    domain from ``outlets.toml``; any other name is kept as it is.
-    """
-    name = name.strip()
-    if _URL_RE.match(name) or _DOMAIN_RE.match(name):
-        return registered_domain(name) or name
-    domain = registered_domain(url) if url else None
-    if domain and _name_matches_domain(name, domain):
-        return domain
-    return outlet_domain(name) or name
-
-
-_DATELINE_RE = re.compile(
-    r"^[ \t]*[A-Z][A-Z'\u2019.\-]{2,}(?:[ \t]+[A-Z][A-Z'\u2019.\-]+){0,3}"
-    # An optional region or date after the city: "KYIV, Ukraine (AP)", "LONDON, Dec 3 (Reuters)".
-    r"(?:,[ \t]*[A-Z][A-Za-z.]*(?:[ \t]+[A-Za-z0-9.]+){0,3})?"
-    r"[ \t]*\((?P<credit>[^()\n]{2,100})\)(?=[ \t]*(?:[-:\u2013\u2014]|[A-Z\"\u201c]))",
-    re.M,
-)
-_CREDIT_RE = re.compile(
-    r"^[ \t]*(?:sources?|credits?|courtesy(?:[ \t]+of)?)[ \t]*:[ \t]*(?P<name>[^\n]+?)[ \t]*$",
-    re.M | re.I,
-)
-# Credits that name a picture agency or say "photo" describe an image, not the article.
-_IMAGE_CREDIT_RE = re.compile(
-    r"\b(?:image|images|photo|photos|picture|pictures|pool|getty|shutterstock|alamy|istock"
-    r"|unsplash|wikimedia|flickr)\b",
-    re.I,
-)
-# Datelines sit near the top; searching further would only find false ones.
-_DATELINE_SCAN = 4000
-
-
-def _plausible_outlet(name: str) -> bool:
-    words = name.split()
-    return (
-        1 <= len(words) <= 6
-        and len(name) <= 60
-        and name[0].isupper()
-        and not name[0].isdigit()
-        and not re.search(r"\d{3,}|[.!?]$", name)
-        and not _IMAGE_CREDIT_RE.search(name)
-    )
-
-
-# What a site-name field holds when a page's template fills it with something else: a copyright
-# notice, a date or month ("Jan"), or the headline itself.
-_COPYRIGHT_RE = re.compile(r"\u00a9|\(c\)|\bcopyright\b|\ball rights reserved\b", re.I)
-_DATE_WORD_RE = re.compile(rf"\b(?:{_MONTH}|{_WEEKDAY})(?!\w)|\d+", re.I)
-
-
-def _plausible_site_name(name: str, title: str | None = None) -> bool:
-    """Whether a page's site name (trafilatura's ``sitename``, ``og:site_name``) can name its
-    outlet: a known outlet, or a short name of at most five words that is not a copyright line,
-    not a date or month, not a run of digits such as a year, and not the page's title."""
-    name = " ".join(name.split())
-    if outlet_domain(name):
-        return True
-    # Unlike _plausible_outlet, lower case is allowed: sites call themselves "heise online".
-    if not 2 <= len(name) <= 50 or len(name.split()) > 5:
-        return False
-    if _COPYRIGHT_RE.search(name) or re.search(r"\d{3,}", name):
-        return False
-    if not re.search(r"[^\W\d_]", _DATE_WORD_RE.sub("", name)):
-        return False
-    return not (title and _name_key(title) == _name_key(name))
-
-
-def _credited_source(credit: str) -> str | None:
-    """The first outlet a credit names ("UrduPoint News / Sputnik - 24th March, 2022")."""
-    for part in re.split(r"\s*[/;&]\s*|\s+and\s+", credit):
-        name = re.split(r"\s+[-\u2013\u2014]\s+|,", part, maxsplit=1)[0].strip(" .")
-        if not name:
-            continue
-        if _URL_RE.match(name) or _DOMAIN_RE.match(name):
-            domain = registered_domain(name)
-            if domain:
-                return domain
-            continue
-        known = outlet_domain(name)
-        if known:
-            return known
-        if _plausible_outlet(name):
-            return name
-    return None
-
-
 def infer_source(url: str | None, text: str) -> tuple[str | None, str | None]:
     """Source and the method that found it, for an article without a source field.
 
     In order: the URL's registered domain (``"url"``); a site-name line among the first lines
     (``"site-name"``); a known house byline such as ZeroHedge's "Tyler Durden" (``"byline"``);
     the first outlet of a dateline credit such as ``MOSCOW (Sputnik) -`` (``"dateline"``); a
-    ``Source: X`` or ``Credit: X`` line (``"credit"``). Known outlet names become their domains,
+    credit line such as ``Source: X`` or ``Credit: X`` (``"credit"``); the grammars of datelines
+    and credit lines are :data:`framing.sources.DATELINE_RE` and
+    :data:`framing.sources.CREDIT_LINE_RE`. Known outlet names become their domains,
     other names are kept. Image credits ("Image: AP/Sputnik") are not sources. Returns
     ``(None, None)`` when nothing names the outlet.
     """
@@ -1855,20 +1620,15 @@ def _infer_source(
         found = site_name(line)
         if found:
             return found, "site-name"
-    outlets = _outlets()
-    if outlets.byline_re is not None:
-        match = outlets.byline_re.search(text)
-        if match:
-            return outlets.bylines[match["name"]], "byline"
-    for match in _DATELINE_RE.finditer(text[:_DATELINE_SCAN]):
-        found = _credited_source(match["credit"])
+    byline = house_byline(text)
+    if byline:
+        return byline, "byline"
+    for match in datelines(text):
+        found = credited_source(match["credit"])
         if found:
             return found, "dateline"
-    for match in _CREDIT_RE.finditer(text):
-        name = match["name"]
-        if _IMAGE_CREDIT_RE.search(name):
-            continue
-        found = _credited_source(name)
+    for credit in credit_lines(text, sentences=False):
+        found = credited_source(credit)
         if found:
             return found, "credit"
     return None, None

@@ -51,7 +51,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from framing.ingest import outlet_domain
+from framing.sources import credit_lines, datelines, outlet_domain
 
 __all__ = ["SharedPassage", "SourceLink", "find_shared_passages", "link_sources", "normalize"]
 
@@ -541,22 +541,7 @@ _QUOTE_RE = re.compile(rb'"[^"\n]{1,2000}"')
 _OPENERS = "\"'(\u201c\u2018\u00ab\u201e["
 _CLOSERS = ".!?\"')\u201d\u2019\u00bb]\u2026"
 
-# Credits: the dateline credit of a wire or syndicated story, "Source: X"-style lines, and
-# "originally appeared on X".
-_DATELINE_CREDIT_RE = re.compile(
-    r"^[ \t]*[A-Z][A-Z'\u2019.\-]{2,}(?:[ \t]+[A-Z][A-Z'\u2019.\-]+){0,3}"
-    r"(?:,[^()\n]{1,40})?[ \t]*\((?P<credit>[^()\n]{2,100})\)",
-    re.M,
-)
-_CREDIT_LINE_RE = re.compile(
-    r"^[ \t]*(?:sources?|credits?|courtesy(?:[ \t]+of)?|via|republished[ \t]+from"
-    r"|reprinted[ \t]+from)[ \t]*:?[ \t]*(?P<credit>[^\n]{2,100}?)[ \t]*$"
-    r"|(?:originally|first)[ \t]+(?:appeared|published)[ \t]+(?:on|in|at|by)[ \t]+"
-    r"(?P<credit2>[^\n.]{2,60})",
-    re.M | re.I,
-)
 _CREDIT_SPLIT_RE = re.compile(r"\s*[/;&,|]\s*|\s+(?:and|via)\s+|\s+[-\u2013\u2014]\s+")
-_DATELINE_SCAN = 4000
 
 
 def _compact(name: str) -> str:
@@ -573,12 +558,13 @@ def _source_keys(source: str) -> set[str]:
 
 
 def _credits(text: str) -> tuple[str, ...]:
-    """Outlet names the article credits for its text (datelines, credit lines)."""
+    """Outlet names the article credits for its text: its dateline credits and credit lines, as
+    :mod:`framing.sources` reads them."""
     found: list[str] = []
-    for match in _DATELINE_CREDIT_RE.finditer(text[:_DATELINE_SCAN]):
+    for match in datelines(text):
         found.extend(_CREDIT_SPLIT_RE.split(match["credit"]))
-    for match in _CREDIT_LINE_RE.finditer(text):
-        found.extend(_CREDIT_SPLIT_RE.split(match["credit"] or match["credit2"]))
+    for credit in credit_lines(text):
+        found.extend(_CREDIT_SPLIT_RE.split(credit))
     names = []
     for name in found:
         name = name.strip(" .:")

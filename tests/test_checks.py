@@ -275,6 +275,12 @@ def test_short_repeated_paragraphs_are_not_a_repeated_body():
         ("UPDATED: 10:03 EDT, 20 May 2022", True),
         ("Posted on Friday, May 20th, 2022", True),
         ("MOSCOW (Sputnik - 20th May, 2022) The", True),
+        # The dateline grammar is framing/sources.py's, the date grammar framing/dates.py's.
+        ("KYIV, Ukraine (AP - 20th May, 2022) The", True),
+        ("WASHINGTON (UrduPoint News / Sputnik - 05/20/2022)", True),
+        ("Published 2022/05/20", True),
+        ("Posted 20.05.2022.", True),
+        ("MOSCOW (Sputnik - 20th May, 2022) said", False),
         ("The war began on February 24, 2022, and on May 20, 2022 it went on.", False),
         ("(April 3 - May 20, 2022) was the period", False),
         ("the report was updated on May 20, 2022", False),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import shutil
 import tomllib
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -19,15 +18,11 @@ from framing import corpus
 from framing.article import Article, Problem
 from framing.corpus import (
     CorpusError,
-    SourceRating,
     article_record,
     build_sources_table,
     corpus_stats,
     label_by_source,
     load_seed_labels,
-    load_sources,
-    lookup_source,
-    normalize_domain,
     read_corpus,
     seed_records,
     write_corpus,
@@ -35,6 +30,7 @@ from framing.corpus import (
 )
 from framing.errors import InputError
 from framing.ingest import infer_source
+from framing.sources import SOURCES_PATH, SourceRating, load_sources
 
 from .conftest import REPO
 
@@ -198,34 +194,13 @@ def test_build_sources_table_rejects_unknown_ratings_and_conflicts(tmp_path):
         build_sources_table(tmp_path / "absent")
 
 
-def test_load_sources_rejects_bad_tables(tmp_path):
-    path = tmp_path / "s.csv"
-    path.write_text("domain,rating,label\na.com,great,0\nb.com,reliable,2\n,mixed,\n"
-                    "c.com,mixed,\nWWW.C.com,reliable,0\n", encoding="utf-8")
-    with pytest.raises(CorpusError) as info:
-        load_sources(path)
-    message = str(info.value)
-    for expected in ("line 2", "line 3", "line 4", "line 6: c.com is listed twice"):
-        assert expected in message
-    with pytest.raises(CorpusError, match="cannot read source table"):
-        load_sources(tmp_path / "absent.csv")
-
-
-def test_the_committed_sources_table_loads_and_is_small():
-    assert corpus.SOURCES_PATH.stat().st_size < 500_000
-    table = load_sources()
-    assert len(table) > 5000
-    assert table["sputniknews.com"].rating == "unreliable"
-    assert table["sputniknews.com"].label == 1
-    assert table["reuters.com"].label == 0
-    assert Counter(r.rating for r in table.values()).keys() == set(corpus.RATINGS)
-    assert all(r.label is None for r in table.values() if r.rating == "mixed")
+# Loading and looking up source tables: tests/test_sources.py.
 
 
 def test_the_committed_sources_table_is_what_the_builder_writes(shared_data, tmp_path):
     out = tmp_path / "sources.csv"
     write_sources_table(build_sources_table(shared_data / "source-labels"), out)
-    assert out.read_bytes() == corpus.SOURCES_PATH.read_bytes()
+    assert out.read_bytes() == SOURCES_PATH.read_bytes()
 
 
 # --------------------------------------------------------------------------- label_by_source
@@ -241,14 +216,6 @@ SOURCES = {
 
 def art(id, source, labels=None):
     return Article(id=id, text="Body.", source=source, labels=labels or {})
-
-
-def test_normalize_and_lookup_sources():
-    assert normalize_domain(" WWW.Good.com. ") == "good.com"
-    assert normalize_domain("https://www.good.com/path?x=1") == "good.com"
-    assert normalize_domain("  ") is None and normalize_domain(None) is None
-    assert lookup_source("news.worse.co.uk", SOURCES).rating == "blacklisted"
-    assert lookup_source("Good Outlet Name", SOURCES) is None
 
 
 def test_label_by_source_labels_known_domains_and_summarises_the_rest():

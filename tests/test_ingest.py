@@ -8,11 +8,8 @@ import itertools
 import json
 import os
 import re
-import socket
-import subprocess
 import sys
 import time
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -20,7 +17,7 @@ import pytest
 from framing import ingest
 from framing.article import Article, Problem, content_id
 from framing.errors import InputError
-from framing.ingest import infer_source, iter_articles, parse_authors, parse_date, registered_domain
+from framing.ingest import infer_source, iter_articles, parse_authors
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "corpus" / "seeds"
@@ -209,6 +206,13 @@ def test_title_case_line_with_date_is_a_title_not_a_byline(tmp_path):
         (None, "Title\n\nBERLIN (Berliner Bote) - Body.", ("Berliner Bote", "dateline")),
         (None, "Title\n\nBody.\n\nSource: CNN\n", ("cnn.com", "credit")),
         (None, "Title\n\nBody.\n\nSource: Kyiv Post\n", ("Kyiv Post", "credit")),
+        (None, "Title\n\nBody.\n\nVia PJMedia\n", ("PJMedia", "credit")),
+        (None, "Title\n\nBody.\n\nReprinted from WND.com.\n", ("wnd.com", "credit")),
+        # Where a text first appeared is said in a sentence whose name cannot be cut out.
+        (None, "Title\n\nBody, originally published by Tyler Durden at Zero Hedge.\n",
+         (None, None)),
+        (None, "Title\n\nROME, February 2, 2018 (LifeSiteNews) \u2013 Body.",
+         ("LifeSiteNews", "dateline")),
         (None, "Title\n\nBody.\n\nCredit: Getty Images\n", (None, None)),
         (None, "Title\n\nBody.\n\nImage: AP/Sputnik\n", (None, None)),
         (None, "Title\n\nNATO (North Atlantic Treaty Organization) said so.", (None, None)),
@@ -242,115 +246,12 @@ def test_source_field_is_normalised(tmp_path):
     ]
 
 
-def test_outlet_table_is_consistent():
-    raw = tomllib.loads(ingest.outlets_path().read_text(encoding="utf-8"))
-    seen: dict[str, str] = {}
-    for entry in raw["outlet"]:
-        assert set(entry) <= {"domain", "names", "bylines"}, entry
-        assert registered_domain(entry["domain"]) == entry["domain"], entry
-        assert entry["names"] and all(isinstance(n, str) and n for n in entry["names"])
-        for name in entry["names"]:
-            key = ingest._name_key(name)
-            assert seen.setdefault(key, entry["domain"]) == entry["domain"], name
-            assert ingest.outlet_domain(name) == entry["domain"]
-    for name in ["Sputnik", "UrduPoint News", "CNN", "Russia Today", "TASS", "RIA Novosti",
-                 "Reuters", "Associated Press", "ZeroHedge", "Press TV", "The Duran",
-                 "Global Times", "Xinhua", "BBC", "Rolling Stone", "PBS NewsHour",
-                 "Drudge Report"]:
-        assert ingest.outlet_domain(name), name
+# Outlets, domains, datelines and credit lines: tests/test_sources.py.
 
 
-def test_registered_domain():
-    assert registered_domain("https://cdnn1.img.sputniknews.com/img/a.jpg") == "sputniknews.com"
-    assert registered_domain("forums.bbc.co.uk") == "bbc.co.uk"
-    assert registered_domain("UrduPoint.com") == "urdupoint.com"
-    assert registered_domain("http://localhost:8080/") is None
-    assert registered_domain("") is None
+# --------------------------------------------------------------------------- authors
 
-
-class _NoNetwork(socket.socket):
-    """A socket that may be created (urllib3 probes IPv6 support on import) but not connected."""
-
-    def connect(self, *args, **kwargs):
-        raise AssertionError("network access attempted")
-
-    connect_ex = sendto = connect
-
-
-def _deny(*args, **kwargs):
-    raise AssertionError("network access attempted")
-
-
-def test_tldextract_makes_no_network_call_in_process(monkeypatch):
-    monkeypatch.setattr(socket, "socket", _NoNetwork)
-    monkeypatch.setattr(socket, "create_connection", _deny)
-    monkeypatch.setattr(socket, "getaddrinfo", _deny)
-    ingest._tld_extractor.cache_clear()  # a fresh extractor, loading its suffix list now
-    try:
-        assert registered_domain("https://www.news.example.co.uk/x") == "example.co.uk"
-        assert ingest._tld_extractor()._cache.enabled is False
-    finally:
-        ingest._tld_extractor.cache_clear()
-
-
-@pytest.mark.slow
-def test_tldextract_fresh_import_no_network_no_cache(tmp_path):
-    home = tmp_path / "home"
-    home.mkdir()
-    code = (
-        "import socket\n"
-        "class NoNet(socket.socket):\n"
-        "    def connect(self, *a, **k):\n"
-        "        raise SystemExit('network access attempted')\n"
-        "    connect_ex = sendto = connect\n"
-        "def deny(*a, **k):\n"
-        "    raise SystemExit('network access attempted')\n"
-        "socket.socket = NoNet\n"
-        "socket.create_connection = deny\n"
-        "socket.getaddrinfo = deny\n"
-        "from framing.ingest import registered_domain\n"
-        "assert registered_domain('https://a.b.sputniknews.com/x') == 'sputniknews.com'\n"
-        "print('ok')\n"
-    )
-    env = {
-        **os.environ,
-        "HOME": str(home),
-        "XDG_CACHE_HOME": str(home / ".cache"),
-        "TLDEXTRACT_CACHE": str(home / "tld"),
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "ok"
-    assert list(home.rglob("*")) == []  # no suffix-list cache written anywhere
-
-
-# --------------------------------------------------------------------------- dates, authors
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("2022-05-31", (2022, 5, 31)),
-        ("2022-05-31T08:17+0000", (2022, 5, 31)),
-        ("March 24, 2022", (2022, 3, 24)),
-        ("Mar. 24, 2022", (2022, 3, 24)),
-        ("24 March 2022", (2022, 3, 24)),
-        ("24th March, 2022", (2022, 3, 24)),
-        ("December 22, 2024", (2024, 12, 22)),
-        ("Fri, 05/20/2022 - 15:20", (2022, 5, 20)),
-        ("20/05/2022", (2022, 5, 20)),
-        ("31.05.2022", (2022, 5, 31)),
-        ("Fri, 22 May 2020 10:00:00 GMT", (2020, 5, 22)),
-        ("2022-02-30", None),
-        ("no date here", None),
-        ("", None),
-    ],
-)
-def test_parse_date(value, expected):
-    assert parse_date(value) == (datetime.date(*expected) if expected else None)
+# Dates: tests/test_dates.py.
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import pytest
 from framing.ingest import iter_articles
 from framing.syndication import (
     SharedPassage,
+    _credits,
     find_shared_passages,
     link_sources,
     normalize,
@@ -344,3 +345,23 @@ def test_recovery_links_are_republishing_not_boilerplate(shared_data):
     for link in links:
         for e in link.examples:
             assert len(e.text_a.split()) >= 20 and e.similarity >= 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "credits"),
+    [
+        ("WASHINGTON (UrduPoint News / Sputnik - 24th March, 2022) The Pentagon said.",
+         ("UrduPoint News", "Sputnik")),
+        ("KYIV, Ukraine, Oct. 3 (AP) - Body.", ("AP",)),
+        ("Body.\nSource: CNN / Reuters\n", ("CNN", "Reuters")),
+        ("Body.\nVia Zero Hedge\n", ("Zero Hedge",)),
+        ("Body.\nThis article originally appeared on The Duran.\n", ("The Duran",)),
+        # Not credits: prose after "Sources", a picture's credit, prose after a parenthesis.
+        ("Body.\nSources said the talks would resume.\n", ()),
+        ("Body.\nCredit: AP Photo/Sputnik\n", ()),
+        ("MOSCOW (Sputnik) said the talks would resume.", ()),
+    ],
+)
+def test_credits_are_read_with_the_one_grammar(text, credits):
+    # The grammar is framing/sources.py's (tests/test_sources.py); here what syndication takes.
+    assert _credits(text) == credits
