@@ -25,11 +25,11 @@ from pathlib import Path
 from _shared import shared_data
 
 from framing.article import Article, ScoredArticle
-from framing.corpus import load_sources
 from framing.ingest import iter_articles
 from framing.markers import Evidence, load_markers
 from framing.render import render_html, render_table
 from framing.report import build_report
+from framing.sources import load_sources
 from framing.store import Store
 
 SOURCES = 200

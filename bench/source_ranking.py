@@ -16,7 +16,7 @@ from _shared import shared_data
 from sklearn.metrics import roc_auc_score
 
 from framing.article import ScoredArticle
-from framing.corpus import load_sources, lookup_source, read_corpus, write_corpus
+from framing.corpus import read_corpus, write_corpus
 from framing.datasets import import_corpus
 from framing.markers import Extractor
 from framing.model import (
@@ -28,6 +28,7 @@ from framing.model import (
     load_model,
 )
 from framing.report import build_report
+from framing.sources import load_sources, lookup_source
 
 
 def main() -> int:

@@ -26,6 +26,7 @@ import click
 from framing import __version__, batch, datasets, ingest
 from framing import corpus as corpus_lib
 from framing import output as writers
+from framing import sources as sources_lib
 from framing.article import Problem, ProblemLog
 from framing.errors import FramingError, MarkerCodeError
 from framing.flagging import FlaggedArticle, FlagStats, flag_articles
@@ -435,7 +436,7 @@ def corpus_label_by_source(paths, sources_path, target, overwrite, output, quiet
       framing corpus label-by-source pages/ --sources my-ratings.csv -o labelled.jsonl
     """
     log = _ProblemLog(quiet)
-    sources = corpus_lib.load_sources(sources_path)
+    sources = sources_lib.load_sources(sources_path)
     articles = iter_articles(paths, input_format=input_format, columns=_parse_columns(columns),
                              on_problem=log, strict=strict)
     labelled = corpus_lib.label_by_source(articles, sources, target=target, on_problem=log,
@@ -472,7 +473,7 @@ def corpus_stats(paths, fmt, top):
 @corpus.command("sources")
 @click.argument("source_labels_dir", type=click.Path(exists=True, file_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
-              default=str(corpus_lib.SOURCES_PATH), show_default=True,
+              default=str(sources_lib.SOURCES_PATH), show_default=True,
               help="Source table CSV to write (atomically).")
 def corpus_sources(source_labels_dir, output):
     """Rebuild the domain rating table from the idiap News-Media-Reliability labels.
@@ -833,7 +834,7 @@ def report(paths, model_dirs, fmt, output, min_articles, threshold, sources_path
     if not store_path and (since or until or only_sources):
         raise click.UsageError("--since, --until and --source go with --store")
     log = _ProblemLog(quiet)
-    sources_table = corpus_lib.load_sources(sources_path)
+    sources_table = sources_lib.load_sources(sources_path)
     if store_path:
         with store_lib.Store(store_path) as store:
             # Streamed: a report over 100k stored articles never holds their texts at once.

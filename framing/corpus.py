@@ -34,16 +34,9 @@ from framing.article import Article, Problem
 from framing.atomic import atomic_write
 from framing.errors import FramingError
 from framing.ingest import iter_articles, parse_authors
-
-# The known ratings of sources live in framing/sources.py; re-exported so that
-# `from framing.corpus import load_sources` keeps working.
-from framing.sources import (  # noqa: F401
-    RATINGS,
+from framing.sources import (
     SOURCE_COLUMNS,
-    SOURCES_PATH,
     SourceRating,
-    SourceTableError,
-    load_sources,
     lookup_source,
     normalize_domain,
     raise_errors,

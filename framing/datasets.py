@@ -28,7 +28,8 @@ from typing import Any
 from framing.article import Article, Problem, ProblemLog
 from framing.corpus import DATA_DIR, _raise_errors, _read_table, _record
 from framing.errors import InputError
-from framing.ingest import iter_articles, outlet_domain, registered_domain, source_from_name
+from framing.ingest import iter_articles
+from framing.sources import outlet_domain, registered_domain, source_from_name
 
 #: Data sets :func:`import_corpus` reads.
 IMPORT_FORMATS = ("recovery", "semeval2025", "ptc", "semeval2023")

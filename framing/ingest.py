@@ -55,38 +55,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-# The records' home is framing/article.py; re-exported so `from framing.ingest import Article`
-# keeps working.
-from framing.article import Article, Problem, content_id  # noqa: F401
+from framing.article import Article, Problem, content_id
 from framing.dates import WEEKDAY as _WEEKDAY
 from framing.dates import find_date, parse_date
 from framing.errors import InputError
-
-# Outlets, domains, datelines and credit lines live in framing/sources.py, dates in
-# framing/dates.py; the names ingest had are re-exported so that `from framing.ingest import
-# registered_domain` and the like keep working.
-from framing.sources import DATELINE_RE as _DATELINE_RE  # noqa: F401
-from framing.sources import DATELINE_SCAN as _DATELINE_SCAN  # noqa: F401
-from framing.sources import DOMAIN_RE as _DOMAIN_RE  # noqa: F401
-from framing.sources import IMAGE_CREDIT_RE as _IMAGE_CREDIT_RE  # noqa: F401
-from framing.sources import (  # noqa: F401
+from framing.sources import (
     URL_RE,
-    _name_key,
-    _outlets,
-    _plausible_outlet,
     _plausible_site_name,
-    _tld_extractor,
     credit_lines,
     credited_source,
     datelines,
     house_byline,
-    outlet_domain,
-    outlets_path,
     registered_domain,
     site_name,
     source_from_name,
 )
-from framing.sources import credited_source as _credited_source  # noqa: F401
 
 #: Values accepted for ``input_format``.
 FORMATS = ("auto", "text", "jsonl", "csv", "html", "json")

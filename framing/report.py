@@ -36,8 +36,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from framing.article import EXCLUSIONS, ScoredArticle, content_id
-from framing.corpus import lookup_source
 from framing.markers import FAMILIES, load_markers
+from framing.sources import lookup_source
 from framing.syndication import find_shared_passages, link_sources
 from framing.text import clip, plural
 
@@ -217,8 +217,8 @@ def build_report(
 ) -> Report:
     """Aggregate scored articles per source.
 
-    ``sources_table`` maps domains to :class:`framing.corpus.SourceRating` (see
-    :func:`framing.corpus.load_sources`) to show the known rating beside the model's band.
+    ``sources_table`` maps domains to :class:`framing.sources.SourceRating` (see
+    :func:`framing.sources.load_sources`) to show the known rating beside the model's band.
     ``links`` are :class:`framing.syndication.SourceLink` records to attach to their sources;
     with ``syndication=True`` they are found here, from the articles' texts. ``cards`` are the
     model cards of the models behind the scores; without them, the cards of the models the

@@ -854,7 +854,7 @@ def test_corpus_seeds_rebuilds_the_shipped_seed_corpus(runner, tmp_path):
 
 
 def test_corpus_sources_rebuilds_the_shipped_source_table(runner, tmp_path, shared_data):
-    from framing.corpus import SOURCES_PATH
+    from framing.sources import SOURCES_PATH
 
     out = tmp_path / "sources.csv"
     result = runner.invoke(main, ["corpus", "sources", str(shared_data / "source-labels"),

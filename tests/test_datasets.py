@@ -16,14 +16,7 @@ import pytest
 
 from framing import corpus, datasets
 from framing.article import Article, Problem
-from framing.corpus import (
-    CorpusError,
-    article_record,
-    label_by_source,
-    load_sources,
-    read_corpus,
-    write_corpus,
-)
+from framing.corpus import CorpusError, article_record, label_by_source, read_corpus, write_corpus
 from framing.datasets import (
     IMPORT_FORMATS,
     import_corpus,
@@ -31,6 +24,7 @@ from framing.datasets import (
     pro_kremlin_label,
 )
 from framing.errors import FramingError, InputError
+from framing.sources import load_sources
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "corpus"
 

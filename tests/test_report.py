@@ -5,11 +5,11 @@ import datetime
 import pytest
 
 from framing.article import Article, ScoredArticle, content_id
-from framing.corpus import SourceRating, load_sources
 from framing.ingest import iter_articles
 from framing.markers import Evidence, Extractor
 from framing.report import band_for, build_report, mean_interval, source_key
 from framing.scoring import score_articles
+from framing.sources import SourceRating, load_sources
 
 from .conftest import SEEDS
 

@@ -376,13 +376,3 @@ def test_the_committed_sources_table_loads_and_is_small():
     assert table["reuters.com"].label == 0
     assert Counter(r.rating for r in table.values()).keys() == set(sources.RATINGS)
     assert all(r.label is None for r in table.values() if r.rating == "mixed")
-
-
-def test_old_homes_still_import_the_moved_names():
-    from framing import corpus, ingest
-
-    assert corpus.load_sources is load_sources and corpus.SourceRating is SourceRating
-    assert corpus.lookup_source is lookup_source and corpus.SOURCES_PATH == sources.SOURCES_PATH
-    for name in ("registered_domain", "outlet_domain", "site_name", "source_from_name",
-                 "outlets_path"):
-        assert getattr(ingest, name) is getattr(sources, name)
