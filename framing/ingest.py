@@ -55,7 +55,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from framing.article import Article, Problem, content_id
+from framing.article import Article, Problem, ProblemLog, content_id
 from framing.dates import WEEKDAY as _WEEKDAY
 from framing.dates import find_date, parse_date
 from framing.errors import InputError
@@ -285,7 +285,7 @@ def _check_columns(columns: Mapping[str, str] | None) -> dict[str, str]:
 
 
 class _Reader:
-    """Reads one batch; holds the column mapping and the problem callback."""
+    """Reads one batch; holds the column mapping and the batch's :class:`ProblemLog`."""
 
     def __init__(
         self,
@@ -296,23 +296,12 @@ class _Reader:
         on_bytes: Callable[[int], None] | None = None,
     ):
         self.columns = columns
-        self.on_problem = on_problem
-        self.strict = strict
+        self.problems = ProblemLog(on_problem, strict=strict)
+        # Pass a problem on, or raise it in strict mode (unless strict=False: a notice about
+        # what was deliberately not read, not a fault in what was).
+        self.report = self.problems.report
         self.infer_sources = infer_sources
         self.on_bytes = on_bytes
-        self.errors = 0
-
-    def report(self, path: str, line: int | None, message: str, severity: str = "error",
-               *, strict: bool = True) -> None:
-        """Pass a problem on, or raise it in strict mode (unless ``strict=False``: a notice
-        about what was deliberately not read, not a fault in what was)."""
-        problem = Problem(path, line, message, severity)
-        if severity == "error":
-            self.errors += 1
-        if self.strict and strict:
-            raise InputError(str(problem))
-        if self.on_problem is not None:
-            self.on_problem(problem)
 
     # ----------------------------------------------------------------------- paths
 
@@ -329,7 +318,7 @@ class _Reader:
             for article in articles:
                 read += 1
                 yield article
-        if paths and not read and not self.errors:
+        if paths and not read and not self.problems.errors:
             # Nothing read and nothing wrong: empty folders, or only files of no input format. A
             # gate must not pass on that.
             raise InputError(f"no article read from {_list(paths)}: no input file found")
