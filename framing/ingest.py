@@ -802,7 +802,7 @@ class _Reader:
             self.report(
                 path,
                 header_line,
-                f"no text column (columns: {_list(header)}); map one with --column text=NAME",
+                f"no text column (columns: {_list(header)}); map one as text=NAME",
             )
             return
         width = len(header)
@@ -856,7 +856,7 @@ class _Reader:
         if "text" not in fields:
             keys = _list(record)
             self.report(
-                path, line, f"no text {kind} (keys: {keys}); map one with --column text=NAME"
+                path, line, f"no text {kind} (keys: {keys}); map one as text=NAME"
             )
             return None
         text_key = fields["text"]

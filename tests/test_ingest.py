@@ -724,7 +724,7 @@ def test_invalid_utf8_csv_warns_once(tmp_path):
         ('{"text": "x", bad}', "invalid JSON: Expecting property name enclosed in double quotes"),
         ("[1, 2]", "expected a JSON object, got an array"),
         ('"just a string"', "expected a JSON object, got a string"),
-        ('{"title": "no text"}', "no text field (keys: title); map one with --column text=NAME"),
+        ('{"title": "no text"}', "no text field (keys: title); map one as text=NAME"),
         ('{"text": "   "}', "empty text (field 'text')"),
         ('{"text": null}', "empty text (field 'text')"),
         ('{"text": 5}', "text field 'text' is a number, not a string"),
@@ -744,7 +744,7 @@ def test_csv_without_text_column(tmp_path, good):
     bad.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
     articles, problems = read([bad, good])
     assert str(only(problems)) == (
-        f"{bad}:1: no text column (columns: a, b, c); map one with --column text=NAME"
+        f"{bad}:1: no text column (columns: a, b, c); map one as text=NAME"
     )
     assert [a.path for a in articles] == [str(good)]
 
