@@ -186,3 +186,25 @@ def f1_samples(true_sets: Iterable[Iterable[str]], pred_sets: Iterable[Iterable[
         hits = len(gold & pred)
         scores.append(2 * hits / (len(gold) + len(pred)))
     return float(np.mean(scores)) if scores else 0.0
+
+
+def micro_prf(gold: Iterable, pred: Iterable) -> tuple[float, float, float]:
+    """Micro precision, recall and F1 over two collections of hashable items (label pairs).
+
+    Items are compared as sets: for SemEval-2023 Task 3 subtask 3 they are
+    ``(article, line, technique)`` triples, for a per-article multi-label task
+    ``(article, label)`` pairs. Precision is 0 when nothing is predicted, recall 0 when
+    nothing is gold, F1 = 2|G & P| / (|G| + |P|) and 0 when both are empty.
+    """
+    gold, pred = set(gold), set(pred)
+    hits = len(gold & pred)
+    precision = hits / len(pred) if pred else 0.0
+    recall = hits / len(gold) if gold else 0.0
+    denominator = len(gold) + len(pred)
+    return precision, recall, (2 * hits / denominator if denominator else 0.0)
+
+
+def micro_f1(gold: Iterable, pred: Iterable) -> float:
+    """Micro-F1 over label pairs (see :func:`micro_prf`): the subtask-3 measure of SemEval-2023
+    Task 3 when the items are ``(article, line, technique)`` triples."""
+    return micro_prf(gold, pred)[2]
