@@ -23,6 +23,22 @@ def shared_data_dir() -> Path:
     return Path(env) if env else REPO.parent / "shared" / "data"
 
 
+def append(path: Path, text: str) -> None:
+    """Append ``text`` to ``path`` as it is (no newline translation): a bad line for a test."""
+    with open(path, "a", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+
+
+def assert_problem(problems, path_end, line, words, severity="error"):
+    """One of ``problems`` is at ``path_end``:``line`` with that severity and all ``words``."""
+    matches = [
+        p for p in problems
+        if p.path.endswith(path_end) and p.line == line and p.severity == severity
+        and all(w in p.message for w in words)
+    ]
+    assert matches, [str(p) for p in problems]
+
+
 @pytest.fixture
 def shared_data() -> Path:
     path = shared_data_dir()

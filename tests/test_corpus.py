@@ -32,23 +32,10 @@ from framing.errors import InputError
 from framing.ingest import infer_source
 from framing.sources import SOURCES_PATH, SourceRating, load_sources
 
-from .conftest import REPO
+from .conftest import REPO, append, assert_problem
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "corpus"
 
-
-def append(path: Path, text: str) -> None:
-    with open(path, "a", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-
-
-def assert_problem(problems, path_end, line, words, severity="error"):
-    matches = [
-        p for p in problems
-        if p.path.endswith(path_end) and p.line == line and p.severity == severity
-        and all(w in p.message for w in words)
-    ]
-    assert matches, [str(p) for p in problems]
 
 
 # --------------------------------------------------------------------------- corpus files

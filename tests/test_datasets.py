@@ -26,6 +26,8 @@ from framing.datasets import (
 from framing.errors import FramingError, InputError
 from framing.sources import load_sources
 
+from .conftest import append, assert_problem
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "corpus"
 
 
@@ -45,19 +47,6 @@ def copy_fixture(tmp_path, name) -> Path:
     shutil.copytree(FIXTURES / name, target)
     return target
 
-
-def append(path: Path, text: str) -> None:
-    with open(path, "a", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-
-
-def assert_problem(problems, path_end, line, words, severity="error"):
-    matches = [
-        p for p in problems
-        if p.path.endswith(path_end) and p.line == line and p.severity == severity
-        and all(w in p.message for w in words)
-    ]
-    assert matches, [str(p) for p in problems]
 
 
 # --------------------------------------------------------------------------- records
