@@ -1,0 +1,709 @@
+"""Persuasion techniques per paragraph: the taxonomy, the SemEval-2023 reader, a classifier.
+
+The techniques are the 23 of SemEval-2023 Task 3 subtask 3, named as in the organisers' label
+files, each with a stable id ``PT01``..``PT23`` and a one-line description of ours in
+``framing/data/techniques.toml`` (:func:`load_taxonomy`).
+
+:func:`read_subtask3` reads a subtask-3 folder (``*-articles-subtask-3/articleID.txt`` and
+``*-labels-subtask-3.txt``, one ``id<TAB>line<TAB>Tech1,Tech2`` line per paragraph, the line
+1-based in the article file, an empty list meaning none) into :class:`Paragraph` records,
+reporting each bad line through a :class:`framing.article.ProblemLog`.
+
+:class:`TechniqueClassifier` gives each paragraph a probability per technique (one logistic
+regression per technique over sublinear TF-IDF word and character n-grams) and asserts those
+passing per-technique thresholds chosen on out-of-fold scores of an inner article-grouped
+cross-validation, to maximise micro-F1. For an asserted technique, :meth:`~TechniqueClassifier.
+evidence` points at the sentence of the paragraph that scores highest for it.
+
+Measure: the task's own, micro-F1 over ``(article, line, technique)`` triples
+(:func:`framing.evaluation.micro_f1`). :func:`cross_validate` measures it under
+article-grouped 5-fold CV beside :class:`TfidfOneVsRest`, a plain TF-IDF one-vs-rest logistic
+regression asserting at 0.5, under the same folds. ``bench/techniques.py`` prints the table.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import platform
+import re
+import time
+import tomllib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from framing import __version__
+from framing.article import ProblemLog
+from framing.errors import FramingError
+
+TAXONOMY_PATH = Path(__file__).resolve().parent / "data" / "techniques.toml"
+MODEL_NAME = "techniques"
+KIND = "techniques"
+_ID = re.compile(r"PT\d\d")
+
+
+class TechniqueError(FramingError):
+    """The taxonomy, a data folder or a techniques model cannot be used as asked."""
+
+
+# --------------------------------------------------------------------------- taxonomy
+
+
+@dataclass(frozen=True)
+class Technique:
+    """A persuasion technique: its stable id, the label files' name, our description."""
+
+    id: str
+    label: str
+    description: str
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "technique": self.label, "description": self.description}
+
+
+def validate_taxonomy(entries, source: str = "<techniques>") -> list[Technique]:
+    """The techniques of ``entries`` (dicts with id, label, description), or one
+    :class:`TechniqueError` listing every problem."""
+    problems: list[str] = []
+    if not isinstance(entries, list) or not entries:
+        raise TechniqueError(f"{source}: no [[technique]] entries")
+    out: list[Technique] = []
+    ids: dict[str, int] = {}
+    labels: dict[str, int] = {}
+    for number, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict):
+            problems.append(f"technique #{number} is not a table")
+            continue
+        tid = str(entry.get("id", "")).strip()
+        label = str(entry.get("label", "")).strip()
+        description = str(entry.get("description", "")).strip()
+        unknown = sorted(set(entry) - {"id", "label", "description"})
+        if unknown:
+            problems.append(f"technique #{number}: unknown field(s) {', '.join(unknown)}")
+        if not _ID.fullmatch(tid):
+            problems.append(f"technique #{number}: id {tid!r} is not PTnn")
+        elif tid in ids:
+            problems.append(f"technique #{number}: id {tid} already used by #{ids[tid]}")
+        else:
+            ids[tid] = number
+        if not label or any(c.isspace() or c == "," for c in label):
+            problems.append(f"technique #{number}: label {label!r} must be a non-empty name "
+                            "without spaces or commas (as in the label files)")
+        elif label in labels:
+            problems.append(f"technique #{number}: label {label} already listed as "
+                            f"#{labels[label]}")
+        else:
+            labels[label] = number
+        if not description or "\n" in description:
+            problems.append(f"technique #{number}: needs a one-line description")
+        out.append(Technique(tid, label, description))
+    if problems:
+        raise TechniqueError(f"{source}: {len(problems)} problem(s): " + "; ".join(problems))
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def _load_taxonomy(path: str) -> tuple[Technique, ...]:
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise TechniqueError(f"{path}: cannot read the technique taxonomy: {exc}") from None
+    return tuple(validate_taxonomy(data.get("technique"), path))
+
+
+def load_taxonomy(path: str | Path | None = None) -> list[Technique]:
+    """The techniques with ids and descriptions (default ``data/techniques.toml``)."""
+    return list(_load_taxonomy(str(path or TAXONOMY_PATH)))
+
+
+def technique_labels(path: str | Path | None = None) -> list[str]:
+    """The technique labels of :func:`load_taxonomy`, in id order."""
+    return [t.label for t in load_taxonomy(path)]
+
+
+# --------------------------------------------------------------------------- reader
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One labelled paragraph: its article, 1-based line, text, techniques and where it starts
+    in the article text (``start``, a character offset) so that evidence can point there."""
+
+    article: str
+    line: int
+    text: str
+    techniques: frozenset[str]
+    start: int = 0
+
+
+def _decode(path: Path, log: ProblemLog) -> str | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        log.report(path, None, f"cannot read: {exc.strerror or exc}")
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = 1 + raw.count(b"\n", 0, exc.start)
+        log.report(path, line, f"invalid UTF-8 (byte 0x{raw[exc.start]:02x}); decoded as "
+                   "cp1252", "warning")
+        return raw.decode("cp1252", errors="replace")
+
+
+def _subtask3_files(folder: Path) -> list[tuple[Path, Path]]:
+    pairs = []
+    for labels in sorted(folder.glob("*-labels-subtask-3.txt")):
+        split = labels.name.removesuffix("-labels-subtask-3.txt")
+        pairs.append((labels, folder / f"{split}-articles-subtask-3"))
+    return pairs
+
+
+def read_subtask3(folder: str | Path, log: ProblemLog | None = None, *,
+                  labels: Sequence[str] | None = None) -> list[Paragraph]:
+    """The labelled paragraphs of a SemEval-2023 Task 3 language folder (e.g. ``.../en``).
+
+    Every ``*-labels-subtask-3.txt`` is read with its ``*-articles-subtask-3`` folder. A label
+    line needs three tab-separated fields (article id, a positive line number, techniques
+    separated by commas, possibly none); a technique outside ``labels`` (default: the
+    taxonomy), a line past the article's end or on a blank line, a missing article file or a
+    line labelled twice is reported to ``log`` (file and line) and skipped.
+    """
+    folder = Path(folder)
+    log = log if log is not None else ProblemLog()
+    known = set(labels if labels is not None else technique_labels())
+    pairs = _subtask3_files(folder)
+    if not pairs:
+        raise TechniqueError(f"{folder}: no *-labels-subtask-3.txt file")
+    out: list[Paragraph] = []
+    for label_file, articles in pairs:
+        text = _decode(label_file, log)
+        if text is None:
+            continue
+        cache: dict[str, tuple[list[str], list[int]] | None] = {}
+        seen: dict[tuple[str, int], int] = {}
+        for number, raw in enumerate(text.split("\n"), 1):
+            raw = raw.rstrip("\r")
+            if not raw.strip():
+                continue
+            fields = raw.split("\t")
+            if len(fields) != 3 or not fields[0].strip():
+                log.report(label_file, number, "expected 3 tab-separated fields: article_id, "
+                           "line, techniques")
+                continue
+            article_id, line_field, names = (f.strip() for f in fields)
+            if not line_field.isdigit() or int(line_field) < 1:
+                log.report(label_file, number, f"line {line_field!r} is not a positive number")
+                continue
+            line = int(line_field)
+            techniques = [n.strip() for n in names.split(",") if n.strip()]
+            unknown = [n for n in techniques if n not in known]
+            if unknown:
+                log.report(label_file, number, f"unknown technique(s) {', '.join(unknown)}")
+                continue
+            if (article_id, line) in seen:
+                log.report(label_file, number, f"article {article_id} line {line} already "
+                           f"labelled on line {seen[article_id, line]}")
+                continue
+            if article_id not in cache:
+                cache[article_id] = _article_lines(articles, article_id, label_file, number,
+                                                   log)
+            found = cache[article_id]
+            if found is None:
+                continue
+            lines, starts = found
+            if line > len(lines) or not lines[line - 1].strip():
+                log.report(label_file, number, f"article {article_id} has no paragraph on "
+                           f"line {line}")
+                continue
+            seen[article_id, line] = number
+            out.append(Paragraph(article_id, line, lines[line - 1], frozenset(techniques),
+                                 starts[line - 1]))
+    return out
+
+
+def _article_lines(articles: Path, article_id: str, label_file: Path, number: int,
+                   log: ProblemLog) -> tuple[list[str], list[int]] | None:
+    file = articles / f"article{article_id}.txt"
+    if "/" in article_id or "\\" in article_id or not file.is_file():
+        log.report(label_file, number, f"article file {file} not found")
+        return None
+    text = _decode(file, log)
+    if text is None:
+        return None
+    # Split on newlines only: the label files count lines as an editor does.
+    lines = text.split("\n")
+    starts, offset = [], 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    return [line.rstrip("\r") for line in lines], starts
+
+
+def gold_pairs(paragraphs: Iterable[Paragraph]) -> set[tuple[str, int, str]]:
+    """The ``(article, line, technique)`` triples of labelled paragraphs."""
+    return {(p.article, p.line, t) for p in paragraphs for t in p.techniques}
+
+
+def pairs_of(paragraphs: Sequence[Paragraph], sets: Sequence[Iterable[str]]
+             ) -> set[tuple[str, int, str]]:
+    """The triples of predicted technique ``sets``, one per paragraph."""
+    return {(p.article, p.line, t) for p, s in zip(paragraphs, sets, strict=True) for t in s}
+
+
+def micro_f1(gold: Iterable, pred: Iterable) -> float:
+    """Micro-F1 over ``(article, line, technique)`` triples, the subtask-3 measure
+    (:func:`framing.evaluation.micro_f1`)."""
+    from framing.evaluation import micro_f1 as shared
+
+    return shared(gold, pred)
+
+
+# --------------------------------------------------------------------------- classifier
+
+_GRID = np.round(np.arange(0.02, 0.951, 0.01), 3)
+
+
+def _texts(X) -> list[str]:
+    if isinstance(X, (str, bytes)):
+        raise ValueError("expected a sequence of texts, got a single string; wrap it in a list")
+    texts = list(X)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"text #{i} is {type(text).__name__}, expected str")
+    return texts
+
+
+def _indicators(y, classes: Sequence[str], n: int) -> np.ndarray:
+    if hasattr(y, "shape") and len(getattr(y, "shape", ())) == 2:
+        Y = np.asarray(y).astype(bool)
+        if Y.shape != (n, len(classes)):
+            raise ValueError(f"y has shape {Y.shape}, expected {(n, len(classes))}")
+        return Y
+    rows = list(y)
+    if len(rows) != n:
+        raise ValueError(f"{n} texts but {len(rows)} technique sets")
+    index = {c: j for j, c in enumerate(classes)}
+    Y = np.zeros((n, len(classes)), dtype=bool)
+    for i, row in enumerate(rows):
+        for label in ([row] if isinstance(row, str) else row):
+            if label not in index:
+                raise TechniqueError(f"technique {label!r} is not one of the labels")
+            Y[i, index[label]] = True
+    return Y
+
+
+def _micro_counts(Y: np.ndarray, A: np.ndarray) -> tuple[int, int, int]:
+    return int((Y & A).sum()), int(Y.sum()), int(A.sum())
+
+
+def choose_thresholds(P: np.ndarray, Y: np.ndarray, rounds: int = 2) -> np.ndarray:
+    """Per-technique thresholds maximising micro-F1 of ``P >= thresholds`` against ``Y``.
+
+    From the best single threshold for all techniques, ``rounds`` of coordinate ascent over
+    the techniques (grid 0.02-0.95 by 0.01); a technique never gold keeps the global one.
+    """
+    Y = Y.astype(bool)
+    n = P.shape[1]
+    if n == 0 or not len(P):
+        return np.full(n, 0.5)
+    gold = int(Y.sum())
+
+    def f1(tp, pred):
+        return 2 * tp / (gold + pred) if gold + pred else 0.0
+
+    scores = [f1(*_micro_counts(Y, P >= t)[::2]) for t in _GRID]
+    thresholds = np.full(n, float(_GRID[int(np.argmax(scores))]))
+    # Per technique: hits and predictions at every grid threshold, so the ascent is cheap.
+    hits = np.array([[(Y[:, j] & (P[:, j] >= t)).sum() for t in _GRID] for j in range(n)])
+    preds = np.array([[(P[:, j] >= t).sum() for t in _GRID] for j in range(n)])
+    current = [int(np.searchsorted(_GRID, thresholds[j])) for j in range(n)]
+    for _ in range(rounds):
+        for j in range(n):
+            if not Y[:, j].any():
+                continue
+            tp_rest = sum(hits[k, current[k]] for k in range(n) if k != j)
+            pred_rest = sum(preds[k, current[k]] for k in range(n) if k != j)
+            values = [f1(tp_rest + hits[j, g], pred_rest + preds[j, g])
+                      for g in range(len(_GRID))]
+            best = max(range(len(_GRID)), key=lambda g: (round(values[g], 12),
+                                                         -abs(g - current[j])))
+            current[j] = best
+    return np.array([float(_GRID[g]) for g in current])
+
+
+class TechniqueClassifier(BaseEstimator):
+    """Multi-label persuasion-technique classifier over paragraph texts.
+
+    scikit-learn conventions: ``__init__`` stores the parameters, :meth:`fit` sets the
+    attributes ending in ``_``; ``clone`` works.
+
+    Parameters
+    ----------
+    labels : sequence of str or None
+        The techniques, in column order; ``None`` for the taxonomy's 23.
+    word_ngrams : int
+        Word n-grams from 1 to this.
+    chars : bool
+        Add character 2-5-grams (``char_wb``): the techniques hang on short cue words and
+        their inflections ("so-called", "regime", "!").
+    C : float
+        Inverse regularisation of each technique's logistic regression.
+    class_weight : "balanced" or None
+    inner_folds : int
+        Grouped folds of the inner CV whose out-of-fold probabilities choose the thresholds.
+    max_features : int
+        Vocabulary cap of each text block.
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+    features_ : FeatureUnion
+    coef_, intercept_ : ndarray, ``(n_labels, n_features)`` and ``(n_labels,)``
+    thresholds_ : ndarray, ``(n_labels,)``
+        Chosen on inner out-of-fold probabilities to maximise micro-F1.
+    """
+
+    def __init__(self, labels: Sequence[str] | None = None, word_ngrams: int = 2,
+                 chars: bool = True, C: float = 1.0, class_weight: str | None = "balanced",
+                 inner_folds: int = 3, max_features: int = 50_000):
+        self.labels = labels
+        self.word_ngrams = word_ngrams
+        self.chars = chars
+        self.C = C
+        self.class_weight = class_weight
+        self.inner_folds = inner_folds
+        self.max_features = max_features
+
+    def _build_features(self):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import FeatureUnion
+
+        parts = [("words", TfidfVectorizer(
+            ngram_range=(1, self.word_ngrams), sublinear_tf=True, min_df=2, max_df=0.9,
+            max_features=self.max_features, dtype=np.float32))]
+        if self.chars:
+            parts.append(("chars", TfidfVectorizer(
+                analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=3,
+                max_features=self.max_features, dtype=np.float32)))
+        return FeatureUnion(parts)
+
+    def _fit_linear(self, A, Y):
+        from sklearn.linear_model import LogisticRegression
+
+        coef = np.zeros((Y.shape[1], A.shape[1]))
+        intercept = np.full(Y.shape[1], -10.0)  # never seen: probability ~0
+        for j in range(Y.shape[1]):
+            y = Y[:, j]
+            if y.all():
+                intercept[j] = 10.0
+            elif y.any():
+                clf = LogisticRegression(C=self.C, class_weight=self.class_weight,
+                                         solver="liblinear", max_iter=2000, random_state=0)
+                clf.fit(A, y)
+                coef[j], intercept[j] = clf.coef_[0], clf.intercept_[0]
+        return coef, intercept
+
+    def fit(self, X, y, groups=None):
+        """Fit on paragraph texts ``X`` and technique sets ``y`` (or an indicator matrix);
+        ``groups`` (the article of each paragraph) keep an article on one side of the inner
+        splits. Returns ``self``."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.model_selection import GroupKFold
+
+        texts = _texts(X)
+        classes = list(self.labels) if self.labels is not None else technique_labels()
+        Y = _indicators(y, classes, len(texts))
+        groups = np.asarray(groups if groups is not None else np.arange(len(texts)),
+                            dtype=object).astype(str)
+        folds = min(self.inner_folds, len(set(groups)))
+        if folds < 2:
+            raise TechniqueError("need at least 2 articles (groups) to fit")
+        self.classes_ = np.asarray(classes, dtype=object)
+        self.features_ = self._build_features().fit(texts)
+        A = self._transform(texts)
+        # Inner grouped CV: the thresholds are chosen on probabilities of unseen articles,
+        # never on the ones the linear models were fitted on (vocabulary shared).
+        P = np.zeros(Y.shape)
+        for train, test in GroupKFold(n_splits=folds).split(texts, groups=groups):
+            coef, intercept = self._fit_linear(A[train], Y[train])
+            P[test] = _sigmoid(np.asarray(A[test] @ coef.T) + intercept)
+        self.thresholds_ = choose_thresholds(P, Y)
+        tp, g, p = _micro_counts(Y, P >= self.thresholds_)
+        self.oof_micro_f1_ = round(2 * tp / (g + p), 4) if g + p else 0.0
+        self.coef_, self.intercept_ = self._fit_linear(A, Y)
+        # Same training, same bytes: the dropped-term set pickles in hash order.
+        for _, step in self.features_.transformer_list:
+            if isinstance(step, TfidfVectorizer):
+                step.stop_words_ = None
+                step.__dict__.pop("_stop_words_id", None)
+        return self
+
+    def _transform(self, texts: list[str]):
+        from scipy import sparse
+
+        width = self.coef_.shape[1] if hasattr(self, "coef_") else 0
+        if not texts:
+            return sparse.csr_matrix((0, width))
+        return sparse.csr_matrix(self.features_.transform(texts), dtype=np.float64)
+
+    def _check(self):
+        from sklearn.exceptions import NotFittedError
+
+        if not hasattr(self, "coef_"):
+            raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call fit")
+
+    def decision_function(self, X) -> np.ndarray:
+        """Linear score per paragraph and technique, ``(n_texts, n_labels)``."""
+        self._check()
+        texts = _texts(X)
+        if not texts:
+            return np.zeros((0, len(self.classes_)))
+        return np.asarray(self._transform(texts) @ self.coef_.T) + self.intercept_
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Probability per paragraph and technique, columns :attr:`classes_`."""
+        return _sigmoid(self.decision_function(X))
+
+    def predict(self, X) -> np.ndarray:
+        """Indicator matrix of the asserted techniques, ``(n_texts, n_labels)``."""
+        return self.predict_proba(X) >= self.thresholds_
+
+    def predict_sets(self, X) -> list[list[str]]:
+        """The asserted techniques of each paragraph."""
+        return [[str(c) for c, a in zip(self.classes_, row, strict=True) if a]
+                for row in self.predict(X)]
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        self._check()
+        return self.features_.get_feature_names_out()
+
+    def evidence(self, text: str, technique: str) -> dict | None:
+        """The sentence of paragraph ``text`` scoring highest for ``technique``: ``start``,
+        ``end`` (offsets in ``text``), ``text`` and ``probability``; None without a sentence."""
+        self._check()
+        j = list(self.classes_).index(technique)
+        spans = sentence_spans(text)
+        if not spans:
+            return None
+        P = self.predict_proba([text[s:e] for s, e in spans])[:, j]
+        k = int(np.argmax(P))
+        start, end = spans[k]
+        return {"start": start, "end": end, "text": text[start:end],
+                "probability": round(float(P[k]), 4)}
+
+    def analyse(self, text: str) -> list[dict]:
+        """Every non-blank line of an article ``text`` as a paragraph: per line, the asserted
+        techniques with id, probability and the evidence sentence's offsets in ``text``."""
+        self._check()
+        ids = {t.label: t.id for t in load_taxonomy()}
+        lines, offset, rows = text.split("\n"), 0, []
+        for number, line in enumerate(lines, 1):
+            if line.strip():
+                rows.append((number, offset, line))
+            offset += len(line) + 1
+        if not rows:
+            return []
+        P = self.predict_proba([line for _, _, line in rows])
+        out = []
+        for (number, start, line), p in zip(rows, P, strict=True):
+            found = []
+            for j in np.flatnonzero(p >= self.thresholds_):
+                label = str(self.classes_[j])
+                span = self.evidence(line, label)
+                if span is not None:
+                    span = {**span, "start": start + span["start"],
+                            "end": start + span["end"]}
+                found.append({"id": ids.get(label), "technique": label,
+                              "probability": round(float(p[j]), 4), "evidence": span})
+            found.sort(key=lambda f: -f["probability"])
+            out.append({"line": number, "techniques": found})
+        return out
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` offsets in ``text`` of the sentences of
+    :func:`framing.style.split_sentences` (which rejoins tokens, so they are found again)."""
+    from framing.style import split_sentences
+
+    spans, cursor = [], 0
+    for sentence in split_sentences(text):
+        start = end = None
+        for token in sentence.split(" "):
+            found = text.find(token, cursor)
+            if found < 0:
+                break
+            start = found if start is None else start
+            end = cursor = found + len(token)
+        if start is not None:
+            spans.append((start, end))
+    return spans
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+class TfidfOneVsRest(BaseEstimator):
+    """The baseline: plain TF-IDF word unigrams, one logistic regression per technique,
+    asserted at probability 0.5."""
+
+    def __init__(self, labels: Sequence[str] | None = None):
+        self.labels = labels
+
+    def fit(self, X, y, groups=None):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.multiclass import OneVsRestClassifier
+
+        texts = _texts(X)
+        classes = list(self.labels) if self.labels is not None else technique_labels()
+        Y = _indicators(y, classes, len(texts))
+        self.classes_ = np.asarray(classes, dtype=object)
+        self.vectorizer_ = TfidfVectorizer().fit(texts)
+        self.present_ = Y.any(axis=0)
+        self.model_ = OneVsRestClassifier(LogisticRegression(max_iter=1000)).fit(
+            self.vectorizer_.transform(texts), Y[:, self.present_])
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        texts = _texts(X)
+        P = np.zeros((len(texts), len(self.classes_)))
+        if texts:
+            P[:, self.present_] = self.model_.predict_proba(self.vectorizer_.transform(texts))
+        return P
+
+    def predict(self, X) -> np.ndarray:
+        return self.predict_proba(X) >= 0.5
+
+    def predict_sets(self, X) -> list[list[str]]:
+        return [[str(c) for c, a in zip(self.classes_, row, strict=True) if a]
+                for row in self.predict(X)]
+
+
+# --------------------------------------------------------------------------- measure
+
+
+def _report(paragraphs: Sequence[Paragraph], A: np.ndarray, classes: Sequence[str],
+            seconds: float) -> dict:
+    from framing.evaluation import bootstrap_interval, micro_prf
+
+    Y = _indicators([p.techniques for p in paragraphs], classes, len(paragraphs))
+    precision, recall, f1 = micro_prf(gold_pairs(paragraphs),
+                                      pairs_of(paragraphs, [[c for c, a in zip(classes, row,
+                                                                               strict=True)
+                                                             if a] for row in A]))
+    tp, gold, pred = (Y & A).sum(axis=1), Y.sum(axis=1), A.sum(axis=1)
+
+    def stat(rows):
+        size = gold[rows].sum() + pred[rows].sum()
+        return 2 * tp[rows].sum() / size if size else None
+
+    interval = bootstrap_interval(stat, [p.article for p in paragraphs])
+    per = {}
+    for j, c in enumerate(classes):
+        size = Y[:, j].sum() + A[:, j].sum()
+        if Y[:, j].any():
+            per[str(c)] = {"f1": round(float(2 * (Y[:, j] & A[:, j]).sum() / size), 4),
+                           "support": int(Y[:, j].sum()), "predicted": int(A[:, j].sum())}
+    return {"micro_f1": round(f1, 4), "interval95": list(interval) if interval else None,
+            "precision": round(precision, 4), "recall": round(recall, 4),
+            "per_technique": per, "seconds": round(seconds, 1)}
+
+
+def cross_validate(paragraphs: Sequence[Paragraph], make_estimators: dict[str, Callable],
+                   *, folds: int = 5, seed: int = 0, fold_limit: int | None = None,
+                   labels: Sequence[str] | None = None) -> dict[str, dict]:
+    """Article-grouped ``folds``-fold CV of each estimator factory on the same folds.
+
+    Per name: micro-F1 over ``(article, line, technique)`` triples with a 95% bootstrap
+    interval over articles, micro precision and recall, per-technique F1, seconds.
+    ``fold_limit`` runs the first folds only (to time a run); the figures are then over the
+    paragraphs those folds tested.
+    """
+    from sklearn.model_selection import GroupKFold
+
+    classes = list(labels) if labels is not None else technique_labels()
+    texts = [p.text for p in paragraphs]
+    groups = np.array([p.article for p in paragraphs], dtype=object)
+    splitter = GroupKFold(n_splits=min(folds, len(set(groups))), shuffle=True,
+                          random_state=seed)
+    splits = list(splitter.split(texts, groups=groups))[:fold_limit]
+    tested = np.concatenate([test for _, test in splits])
+    out = {}
+    for name, make in make_estimators.items():
+        A = np.zeros((len(texts), len(classes)), dtype=bool)
+        start = time.perf_counter()
+        for train, test in splits:
+            estimator = make(labels=classes).fit([texts[i] for i in train],
+                                                 [paragraphs[i].techniques for i in train],
+                                                 groups=groups[train])
+            A[test] = estimator.predict([texts[i] for i in test])
+        out[name] = _report([paragraphs[i] for i in tested], A[tested], classes,
+                            time.perf_counter() - start)
+    return out
+
+
+# --------------------------------------------------------------------------- model
+
+
+def train(paragraphs: Sequence[Paragraph], *, data_files: Sequence[str | Path] = (),
+          evaluation: dict | None = None, language: str = "en", **params):
+    """Fit a :class:`TechniqueClassifier` on all ``paragraphs``; returns a
+    :class:`framing.model.Model` whose card (kind ``techniques``) holds the labels with ids,
+    thresholds, the inner out-of-fold micro-F1, the data files' sha256 and ``evaluation``
+    (e.g. :func:`cross_validate`'s report)."""
+    import sklearn
+
+    from framing.model import Model, file_sha256
+
+    classifier = TechniqueClassifier(**params).fit(
+        [p.text for p in paragraphs], [p.techniques for p in paragraphs],
+        groups=[p.article for p in paragraphs])
+    ids = {t.label: t.id for t in load_taxonomy()}
+    card = {
+        "kind": KIND,
+        "target": "techniques",
+        "meaning": "probability per paragraph of each SemEval-2023 Task 3 persuasion "
+                   "technique, the asserted ones, and the sentence carrying each",
+        "language": language,
+        "created": datetime.date.today().isoformat(),
+        "versions": {"framing": __version__, "scikit-learn": sklearn.__version__,
+                     "python": platform.python_version()},
+        "labels": [{"id": ids.get(str(c)), "technique": str(c)} for c in classifier.classes_],
+        "parameters": {k: v for k, v in classifier.get_params().items() if k != "labels"},
+        "thresholds": {str(c): float(t) for c, t in zip(classifier.classes_,
+                                                        classifier.thresholds_, strict=True)},
+        "inner_oof_micro_f1": classifier.oof_micro_f1_,
+        "corpus": {
+            "files": [{"name": Path(f).name, "sha256": file_sha256(Path(f))}
+                      for f in data_files],
+            "articles": len({p.article for p in paragraphs}),
+            "paragraphs": len(paragraphs),
+        },
+        "evaluation": evaluation or {},
+    }
+    return Model(classifier, card)
+
+
+def save(model, directory: str | Path) -> Path:
+    """Write the model and its card (:func:`framing.model.save_model`)."""
+    from framing.model import save_model
+
+    return save_model(model, directory)
+
+
+def load(directory: str | Path):
+    """A techniques model, loaded through :func:`framing.model.load_model` (the joblib's
+    sha256 checked against the card before unpickling)."""
+    from framing.model import load_model
+
+    model = load_model(directory)
+    if model.card.get("kind") != KIND:
+        raise TechniqueError(f"{directory}: not a techniques model (card kind "
+                             f"{model.card.get('kind')!r})")
+    return model
