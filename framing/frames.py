@@ -598,10 +598,11 @@ def default_estimators(**params) -> dict[str, Callable[[], object]]:
 
 
 def train(folders: Sequence[str | Path], *, evaluate: bool = True, folds: int = FOLDS,
-          seed: int = SEED, **params):
+          seed: int = SEED, strict: bool = True, on_problem=None, **params):
     """Cross-validate (model and baseline, same folds), then fit on every article.
 
-    ``folders``: SemEval-2023 Task 3 language folders (:func:`read_articles`); ``params`` go to
+    ``folders``: SemEval-2023 Task 3 language folders (:func:`read_articles`; ``strict`` by
+    default, so that a shipped model never silently lacks articles); ``params`` go to
     :class:`FrameClassifier`. Returns a :class:`framing.model.Model` whose card has ``kind``
     and ``target`` ``frames``, the labels, thresholds, the CV figures beside the baseline, the
     label files' sha256 and the versions; save it with :func:`framing.model.save_model`.
@@ -610,7 +611,7 @@ def train(folders: Sequence[str | Path], *, evaluate: bool = True, folds: int = 
 
     from framing.model import Model, file_sha256
 
-    data = FrameData.from_folders(folders)
+    data = FrameData.from_folders(folders, strict=strict, on_problem=on_problem)
     evaluation: dict = {}
     if evaluate:
         evaluation = {
@@ -670,3 +671,54 @@ def load(directory: str | Path | None = None):
 def predict(texts: Sequence[str], model_dir: str | Path | None = None) -> list[list[dict]]:
     """Frames of each text by the shipped model (see the module docstring for the shape)."""
     return load(model_dir).classifier.predict(list(texts))
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m framing.frames train FOLDER... -o DIR``: cross-validate, fit, save."""
+    import argparse
+    import sys
+
+    from framing.model import save_model
+
+    parser = argparse.ArgumentParser(
+        prog="python -m framing.frames",
+        description="Train the media-frames model on SemEval-2023 Task 3 language folders "
+                    "(python bench/frames.py prints the cross-validation table).",
+        epilog="example: python -m framing.frames train ../shared/data/semeval2023-task3/en "
+               "-o models/frames",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    tr = sub.add_parser("train", help="cross-validate, fit on everything, write the model")
+    tr.add_argument("folders", nargs="+", help="language folders such as semeval2023-task3/en")
+    tr.add_argument("-o", "--out", default=str(default_model_dir()))
+    tr.add_argument("--folds", type=int, default=FOLDS)
+    tr.add_argument("--seed", type=int, default=SEED)
+    tr.add_argument("--no-evaluate", action="store_true", help="skip the cross-validation")
+    args = parser.parse_args(argv)
+    try:
+        model = train(args.folders, evaluate=not args.no_evaluate, folds=args.folds,
+                      seed=args.seed)
+    except FramingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    save_model(model, args.out)
+    for name in ("model", "baseline_tfidf_ovr"):
+        report = model.card["evaluation"].get(name)
+        if report:
+            print(f"{name:<20} micro-F1 {report['micro_f1']:.3f} {report['interval95']}  "
+                  f"P {report['micro_precision']:.3f}  R {report['micro_recall']:.3f}")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    # Run the imported module's main, not this __main__ copy: a model pickled from here must
+    # name framing.frames.FrameClassifier, or no other program could load it.
+    import sys
+
+    from framing.frames import main as _main
+
+    sys.exit(_main())

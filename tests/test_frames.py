@@ -282,7 +282,12 @@ def test_load_refuses_another_kind_of_model(fitted, tmp_path):
 
 
 def test_train_writes_a_card_with_thresholds_and_corpus(tmp_path):
-    model = fr.train([FIXTURES / "en"], evaluate=False, min_df=1, inner_folds=2)
+    with pytest.raises(InputError):  # strict by default: a shipped model lacks no article
+        fr.train([FIXTURES / "en"], evaluate=False, min_df=1, inner_folds=2)
+    problems = []
+    model = fr.train([FIXTURES / "en"], evaluate=False, strict=False,
+                     on_problem=problems.append, min_df=1, inner_folds=2)
+    assert len(problems) == 3
     assert model.card["kind"] == "frames"
     assert set(model.card["thresholds"]) == FRAMES
     assert model.card["corpus"]["articles"] == 3
@@ -292,12 +297,29 @@ def test_train_writes_a_card_with_thresholds_and_corpus(tmp_path):
 
 @NEEDS_LOAD_MODEL
 def test_a_trained_model_loads_back(tmp_path):
-    model = fr.train([FIXTURES / "en"], evaluate=False, min_df=1, inner_folds=2)
+    model = fr.train([FIXTURES / "en"], evaluate=False, strict=False, min_df=1,
+                     inner_folds=2)
     save_model(model, tmp_path / "frames")
     assert fr.load(tmp_path / "frames").card == model.card
 
 
 # --------------------------------------------------------------------------- evaluation
+
+
+def test_command_line_trains_and_writes_a_model(tmp_path, capsys):
+    assert fr.main(["train", str(FIXTURES / "en"), "-o", str(tmp_path / "m"),
+                    "--no-evaluate"]) == 2  # the fixture's bad lines: strict
+    assert "error:" in capsys.readouterr().err
+    good = tmp_path / "good"
+    (good / "train-articles-subtask-1").mkdir(parents=True)
+    for k, paragraph in enumerate((ECONOMY, SECURITY, HEALTH, ECONOMY)):
+        (good / "train-articles-subtask-1" / f"article{k}.txt").write_text(
+            _article(k, paragraph), encoding="utf-8")
+    (good / "train-labels-subtask-2.txt").write_text(
+        "0\tEconomic\n1\tSecurity_and_defense\n2\tHealth_and_safety\n3\tEconomic\n",
+        encoding="utf-8")
+    assert fr.main(["train", str(good), "-o", str(tmp_path / "m"), "--no-evaluate"]) == 0
+    assert (tmp_path / "m" / "card.json").is_file()
 
 
 def test_cross_validate_model_and_baseline_on_the_same_folds():
