@@ -225,6 +225,17 @@ def test_uncalibrated_variant_fits_too():
     assert plain.predict_sets([_article(9, ECONOMY)]) == [["Economic"]]
 
 
+def test_training_is_deterministic():
+    import hashlib
+    import pickle
+
+    texts, sets = _corpus()
+    digests = {hashlib.sha256(pickle.dumps(
+        fr.FrameClassifier(min_df=1, inner_folds=3).fit(texts, sets))).hexdigest()
+        for _ in range(2)}
+    assert len(digests) == 1
+
+
 def test_unknown_label_is_refused():
     with pytest.raises(fr.FrameError, match="'Weather' is not one of the frames"):
         fr.FrameClassifier(min_df=1).fit(["a b", "c d"], [["Weather"], []])
