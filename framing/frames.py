@@ -30,7 +30,10 @@ Measure: the task's own, micro-F1 over (article, frame) pairs
 (:func:`framing.evaluation.micro_prf`). :func:`cross_validate` measures it under 5 grouped folds,
 each article its own group, with a 95% bootstrap interval over articles, beside a plain TF-IDF
 one-vs-rest logistic regression asserting at probability 0.5, under the same folds.
-``python bench/frames.py`` prints the table.
+``python bench/frames.py --seeds 0 1 2`` prints the table. Measured there (shared training
+articles, three fold shuffles): English 433 articles, micro-F1 0.686 (95% interval about
+0.67-0.70) against the baseline's 0.618; Russian 143 articles, 0.472 (about 0.43-0.52) against
+0.009 (the baseline's probabilities never reach 0.5 on so few articles).
 """
 
 from __future__ import annotations
@@ -330,7 +333,10 @@ class FrameClassifier(BaseEstimator):
     class_weight : "balanced" or None
     calibrate : bool
         Platt-scale each frame's scores on the inner out-of-fold scores; off, the
-        probability is the logistic regression's own.
+        probability is the logistic regression's own. Micro-F1 is the same either way
+        (0.686 against 0.683 in English, 0.472 against 0.474 in Russian, bench/frames.py):
+        the thresholds absorb the scale. On by default, so that the probabilities shown
+        mean what they say.
     inner_folds : int
         Grouped folds of the inner cross-validation whose out-of-fold probabilities fit the
         calibration and choose the thresholds.
