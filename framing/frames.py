@@ -335,8 +335,8 @@ class FrameClassifier(BaseEstimator):
         Platt-scale each frame's scores on the inner out-of-fold scores; off, the
         probability is the logistic regression's own. Micro-F1 is the same either way
         (0.686 against 0.683 in English, 0.472 against 0.474 in Russian, bench/frames.py):
-        the thresholds absorb the scale. On by default, so that the probabilities shown
-        mean what they say.
+        the thresholds absorb the scale. On by default: the probabilities shown are then
+        fitted to out-of-fold outcomes (their calibration is not measured yet).
     inner_folds : int
         Grouped folds of the inner cross-validation whose out-of-fold probabilities fit the
         calibration and choose the thresholds.
