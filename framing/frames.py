@@ -61,6 +61,7 @@ from framing.narratives import (
     _platt,
     _sigmoid,
     _texts,
+    label_indicators,
     paragraphs,
 )
 from framing.text import clip
@@ -293,22 +294,7 @@ def choose_thresholds(P: np.ndarray, Y: np.ndarray,
 
 
 def _indicators(y, classes: Sequence[str], n: int) -> np.ndarray:
-    if hasattr(y, "shape") and len(getattr(y, "shape", ())) == 2:
-        Y = np.asarray(y).astype(bool)
-        if Y.shape != (n, len(classes)):
-            raise ValueError(f"y has shape {Y.shape}, expected {(n, len(classes))}")
-        return Y
-    rows = list(y)
-    if len(rows) != n:
-        raise ValueError(f"{n} texts but {len(rows)} frame sets")
-    index = {c: j for j, c in enumerate(classes)}
-    Y = np.zeros((n, len(classes)), dtype=bool)
-    for i, row in enumerate(rows):
-        for label in [row] if isinstance(row, str) else row:
-            if label not in index:
-                raise FrameError(f"label {label!r} is not one of the frames")
-            Y[i, index[label]] = True
-    return Y
+    return label_indicators(y, classes, n, error=FrameError, what="frames")
 
 
 # --------------------------------------------------------------------------- classifier

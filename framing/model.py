@@ -62,6 +62,8 @@ TARGETS = {
 }
 #: Environment variable naming a directory of model directories (see :func:`models_dir`).
 MODELS_ENV = "FRAMING_MODELS"
+#: Card kinds of the multi-label models, which are not scoring targets of their own.
+MULTI_LABEL_KINDS = ("narratives", "frames", "techniques")
 #: ``models/`` beside the package source: the checkout's models (editable install or source).
 SOURCE_MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 #: Where ``pip install .`` puts the shipped models (setup.cfg ``data_files``).
@@ -827,7 +829,10 @@ def load_model(directory: str | Path) -> Model:
         # own warning about the version would only be noise on every run.
         warnings.filterwarnings("ignore", message=".*Trying to unpickle estimator")
         classifier = joblib.load(joblib_path)
-    wanted = "predict" if card.get("kind") == "narratives" else "predict_with_similarity"
+    # The per-target classifiers score with their similarity; the multi-label models
+    # (narratives, frames, techniques) predict label sets.
+    wanted = ("predict" if card.get("kind") in MULTI_LABEL_KINDS
+              else "predict_with_similarity")
     if not callable(getattr(classifier, wanted, None)):
         raise ModelError(f"{joblib_path}: holds a {type(classifier).__name__}, not a framing "
                          "model; refusing to use it")

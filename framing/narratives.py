@@ -247,6 +247,31 @@ def _texts(X) -> list[str]:
     return texts
 
 
+def label_indicators(y, classes: Sequence[str], n: int, *, skip: frozenset | set = frozenset(),
+                     error: type[Exception] = ValueError, what: str = "labels") -> np.ndarray:
+    """The ``n x len(classes)`` boolean matrix of ``y``: a matrix already, or one label set (or
+    single label) per text; labels in ``skip`` are ignored, any other unknown label raises
+    ``error``. The one reading of multi-label targets for narratives, frames and techniques."""
+    if hasattr(y, "shape") and len(getattr(y, "shape", ())) == 2:
+        Y = np.asarray(y).astype(bool)
+        if Y.shape != (n, len(classes)):
+            raise ValueError(f"y has shape {Y.shape}, expected {(n, len(classes))}")
+        return Y
+    rows = list(y)
+    if len(rows) != n:
+        raise ValueError(f"{n} texts but {len(rows)} label sets")
+    index = {c: j for j, c in enumerate(classes)}
+    Y = np.zeros((n, len(classes)), dtype=bool)
+    for i, row in enumerate(rows):
+        for label in [row] if isinstance(row, str) else row:
+            if label in skip:
+                continue
+            if label not in index:
+                raise error(f"label {label!r} is not one of the {what}")
+            Y[i, index[label]] = True
+    return Y
+
+
 def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
@@ -507,26 +532,8 @@ class NarrativeClassifier(BaseEstimator):
 
     @staticmethod
     def _indicators(y, classes: list[str], n: int) -> np.ndarray:
-        if hasattr(y, "shape") and len(getattr(y, "shape", ())) == 2:
-            Y = np.asarray(y).astype(bool)
-            if Y.shape != (n, len(classes)):
-                raise ValueError(f"y has shape {Y.shape}, expected {(n, len(classes))}")
-            return Y
-        rows = list(y)
-        if len(rows) != n:
-            raise ValueError(f"{n} texts but {len(rows)} label sets")
-        index = {c: j for j, c in enumerate(classes)}
-        Y = np.zeros((n, len(classes)), dtype=bool)
-        for i, row in enumerate(rows):
-            if isinstance(row, str):
-                row = [row]
-            for label in row:
-                if label == OTHER:
-                    continue
-                if label not in index:
-                    raise NarrativeError(f"label {label!r} is not one of the narratives")
-                Y[i, index[label]] = True
-        return Y
+        return label_indicators(y, classes, n, skip={OTHER}, error=NarrativeError,
+                                what="narratives")
 
     def _fit_linear(self, A, Y):
         """One model per column of ``Y`` (the last: any narrative); with ``conditional``, the

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 # scikit-learn); re-exported so `from framing.scoring import ScoredArticle` keeps working.
 from framing.article import EXCLUSIONS, WAR_TARGETS, Article, ScoredArticle  # noqa: F401
 from framing.markers import Evidence, Extractor
-from framing.model import Model, SharedCounts, model_text
+from framing.model import MULTI_LABEL_KINDS, Model, SharedCounts, model_text
 from framing.scope import WAR_LEVEL, WAR_TOPIC, assess, gate
 
 
@@ -52,6 +52,10 @@ def _roles(models: Sequence[Model]) -> tuple[Model | None, Model | None, list[Mo
     for model in models:
         if model.card.get("kind") == "narratives":
             narratives = model
+        elif model.card.get("kind") in MULTI_LABEL_KINDS:
+            # Frames and techniques models (framing.frames, framing.techniques) are not part of
+            # scoring yet; one in a models directory must not be taken for a scoring target.
+            continue
         elif model.target == WAR_TOPIC:
             war = model
         else:

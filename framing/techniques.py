@@ -39,6 +39,7 @@ from sklearn.base import BaseEstimator
 from framing import __version__
 from framing.article import ProblemLog
 from framing.errors import FramingError
+from framing.narratives import _texts, label_indicators
 
 TAXONOMY_PATH = Path(__file__).resolve().parent / "data" / "techniques.toml"
 MODEL_NAME = "techniques"
@@ -268,33 +269,8 @@ def micro_f1(gold: Iterable, pred: Iterable) -> float:
 _GRID = np.round(np.arange(0.02, 0.951, 0.01), 3)
 
 
-def _texts(X) -> list[str]:
-    if isinstance(X, (str, bytes)):
-        raise ValueError("expected a sequence of texts, got a single string; wrap it in a list")
-    texts = list(X)
-    for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise TypeError(f"text #{i} is {type(text).__name__}, expected str")
-    return texts
-
-
 def _indicators(y, classes: Sequence[str], n: int) -> np.ndarray:
-    if hasattr(y, "shape") and len(getattr(y, "shape", ())) == 2:
-        Y = np.asarray(y).astype(bool)
-        if Y.shape != (n, len(classes)):
-            raise ValueError(f"y has shape {Y.shape}, expected {(n, len(classes))}")
-        return Y
-    rows = list(y)
-    if len(rows) != n:
-        raise ValueError(f"{n} texts but {len(rows)} technique sets")
-    index = {c: j for j, c in enumerate(classes)}
-    Y = np.zeros((n, len(classes)), dtype=bool)
-    for i, row in enumerate(rows):
-        for label in ([row] if isinstance(row, str) else row):
-            if label not in index:
-                raise TechniqueError(f"technique {label!r} is not one of the labels")
-            Y[i, index[label]] = True
-    return Y
+    return label_indicators(y, classes, n, error=TechniqueError, what="techniques")
 
 
 def _micro_counts(Y: np.ndarray, A: np.ndarray) -> tuple[int, int, int]:

@@ -16,7 +16,7 @@ from sklearn.exceptions import NotFittedError
 
 from framing import frames as fr
 from framing.errors import InputError
-from framing.model import Model, ModelError, load_model, save_model
+from framing.model import Model, load_model, save_model
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "frames"
 
@@ -241,12 +241,6 @@ def test_unknown_label_is_refused():
         fr.FrameClassifier(min_df=1).fit(["a b", "c d"], [["Weather"], []])
 
 
-# framing.model.load_model accepts a classifier with ``predict`` only for cards of kind
-# "narratives" (anything else must have ``predict_with_similarity``); until it accepts kind
-# "frames" too, a saved frames model cannot be loaded. Strict: this fails once it does.
-NEEDS_LOAD_MODEL = pytest.mark.xfail(
-    strict=True, raises=ModelError,
-    reason="framing.model.load_model does not yet accept card kind 'frames'")
 
 
 def test_save_writes_the_card_with_the_sha256(fitted, tmp_path):
@@ -264,7 +258,6 @@ def test_save_writes_the_card_with_the_sha256(fitted, tmp_path):
     assert written["sha256"] == file_sha256(tmp_path / "frames" / written["model_file"])
 
 
-@NEEDS_LOAD_MODEL
 def test_round_trip_through_save_and_load(fitted, tmp_path):
     import sklearn
 
@@ -306,7 +299,6 @@ def test_train_writes_a_card_with_thresholds_and_corpus(tmp_path):
     assert model.card["corpus"]["frames"]["Economic"] == 1
 
 
-@NEEDS_LOAD_MODEL
 def test_a_trained_model_loads_back(tmp_path):
     model = fr.train([FIXTURES / "en"], evaluate=False, strict=False, min_df=1,
                      inner_folds=2)

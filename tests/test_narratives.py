@@ -276,3 +276,16 @@ def test_a_repeated_paragraph_is_shown_once(tmp_path):
     (entries,) = model.predict([text])
     shown = [p["text"] for e in entries for p in e["paragraphs"]]
     assert shown and len(shown) == len(set(shown))
+
+
+def test_label_indicators_read_sets_single_labels_and_matrices():
+    classes = ["A", "B", "C"]
+    Y = nar.label_indicators([{"A", "C"}, "B", [], ["Other"]], classes, 4, skip={"Other"})
+    assert Y.tolist() == [[True, False, True], [False, True, False], [False] * 3, [False] * 3]
+    assert nar.label_indicators(Y, classes, 4).tolist() == Y.tolist()  # a matrix as it is
+    with pytest.raises(nar.NarrativeError, match="'D' is not one of the narratives"):
+        nar.label_indicators([["D"]], classes, 1, error=nar.NarrativeError, what="narratives")
+    with pytest.raises(ValueError, match="2 texts but 1 label sets"):
+        nar.label_indicators([["A"]], classes, 2)
+    with pytest.raises(ValueError, match="shape"):
+        nar.label_indicators(Y, classes, 3)

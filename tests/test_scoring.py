@@ -159,3 +159,13 @@ def test_batch_size_does_not_change_results(models, extractor):
     big = [s.scores for s in score_articles(articles, models, extractor, batch_size=64)]
     assert [s["pro_kremlin_framing"] for s in one] == pytest.approx(
         [s["pro_kremlin_framing"] for s in big])
+
+
+def test_frames_and_techniques_models_are_not_taken_for_scoring_targets():
+    from framing.scoring import _roles
+
+    judged = Model(None, {"target": "unreliable_source"})
+    others = [Model(None, {"target": kind, "kind": kind}) for kind in ("frames", "techniques")]
+    narratives = Model(None, {"target": "narratives", "kind": "narratives"})
+    assert _roles([*others, judged, narratives]) == (None, narratives, [judged])
+    assert reported_targets([*others, judged]) == ["unreliable_source"]

@@ -12,7 +12,6 @@ from sklearn.exceptions import NotFittedError
 from framing import evaluation
 from framing.article import ProblemLog
 from framing.errors import InputError
-from framing.model import ModelError
 from framing.techniques import (
     Paragraph,
     TechniqueClassifier,
@@ -248,10 +247,6 @@ def test_baseline_and_cross_validate_on_the_toy():
     assert report["model"]["interval95"] is not None
 
 
-# Strict: once framing.model.load_model accepts this kind, the pass shows and the mark goes.
-@pytest.mark.xfail(strict=True, raises=ModelError,
-                   reason="framing.model.load_model checks non-narratives models for "
-                          "predict_with_similarity; it needs to accept kind 'techniques'")
 def test_save_load_round_trip(tmp_path):
     from framing.techniques import load, save, train
 
