@@ -43,7 +43,6 @@ import functools
 import platform
 import re
 import time
-import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -63,6 +62,7 @@ from framing.narratives import (
     _texts,
     label_indicators,
     paragraphs,
+    read_label_table,
 )
 from framing.text import clip
 
@@ -97,38 +97,15 @@ class Frame:
 
 @functools.lru_cache(maxsize=4)
 def _load_taxonomy(path: str) -> tuple[Frame, ...]:
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise FrameError(f"{path}: cannot read the frame taxonomy: {exc}") from None
-    entries = data.get("frame")
-    if not isinstance(entries, list) or not entries:
-        raise FrameError(f"{path}: no [[frame]] entries")
-    problems, out, seen = [], [], set()
-    for number, entry in enumerate(entries, 1):
-        if not isinstance(entry, dict):
-            problems.append(f"frame #{number} is not a table")
-            continue
-        label = entry.get("label")
-        description = entry.get("description")
-        unknown = sorted(set(entry) - {"label", "description"})
-        if unknown:
-            problems.append(f"frame #{number}: unknown key(s) {', '.join(unknown)}")
-        if not isinstance(label, str) or not _LABEL.match(label):
-            # The labels must match the task's label files byte for byte.
-            problems.append(f"frame #{number}: label {label!r} is not a Words_joined_by_"
-                            "underscores name as in the task's label files")
-        elif label in seen:
-            problems.append(f"frame #{number}: label {label!r} is listed twice")
-        if not isinstance(description, str) or not description.strip():
-            problems.append(f"frame #{number} ({label}): no description")
-        if isinstance(label, str):
-            seen.add(label)
-            out.append(Frame(label, str(description or "").strip()))
-    if problems:
-        raise FrameError(f"{path}: {len(problems)} problem(s) in the frame taxonomy: "
-                         + "; ".join(problems))
-    return tuple(out)
+    def check(entry: dict) -> list[str]:
+        label = entry["label"]
+        # The labels must match the task's label files byte for byte.
+        return [] if not label or _LABEL.match(label) else [
+            f"label {label!r} is not a Words_joined_by_underscores name as in the task's "
+            "label files"]
+
+    entries = read_label_table(path, "frame", check=check, error=FrameError)
+    return tuple(Frame(e["label"], e["description"]) for e in entries)
 
 
 def load_taxonomy(path: str | Path | None = None) -> list[Frame]:

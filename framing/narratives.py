@@ -57,7 +57,7 @@ import sys
 import time
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,6 +84,63 @@ class NarrativeError(FramingError):
     """The taxonomy, a corpus or a narratives model cannot be used as asked."""
 
 
+# --------------------------------------------------------------------------- label tables
+
+
+def check_label_table(entries, source: str, table: str, *,
+                      fields: Sequence[str] = ("label", "description"),
+                      check: Callable[[dict], list[str]] | None = None,
+                      error: type[Exception] = ValueError) -> list[dict]:
+    """The ``[[table]]`` entries of a taxonomy file, checked, as dicts of stripped strings.
+
+    Each entry is a table with exactly ``fields``, each a non-empty one-line string; no value
+    of a field other than the description is listed twice; ``check(entry)`` adds the
+    taxonomy's own problems. One ``error`` lists every problem (the house rule for data files):
+    the one validation of the narratives, frames and techniques taxonomies.
+    """
+    if not isinstance(entries, list) or not entries:
+        raise error(f"{source}: no [[{table}]] entries")
+    problems: list[str] = []
+    out: list[dict] = []
+    firsts: dict[str, dict[str, int]] = {f: {} for f in fields if f != "description"}
+    for number, entry in enumerate(entries, 1):
+        where = f"{table} #{number}"
+        if not isinstance(entry, dict):
+            problems.append(f"{where} is not a table")
+            continue
+        unknown = sorted(set(entry) - set(fields))
+        if unknown:
+            problems.append(f"{where}: unknown key(s) {', '.join(unknown)}")
+        values = {f: entry.get(f).strip() if isinstance(entry.get(f), str) else ""
+                  for f in fields}
+        for name, value in values.items():
+            if not value or "\n" in value:
+                problems.append(f"{where}: needs a one-line {name}")
+            elif name in firsts:
+                if value in firsts[name]:
+                    problems.append(f"{where}: {name} {value!r} already listed as "
+                                    f"#{firsts[name][value]}")
+                else:
+                    firsts[name][value] = number
+        if check is not None:
+            problems += [f"{where}: {p}" for p in check(values)]
+        out.append(values)
+    if problems:
+        raise error(f"{source}: {len(problems)} problem(s) in the {table} taxonomy: "
+                    + "; ".join(problems))
+    return out
+
+
+def read_label_table(path: str | Path, table: str, **options) -> list[dict]:
+    """:func:`check_label_table` over the ``[[table]]`` entries of the TOML file at ``path``."""
+    error = options.get("error", ValueError)
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise error(f"{path}: cannot read the {table} taxonomy: {exc}") from None
+    return check_label_table(data.get(table), str(path), table, **options)
+
+
 # --------------------------------------------------------------------------- taxonomy
 
 
@@ -100,24 +157,13 @@ class Narrative:
 
 @functools.lru_cache(maxsize=4)
 def _load_taxonomy(path: str) -> tuple[Narrative, ...]:
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise NarrativeError(f"{path}: cannot read the narrative taxonomy: {exc}") from None
-    entries = data.get("narrative")
-    if not isinstance(entries, list) or not entries:
-        raise NarrativeError(f"{path}: no [[narrative]] entries")
-    out: list[Narrative] = []
-    for number, entry in enumerate(entries, 1):
-        label = str(entry.get("label", "")).strip()
-        description = str(entry.get("description", "")).strip()
-        if not label.startswith(URW_PREFIX) or not description:
-            raise NarrativeError(f"{path}: narrative #{number} needs a 'URW: ' label and a "
-                                 "description")
-        if any(n.label == label for n in out):
-            raise NarrativeError(f"{path}: narrative {label!r} is listed twice")
-        out.append(Narrative(label, description))
-    return tuple(out)
+    def check(entry: dict) -> list[str]:
+        label = entry["label"]
+        return [] if not label or label.startswith(URW_PREFIX) else [
+            f"label {label!r} is not a 'URW: ' narrative"]
+
+    entries = read_label_table(path, "narrative", check=check, error=NarrativeError)
+    return tuple(Narrative(e["label"], e["description"]) for e in entries)
 
 
 def load_taxonomy(path: str | Path | None = None) -> list[Narrative]:

@@ -28,7 +28,6 @@ import functools
 import platform
 import re
 import time
-import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +38,7 @@ from sklearn.base import BaseEstimator
 from framing import __version__
 from framing.article import ProblemLog
 from framing.errors import FramingError
-from framing.narratives import _texts, label_indicators
+from framing.narratives import _texts, check_label_table, label_indicators, read_label_table
 
 TAXONOMY_PATH = Path(__file__).resolve().parent / "data" / "techniques.toml"
 MODEL_NAME = "techniques"
@@ -66,54 +65,30 @@ class Technique:
         return {"id": self.id, "technique": self.label, "description": self.description}
 
 
+def _check_technique(entry: dict) -> list[str]:
+    problems = []
+    if entry["id"] and not _ID.fullmatch(entry["id"]):
+        problems.append(f"id {entry['id']!r} is not PTnn")
+    if any(c.isspace() or c == "," for c in entry["label"]):
+        problems.append(f"label {entry['label']!r} must be a name without spaces or commas "
+                        "(as in the label files)")
+    return problems
+
+
 def validate_taxonomy(entries, source: str = "<techniques>") -> list[Technique]:
     """The techniques of ``entries`` (dicts with id, label, description), or one
     :class:`TechniqueError` listing every problem."""
-    problems: list[str] = []
-    if not isinstance(entries, list) or not entries:
-        raise TechniqueError(f"{source}: no [[technique]] entries")
-    out: list[Technique] = []
-    ids: dict[str, int] = {}
-    labels: dict[str, int] = {}
-    for number, entry in enumerate(entries, 1):
-        if not isinstance(entry, dict):
-            problems.append(f"technique #{number} is not a table")
-            continue
-        tid = str(entry.get("id", "")).strip()
-        label = str(entry.get("label", "")).strip()
-        description = str(entry.get("description", "")).strip()
-        unknown = sorted(set(entry) - {"id", "label", "description"})
-        if unknown:
-            problems.append(f"technique #{number}: unknown field(s) {', '.join(unknown)}")
-        if not _ID.fullmatch(tid):
-            problems.append(f"technique #{number}: id {tid!r} is not PTnn")
-        elif tid in ids:
-            problems.append(f"technique #{number}: id {tid} already used by #{ids[tid]}")
-        else:
-            ids[tid] = number
-        if not label or any(c.isspace() or c == "," for c in label):
-            problems.append(f"technique #{number}: label {label!r} must be a non-empty name "
-                            "without spaces or commas (as in the label files)")
-        elif label in labels:
-            problems.append(f"technique #{number}: label {label} already listed as "
-                            f"#{labels[label]}")
-        else:
-            labels[label] = number
-        if not description or "\n" in description:
-            problems.append(f"technique #{number}: needs a one-line description")
-        out.append(Technique(tid, label, description))
-    if problems:
-        raise TechniqueError(f"{source}: {len(problems)} problem(s): " + "; ".join(problems))
-    return out
+    checked = check_label_table(entries, source, "technique",
+                                fields=("id", "label", "description"),
+                                check=_check_technique, error=TechniqueError)
+    return [Technique(e["id"], e["label"], e["description"]) for e in checked]
 
 
 @functools.lru_cache(maxsize=4)
 def _load_taxonomy(path: str) -> tuple[Technique, ...]:
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise TechniqueError(f"{path}: cannot read the technique taxonomy: {exc}") from None
-    return tuple(validate_taxonomy(data.get("technique"), path))
+    entries = read_label_table(path, "technique", fields=("id", "label", "description"),
+                               check=_check_technique, error=TechniqueError)
+    return tuple(Technique(e["id"], e["label"], e["description"]) for e in entries)
 
 
 def load_taxonomy(path: str | Path | None = None) -> list[Technique]:

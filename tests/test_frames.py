@@ -92,8 +92,8 @@ def test_bad_taxonomy_is_refused_with_every_problem_listed(tmp_path):
         fr.load_taxonomy(path)
     message = str(info.value)
     assert "4 problem(s)" in message
-    for part in ("'Economic' is listed twice", "'Bad Label'", "(Political): no description",
-                 "unknown key(s) colour"):
+    for part in ("label 'Economic' already listed as #1", "'Bad Label'",
+                 "frame #4: needs a one-line description", "unknown key(s) colour"):
         assert part in message
     (tmp_path / "empty.toml").write_text("", encoding="utf-8")
     with pytest.raises(fr.FrameError, match="no \\[\\[frame\\]\\] entries"):

@@ -91,8 +91,10 @@ def test_narrative_set_drops_other_and_climate_labels():
 def test_bad_taxonomy_is_refused(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text('[[narrative]]\nlabel = "Praise"\ndescription = ""\n', encoding="utf-8")
-    with pytest.raises(nar.NarrativeError):
+    with pytest.raises(nar.NarrativeError, match="2 problem") as info:
         nar.load_taxonomy(path)
+    assert "needs a one-line description" in str(info.value)
+    assert "'Praise' is not a 'URW: ' narrative" in str(info.value)
 
 
 # --------------------------------------------------------------------------- measure

@@ -56,8 +56,9 @@ def test_taxonomy_validation_lists_every_problem():
     with pytest.raises(TechniqueError) as caught:
         validate_taxonomy(entries, "t.toml")
     message = str(caught.value)
-    for part in ("id PT01 already used", "label Doubt already listed", "one-line description",
-                 "'P3' is not PTnn", "without spaces", "unknown field(s) colour"):
+    for part in ("id 'PT01' already listed as #1", "label 'Doubt' already listed as #1",
+                 "needs a one-line description", "'P3' is not PTnn", "without spaces",
+                 "unknown key(s) colour"):
         assert part in message
     assert message.startswith("t.toml: 6 problem(s)")
 
