@@ -342,6 +342,8 @@ class FrameClassifier(BaseEstimator):
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.model_selection import GroupKFold
 
+        from framing.model import drop_volatile_state
+
         texts = _texts(X)
         classes = list(self.labels) if self.labels is not None else taxonomy_labels()
         Y = _indicators(y, classes, len(texts))
@@ -369,10 +371,8 @@ class FrameClassifier(BaseEstimator):
         else:
             self.calibration_ = np.tile([1.0, 0.0], (Y.shape[1], 1))
         self.thresholds_ = choose_thresholds(self._calibrated(S), Y)
-        # Same training, same bytes: the dropped-term set pickles in string-hash order and
-        # transform caches a memory address; neither is needed to predict.
-        self.vectorizer_.stop_words_ = None
-        self.vectorizer_.__dict__.pop("_stop_words_id", None)
+        # Same training, same bytes (see drop_volatile_state).
+        drop_volatile_state([self.vectorizer_])
         return self
 
     def _fit_linear(self, A, Y):
@@ -622,13 +622,9 @@ def default_model_dir() -> Path:
 
 @functools.lru_cache(maxsize=4)
 def _load(directory: str):
-    from framing.model import load_model
+    from framing.model import load_kind
 
-    model = load_model(directory)
-    if model.card.get("kind") != "frames":
-        raise FrameError(f"{directory}: not a frames model (card kind "
-                         f"{model.card.get('kind')!r})")
-    return model
+    return load_kind(directory, "frames", FrameError)
 
 
 def load(directory: str | Path | None = None):

@@ -597,17 +597,31 @@ def _keep_other_voice_down(pipeline: Pipeline, X, y, weights, rounds: int = 5) -
 
 
 def _strip_volatile(pipeline: Pipeline) -> Pipeline:
-    """Drop what makes identical trainings pickle to different bytes (and sha256s).
+    drop_volatile_state(step for _, step in pipeline.named_steps["features"].transformer_list)
+    return pipeline
+
+
+def drop_volatile_state(transformers: Iterable) -> None:
+    """Drop what makes identical trainings pickle to different bytes (and sha256s), in every
+    TfidfVectorizer among ``transformers``.
 
     stop_words_, a set of dropped terms stored in this process's string-hash order (documented
     as safe to drop; it also bloats the file), and _stop_words_id, a memory address cached by
-    every transform to skip re-validating stop words.
+    every transform to skip re-validating stop words. Every saved model goes through here.
     """
-    for _, step in pipeline.named_steps["features"].transformer_list:
+    for step in transformers:
         if isinstance(step, TfidfVectorizer):
             step.stop_words_ = None
             step.__dict__.pop("_stop_words_id", None)
-    return pipeline
+
+
+def load_kind(directory: str | Path, kind: str, error: type[Exception] = FramingError) -> Model:
+    """:func:`load_model`, refusing a model whose card is of another ``kind`` (a frames model
+    where a narratives model is asked for) with ``error``."""
+    model = load_model(directory)
+    if model.card.get("kind") != kind:
+        raise error(f"{directory}: not a {kind} model (card kind {model.card.get('kind')!r})")
+    return model
 
 
 def _check_labels(y: np.ndarray) -> None:

@@ -533,8 +533,9 @@ class NarrativeClassifier(BaseEstimator):
         """Fit on texts ``X`` and narrative sets ``y`` (iterables of labels, or an indicator
         matrix with one column per narrative); ``groups`` keep related articles (one source)
         on one side of the inner splits. Returns ``self``."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.model_selection import GroupKFold
+
+        from framing.model import drop_volatile_state
 
         texts = _texts(X)
         if self.pooling not in POOLINGS:
@@ -568,12 +569,8 @@ class NarrativeClassifier(BaseEstimator):
         P = self._calibrate(S)
         self.rule_ = choose_rule(P[:, :-1], P[:, -1], Y, self.decision)
         self.thresholds_ = self.rule_["thresholds"]
-        # Same training, same bytes: the dropped-term set pickles in string-hash order and
-        # transform caches a memory address (_stop_words_id); neither is needed to predict.
-        for _, step in self.features_.transformer_list:
-            if isinstance(step, TfidfVectorizer):
-                step.stop_words_ = None
-                step.__dict__.pop("_stop_words_id", None)
+        # Same training, same bytes (see drop_volatile_state).
+        drop_volatile_state(step for _, step in self.features_.transformer_list)
         return self
 
     @staticmethod
@@ -1159,13 +1156,9 @@ def default_model_dir() -> Path:
 
 @functools.lru_cache(maxsize=4)
 def _load(directory: str):
-    from framing.model import load_model
+    from framing.model import load_kind
 
-    model = load_model(directory)
-    if model.card.get("kind") != "narratives":
-        raise NarrativeError(f"{directory}: not a narratives model (card kind "
-                             f"{model.card.get('kind')!r})")
-    return model
+    return load_kind(directory, "narratives", NarrativeError)
 
 
 def load(directory: str | Path | None = None):

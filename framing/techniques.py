@@ -367,8 +367,9 @@ class TechniqueClassifier(BaseEstimator):
         """Fit on paragraph texts ``X`` and technique sets ``y`` (or an indicator matrix);
         ``groups`` (the article of each paragraph) keep an article on one side of the inner
         splits. Returns ``self``."""
-        from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.model_selection import GroupKFold
+
+        from framing.model import drop_volatile_state
 
         texts = _texts(X)
         classes = list(self.labels) if self.labels is not None else technique_labels()
@@ -391,11 +392,8 @@ class TechniqueClassifier(BaseEstimator):
         tp, g, p = _micro_counts(Y, P >= self.thresholds_)
         self.oof_micro_f1_ = round(2 * tp / (g + p), 4) if g + p else 0.0
         self.coef_, self.intercept_ = self._fit_linear(A, Y)
-        # Same training, same bytes: the dropped-term set pickles in hash order.
-        for _, step in self.features_.transformer_list:
-            if isinstance(step, TfidfVectorizer):
-                step.stop_words_ = None
-                step.__dict__.pop("_stop_words_id", None)
+        # Same training, same bytes (see drop_volatile_state).
+        drop_volatile_state(step for _, step in self.features_.transformer_list)
         return self
 
     def _transform(self, texts: list[str]):
@@ -655,10 +653,6 @@ def save(model, directory: str | Path) -> Path:
 def load(directory: str | Path):
     """A techniques model, loaded through :func:`framing.model.load_model` (the joblib's
     sha256 checked against the card before unpickling)."""
-    from framing.model import load_model
+    from framing.model import load_kind
 
-    model = load_model(directory)
-    if model.card.get("kind") != KIND:
-        raise TechniqueError(f"{directory}: not a techniques model (card kind "
-                             f"{model.card.get('kind')!r})")
-    return model
+    return load_kind(directory, KIND, TechniqueError)
