@@ -12,8 +12,9 @@ reporting each bad line through a :class:`framing.article.ProblemLog`.
 :class:`TechniqueClassifier` gives each paragraph a probability per technique (one logistic
 regression per technique over sublinear TF-IDF word and character n-grams) and asserts those
 passing per-technique thresholds chosen on out-of-fold scores of an inner article-grouped
-cross-validation, to maximise micro-F1. For an asserted technique, :meth:`~TechniqueClassifier.
-evidence` points at the sentence of the paragraph that scores highest for it.
+cross-validation, to maximise micro-F1. :meth:`~TechniqueClassifier.find` lists an article's
+asserted techniques per paragraph, each with the sentence of the paragraph that scores highest
+for it.
 
 Measure: the task's own, micro-F1 over ``(article, line, technique)`` triples
 (:func:`framing.evaluation.micro_f1`). :func:`cross_validate` measures it under
@@ -435,48 +436,59 @@ class TechniqueClassifier(BaseEstimator):
         self._check()
         return self.features_.get_feature_names_out()
 
-    def evidence(self, text: str, technique: str) -> dict | None:
-        """The sentence of paragraph ``text`` scoring highest for ``technique``: ``start``,
-        ``end`` (offsets in ``text``), ``text`` and ``probability``; None without a sentence."""
-        self._check()
-        j = list(self.classes_).index(technique)
-        spans = sentence_spans(text)
-        if not spans:
-            return None
-        P = self.predict_proba([text[s:e] for s, e in spans])[:, j]
-        k = int(np.argmax(P))
-        start, end = spans[k]
-        return {"start": start, "end": end, "text": text[start:end],
-                "probability": round(float(P[k]), 4)}
+    def find(self, texts: Sequence[str]) -> list[list[dict]]:
+        """The asserted techniques of each article text, paragraph by paragraph.
 
-    def analyse(self, text: str) -> list[dict]:
-        """Every non-blank line of an article ``text`` as a paragraph: per line, the asserted
-        techniques with id, probability and the evidence sentence's offsets in ``text``."""
+        A paragraph is a non-blank line; ``line`` is its 1-based number in the text (as the
+        SemEval-2023 label files count). Per text, a list of findings in line order (within a
+        line, most probable first)::
+
+            {"line": 7, "id": "PT13", "technique": "Loaded_Language", "probability": 0.81,
+             "start": 412, "end": 498, "text": "..."}
+
+        ``start``/``end`` (character offsets in the text) and ``text`` are the sentence of the
+        paragraph scoring highest for the technique; absent when the paragraph has no sentence
+        (no letter or digit). All paragraphs are scored in one call, then the sentences of the
+        paragraphs with findings in one more.
+        """
         self._check()
+        texts = _texts(texts)
         ids = {t.label: t.id for t in load_taxonomy()}
-        lines, offset, rows = text.split("\n"), 0, []
-        for number, line in enumerate(lines, 1):
-            if line.strip():
-                rows.append((number, offset, line))
-            offset += len(line) + 1
+        rows = []  # (text index, line number, offset of the line, line)
+        for i, text in enumerate(texts):
+            offset = 0
+            for number, line in enumerate(text.split("\n"), 1):
+                if line.strip():
+                    rows.append((i, number, offset, line))
+                offset += len(line) + 1
+        out: list[list[dict]] = [[] for _ in texts]
         if not rows:
-            return []
-        P = self.predict_proba([line for _, _, line in rows])
-        out = []
-        for (number, start, line), p in zip(rows, P, strict=True):
-            found = []
-            for j in np.flatnonzero(p >= self.thresholds_):
-                label = str(self.classes_[j])
-                span = self.evidence(line, label)
-                if span is not None:
-                    span = {**span, "start": start + span["start"],
-                            "end": start + span["end"]}
-                found.append({"id": ids.get(label), "technique": label,
-                              "probability": round(float(p[j]), 4), "evidence": span})
-            found.sort(key=lambda f: -f["probability"])
-            out.append({"line": number, "techniques": found})
+            return out
+        asserted = self.predict_proba([line for *_, line in rows])
+        hits = [(k, j) for k, j in zip(*np.nonzero(asserted >= self.thresholds_), strict=True)]
+        if not hits:
+            return out
+        # Sentences of the paragraphs with findings, vectorised once for all techniques.
+        spans = {k: sentence_spans(rows[k][3]) for k in sorted({k for k, _ in hits})}
+        flat = [(k, s, e) for k, found in spans.items() for s, e in found]
+        S = self.predict_proba([rows[k][3][s:e] for k, s, e in flat]) if flat else None
+        where: dict[int, list[int]] = {}
+        for n, (k, _, _) in enumerate(flat):
+            where.setdefault(k, []).append(n)
+        for k, j in hits:
+            i, number, offset, line = rows[k]
+            label = str(self.classes_[j])
+            finding = {"line": number, "id": ids.get(label), "technique": label,
+                       "probability": round(float(asserted[k, j]), 4)}
+            candidates = where.get(k)
+            if candidates:
+                best = max(candidates, key=lambda n: (S[n, j], -n))
+                _, s, e = flat[best]
+                finding.update(start=offset + s, end=offset + e, text=line[s:e])
+            out[i].append(finding)
+        for found in out:
+            found.sort(key=lambda f: (f["line"], -f["probability"], f["technique"]))
         return out
-
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` offsets in ``text`` of the sentences of

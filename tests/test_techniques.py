@@ -207,21 +207,22 @@ def test_unknown_label_in_y():
         TechniqueClassifier(labels=LABELS).fit(["a", "b"], [["Whatever"], []])
 
 
-def test_evidence_points_at_the_best_sentence():
+def test_find_points_at_the_best_sentence_of_each_paragraph():
     texts, sets, groups = _toy()
     model = TechniqueClassifier(labels=LABELS, chars=False, C=10.0).fit(
         texts, sets, groups=groups)
-    paragraph = "The council met on Monday.  It was a disgraceful shameful outrage! Fine."
-    span = model.evidence(paragraph, "Loaded_Language")
-    assert paragraph[span["start"]:span["end"]] == "It was a disgraceful shameful outrage!"
-    assert model.evidence("", "Doubt") is None
-    article = "Title\n\nThe council met on Monday. It was a disgraceful shameful outrage!\n"
-    found = model.analyse(article)
-    assert [row["line"] for row in found] == [1, 3]
-    technique = found[1]["techniques"][0]
-    assert technique["id"] == "PT15" and technique["technique"] == "Loaded_Language"
-    ev = technique["evidence"]
-    assert article[ev["start"]:ev["end"]] == "It was a disgraceful shameful outrage!"
+    article = ("Title\n\nThe council met on Monday.  It was a disgraceful shameful outrage! Fine."
+               "\nallegedly the figures were supposedly true\n")
+    found, empty, blank = model.find([article, "", "\n\n"])
+    assert empty == [] and blank == []
+    assert [(f["line"], f["technique"]) for f in found] == [(3, "Loaded_Language"), (4, "Doubt")]
+    loaded = found[0]
+    assert loaded["id"] == "PT15"
+    assert 0 < loaded["probability"] <= 1
+    assert article[loaded["start"]:loaded["end"]] == loaded["text"] == (
+        "It was a disgraceful shameful outrage!")
+    # A one-sentence paragraph is its own evidence.
+    assert found[1]["text"] == "allegedly the figures were supposedly true"
 
 
 def test_sentence_spans_are_offsets():
