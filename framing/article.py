@@ -160,6 +160,15 @@ class ScoredArticle:
     to how close the article is to that model's training data (``similarity``) and whether
     that is past the documented level (``low_confidence``). ``narratives`` lists the war
     narratives the narratives model finds, with the paragraphs that carry them.
+
+    ``techniques`` lists the persuasion techniques the techniques model asserts, paragraph by
+    paragraph (:meth:`framing.techniques.TechniqueClassifier.find`: ``line``, ``id``,
+    ``technique``, ``probability`` and, where it points to one, the evidence sentence's
+    ``start``, ``end`` and ``text``); ``frames`` maps every media frame to its ``probability``
+    and whether it is ``asserted`` (the asserted ones first, with the ``paragraphs`` behind
+    them). Both are ``None`` when the model did not read the article (no such model, switched
+    off, or out of scope), so that an empty list or a mapping without an asserted frame means
+    "read, none found".
     """
 
     article: Article
@@ -169,6 +178,8 @@ class ScoredArticle:
     scope: dict = field(default_factory=dict)
     confidence: dict[str, dict] = field(default_factory=dict)
     narratives: list[dict] = field(default_factory=list)
+    techniques: list[dict] | None = None
+    frames: dict[str, dict] | None = None
 
     def exclusion(self, target: str) -> str | None:
         """Why ``target``'s score should not count in aggregates (a key of :data:`EXCLUSIONS`).
@@ -192,7 +203,8 @@ class ScoredArticle:
     def to_dict(self) -> dict:
         """JSON-ready form: ``id``, ``source``, ``scores``, ``scope``, ``confidence``, ``flags``.
 
-        ``narratives`` and ``explanations`` are added when present.
+        ``narratives``, ``techniques``, ``frames`` and ``explanations`` are added when
+        present (``techniques`` and ``frames`` whenever their model read the article).
         """
         out = {
             **self.article.summary(),
@@ -205,6 +217,10 @@ class ScoredArticle:
             out["confidence"] = self.confidence
         if self.narratives:
             out["narratives"] = self.narratives
+        if self.techniques is not None:
+            out["techniques"] = self.techniques
+        if self.frames is not None:
+            out["frames"] = self.frames
         out["flags"] = [e.to_dict() for e in self.flags]
         if self.explanations:
             out["explanations"] = self.explanations
