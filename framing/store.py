@@ -22,7 +22,7 @@ Guarantees:
   the steps of :data:`MIGRATIONS` in order inside one transaction; a store from a newer framing
   is refused.
 
-Schema (version 3)::
+Schema (version 4)::
 
     models    model INTEGER PRIMARY KEY, sha256 UNIQUE, target, card (JSON), first_seen (UTC)
     articles  article INTEGER PRIMARY KEY, content_hash, identity ("url:…", "id:…" or
@@ -31,6 +31,8 @@ Schema (version 3)::
               text (zlib-compressed UTF-8),
               scope (JSON: language, reason, war_topic; NULL when unknown),
               narratives (JSON list as in ScoredArticle.narratives; NULL when none),
+              techniques (JSON list as in ScoredArticle.techniques; NULL when not read),
+              frames (JSON object as in ScoredArticle.frames; NULL when not read),
               UNIQUE (content_hash, identity)
     scores    (article, model) PRIMARY KEY, probability,
               low_confidence (0/1, NULL when unknown), similarity (NULL when unknown)
@@ -50,11 +52,17 @@ boilerplate, became one row. A migrated row keeps its content hash and gets the 
 the copy it kept (the first stored); rerunning the same input then finds that copy stored and
 adds the others as rows of their own.
 
+Version 4 added ``techniques`` and ``frames``, for the reports' technique and frame profiles.
+Unlike ``narratives``, "read, none found" (``[]``, or frames none of which is asserted) is
+stored as such and told apart from NULL, "not read" (no such model, switched off, out of
+scope, or a row from before version 4): a profile's shares are over the articles read.
+
 The article row keeps what the first run that stored it saw (source, flags, scope,
 narratives; for an article known by its URL, also the id and path): a later run with the same
 identity and text adds scores but does not rewrite it, except that it
-fills in the scope, the narratives and the confidence of its own scores where the store does
-not know them yet (rows from before version 2). Labels, meta and explanations are not stored.
+fills in the scope, the narratives, the techniques, the frames and the confidence of its own
+scores where the store does not know them yet (rows from before version 2 or 4, or stored by a
+run without those models). Labels, meta and explanations are not stored.
 
 The text is kept (reports need it to find syndicated copies and to show evidence in context),
 compressed with zlib: ReCOVery-sized articles (5.3 kB of text) take 2.4 kB each, 24 MB per
@@ -281,6 +289,16 @@ def _article_identity_v3(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _techniques_and_frames_v4(conn: sqlite3.Connection) -> None:
+    """Version 3 to 4: the persuasion techniques and media frames of each article.
+
+    Existing rows get NULL: not read by those models, so they count in no profile's shares
+    until a run with the models fills them in.
+    """
+    conn.execute("ALTER TABLE articles ADD COLUMN techniques TEXT")
+    conn.execute("ALTER TABLE articles ADD COLUMN frames TEXT")
+
+
 #: Migration steps: ``MIGRATIONS[i]`` takes a store from version ``i`` to ``i + 1``. A step gets
 #: the connection inside the migration's transaction and must not commit (so no
 #: ``executescript``, which commits first). Append a step to change the schema; never edit one.
@@ -288,6 +306,7 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _create_v1,
     _scope_and_confidence_v2,
     _article_identity_v3,
+    _techniques_and_frames_v4,
 )
 
 #: The schema version this code writes and reads.
@@ -476,10 +495,11 @@ class Store:
 
         Each article's score for a target is stored against the model of that target in
         ``models`` (identified by its card's sha256), with its confidence when the article has
-        one for the target; the article's scope goes with the article. An article whose
-        ``scores`` is ``None`` is stored with no score. An article counts as *added* when
-        anything of it was new (the article or one of its scores), else as *already present*
-        (filling in a scope or confidence the store lacked does not make it added).
+        one for the target; the article's scope, narratives, techniques and frames go with the
+        article. An article whose ``scores`` is ``None`` is stored with no score. An article
+        counts as *added* when anything of it was new (the article or one of its scores), else
+        as *already present* (filling in a scope, confidence, techniques or frames the store
+        lacked does not make it added).
 
         Batches of ``batch_size`` articles are committed one by one, so a killed run keeps the
         batches it finished and loses only the one in progress (the items of an unfinished
@@ -550,8 +570,8 @@ class Store:
                         cursor = conn.execute(
                             "INSERT INTO articles (content_hash, identity, id, source, "
                             "source_method, title, url, published, author, path, record, "
-                            "flags, added, text, scope, narratives) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                            "flags, added, text, scope, narratives, techniques, frames) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                             "ON CONFLICT (content_hash, identity) DO NOTHING",
                             rows[key],
                         )
@@ -566,6 +586,13 @@ class Store:
                     if not new and item.narratives:
                         conn.execute("UPDATE articles SET narratives = ? WHERE article = ? "
                                      "AND narratives IS NULL", (_narratives_json(item), article))
+                    # Column names from a fixed pair, values bound: read by this run, unknown
+                    # to the store.
+                    for column, value in (("techniques", _techniques_json(item)),
+                                          ("frames", _frames_json(item))):
+                        if not new and value is not None:
+                            conn.execute(f"UPDATE articles SET {column} = ? WHERE article = ? "
+                                         f"AND {column} IS NULL", (value, article))
                     for target, probability in (item.scores or {}).items():
                         low, similarity = _confidence_row(item, target)
                         cursor = conn.execute(
@@ -728,7 +755,8 @@ class Store:
         :func:`~framing.article.content_id` of its text), so a report can count how many
         articles share one body. The rebuilt :class:`~framing.article.Article` has the stored
         fields; its ``labels`` and ``meta`` are empty. The :class:`ScoredArticle` gets back its
-        ``scope``, its ``narratives`` and, per target kept, its ``confidence``
+        ``scope``, its ``narratives``, its ``techniques`` and ``frames`` (``None`` where not
+        read, ``[]`` where read and none found) and, per target kept, its ``confidence``
         (``low_confidence``, ``similarity``) where they were stored; explanations are not
         stored.
         The whole stream reads one snapshot: what is committed meanwhile is not seen, and while
@@ -748,7 +776,8 @@ class Store:
             where.append(f"source IN ({', '.join('?' * len(sources))})")
             params.extend(sources)
         sql = ("SELECT article, content_hash, id, source, source_method, title, url, published, "
-               "author, path, record, flags, text, scope, narratives FROM articles")
+               "author, path, record, flags, text, scope, narratives, techniques, frames "
+               "FROM articles")
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY source, published, id, article"
@@ -814,7 +843,8 @@ def _article_row(key: _RowKey, item: ScoredArticle, added: str) -> tuple:
     scope = _scope_json(item) if (item.scope or item.scores is None) else None
     return (*key, a.id, a.source, a.source_method, a.title, a.url, published,
             a.author, a.path, a.record, flags, added, text, scope,
-            _narratives_json(item) if item.narratives else None)
+            _narratives_json(item) if item.narratives else None,
+            _techniques_json(item), _frames_json(item))
 
 
 def _scope_json(item: ScoredArticle) -> str:
@@ -823,6 +853,20 @@ def _scope_json(item: ScoredArticle) -> str:
 
 def _narratives_json(item: ScoredArticle) -> str:
     return json.dumps(item.narratives, ensure_ascii=False, separators=(",", ":"))
+
+
+def _techniques_json(item: ScoredArticle) -> str | None:
+    """The techniques as JSON, ``None`` (NULL) when the model did not read the article."""
+    if item.techniques is None:
+        return None
+    return json.dumps(item.techniques, ensure_ascii=False, separators=(",", ":"))
+
+
+def _frames_json(item: ScoredArticle) -> str | None:
+    """The frames as JSON in their order (asserted first), ``None`` when not read."""
+    if item.frames is None:
+        return None
+    return json.dumps(item.frames, ensure_ascii=False, separators=(",", ":"))
 
 
 def _confidence_row(item: ScoredArticle, target: str) -> tuple[int | None, float | None]:
@@ -855,7 +899,7 @@ def _page_scores(
 
 def _scored_from_row(row: tuple, scores: dict[str, _StoredScore] | None) -> ScoredArticle:
     (_, _, id_, source, source_method, title, url, published, author, path, record, flags,
-     text, scope, narratives) = row
+     text, scope, narratives, techniques, frames) = row
     article = Article(
         id=id_,
         text=zlib.decompress(text).decode("utf-8"),
@@ -884,6 +928,8 @@ def _scored_from_row(row: tuple, scores: dict[str, _StoredScore] | None) -> Scor
         scope=json.loads(scope) if scope else {},
         confidence=confidence,
         narratives=json.loads(narratives) if narratives else [],
+        techniques=None if techniques is None else json.loads(techniques),
+        frames=None if frames is None else json.loads(frames),
     )
 
 

@@ -258,6 +258,78 @@ def test_round_trip_gives_back_scope_confidence_and_unscored_articles(db):
     assert {"not_english", "too_short", "off_topic", "low_confidence", None} == reasons
 
 
+def with_techniques(item: ScoredArticle, i: int) -> ScoredArticle:
+    """``item`` with techniques and frames varied by ``i``: not read, read and none found, found.
+
+    The frames are in the order the model gives them (asserted first, then by probability),
+    not alphabetical, so that a round trip losing the order shows.
+    """
+    if i % 3 == 1:
+        item.techniques = []
+    elif i % 3 == 2:
+        item.techniques = [
+            {"line": 1, "id": "PT13", "technique": "Loaded_Language", "probability": 0.91,
+             "start": 0, "end": 12, "text": f"Story {i}: Київ «quoted»"},
+            {"line": 3, "id": "PT05", "technique": "Name_Calling-Labeling",
+             "probability": 0.55},  # a paragraph without a sentence: no span
+        ]
+    if i % 4 == 1:
+        item.frames = {"Political": {"probability": 0.2, "asserted": False},
+                       "Economic": {"probability": 0.1, "asserted": False}}
+    elif i % 4 >= 2:
+        item.frames = {
+            "Security_and_defense": {"probability": 0.8, "asserted": True, "paragraphs": [
+                {"line": 1, "probability": 0.7, "text": "Київ — «special military operation»"}]},
+            "Political": {"probability": 0.4, "asserted": False},
+            "Economic": {"probability": 0.3, "asserted": False},
+        }
+    return item
+
+
+def test_round_trip_keeps_techniques_and_frames_and_what_was_not_read(db):
+    items = [with_techniques(make_scored(i), i) for i in range(12)]
+    items += [with_techniques(unscored(0), 2)]  # an unscored article read anyway
+    with Store(db) as store:
+        assert store.add(items, MODELS, batch_size=5) == (13, 0)
+        back = {s.article.id: s for s in store.scored()}
+    assert {type(s.techniques) for s in back.values()} == {type(None), list}
+    for original in items:
+        got = back[original.article.id]
+        # None stays None ("not read") and [] stays [] ("read, none found").
+        assert got.techniques == original.techniques
+        assert (got.techniques is None) == (original.techniques is None)
+        assert got.frames == original.frames
+        assert (got.frames is None) == (original.frames is None)
+        if original.frames is not None:
+            assert list(got.frames) == list(original.frames)  # asserted first, as given
+        assert got.to_dict() == original.to_dict()
+    assert rows(db, "SELECT count(*) FROM articles WHERE techniques IS NULL") == [(4,)]
+    assert rows(db, "SELECT count(*) FROM articles WHERE frames IS NULL") == [(3,)]
+
+
+def test_a_later_run_with_the_models_fills_in_techniques_and_frames(db):
+    plain = [make_scored(i) for i in range(6)]
+    with Store(db) as store:
+        store.add(plain, MODELS)
+        assert all(s.techniques is None and s.frames is None for s in store.scored())
+        # The same articles read by the models: filled in, nothing counted as added.
+        read = [with_techniques(make_scored(i), i) for i in range(6)]
+        assert store.add(read, MODELS) == (0, 6)
+        got = {s.article.id: s for s in store.scored()}
+        for item in read:
+            assert got[item.article.id].techniques == item.techniques
+            assert got[item.article.id].frames == item.frames
+        # What is stored stays: a third run (other findings, or none read) rewrites nothing.
+        other = [with_techniques(make_scored(i), i + 1) for i in range(6)]
+        assert store.add(other + plain, MODELS) == (0, 12)
+        again = {s.article.id: s for s in store.scored()}
+    for item in read:
+        expected = item.techniques if item.techniques is not None else other[
+            read.index(item)].techniques
+        assert again[item.article.id].techniques == expected
+    assert table_counts(db) == (6, 12, 2)
+
+
 def test_the_report_over_the_store_leaves_out_the_same_scores(db, tiny_default_models):
     from framing.report import build_report
 
@@ -478,7 +550,7 @@ def test_a_version_2_store_is_carried_over_to_identity_and_text(db):
         # The same input again: the stored copy is found, the other two are added.
         assert store.add(wire, [MODEL_A]) == (2, 1)
         assert store.shared_bodies() == {content_id(wire[0].article.text): 3}
-    assert rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(3,)]
+    assert rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)] == [(4,)]
     after = rows(db, "SELECT article, content_hash, id, url, path, record FROM articles "
                      f"WHERE article <= {len(items)} ORDER BY article")
     assert after == before
@@ -501,6 +573,37 @@ def test_a_version_1_store_is_carried_over_through_version_2(db):
     assert rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert rows(db, "SELECT identity FROM articles ORDER BY article") == [
         (f"url:https://outlet{k}.com/a",) for k in range(3)]
+
+
+def test_a_version_3_store_is_carried_over_to_techniques_and_frames(db, monkeypatch):
+    items = [with_scope(make_scored(i), i) for i in range(8)]
+    _make_v2_store(db, items)
+    # Version 3 as it shipped: the first three steps (steps are never edited once shipped).
+    monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:3])
+    Store(db).close()
+    monkeypatch.undo()
+    assert rows(db, "PRAGMA user_version") == [(3,)]
+    columns = [r[1] for r in rows(db, "PRAGMA table_info(articles)")]
+    assert "techniques" not in columns and "frames" not in columns
+    before = rows(db, "SELECT * FROM articles ORDER BY article")
+    with Store(db) as store:
+        back = list(store.scored())
+        assert [(s.article, s.scores) for s in back] == [
+            (s.article, s.scores) for s in _stream_order(items)]
+        # Not read by models that did not exist yet.
+        assert all(s.techniques is None and s.frames is None for s in back)
+        # A run with the models fills them in, adding nothing.
+        read = [with_techniques(make_scored(i), 2) for i in range(8)]
+        assert store.add(read, MODELS) == (0, 8)
+        assert all(s.techniques == read[0].techniques and s.frames == read[0].frames
+                   for s in store.scored())
+    assert rows(db, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    # Every column of version 3 is kept as it was, the new ones come last.
+    after = rows(db, "SELECT * FROM articles ORDER BY article")
+    assert [r[:len(before[0])] for r in after] == before
+    assert [r[1] for r in rows(db, "PRAGMA table_info(articles)")][-2:] == [
+        "techniques", "frames"]
+    assert integrity(db) == "ok"
 
 
 # --------------------------------------------------------------------------- bad input
