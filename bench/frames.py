@@ -80,14 +80,14 @@ def _print(lang: str, seed: int, report: dict, read: float, per_frame: bool) -> 
         r = report[name]
         low, high = r["interval95"]
         print(f"{name:<22} {r['micro_f1']:.3f}   [{low:.3f}, {high:.3f}]  "
-              f"{r['micro_precision']:.3f}  {r['micro_recall']:.3f}  "
+              f"{r['precision']:.3f}  {r['recall']:.3f}  "
               f"{r['predicted_pairs']:>5}  {r['seconds']:>6.1f}", flush=True)
     if per_frame:
         print(f"{'frame':<46} {'gold':>4}  " + "  ".join(f"{n[:12]:>12}" for n in ESTIMATORS))
         for frame, gold in report["positives"].items():
             cells = []
             for name in ESTIMATORS:
-                value = report[name]["per_frame_f1"][frame]
+                value = report[name]["per_label"][frame]["f1"]
                 cells.append(f"{'-' if value is None else f'{value:.3f}':>12}")
             print(f"{frame:<46} {gold:>4}  " + "  ".join(cells))
 

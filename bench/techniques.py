@@ -76,13 +76,12 @@ def main(argv=None) -> int:
                   f"{r['precision']:.3f}  {r['recall']:.3f}  {r['seconds']:7.1f}")
         if args.per_technique:
             names = list(report)
-            techniques = sorted(report[names[-1]]["per_technique"],
-                                key=lambda t: -report[names[-1]]["per_technique"][t]["support"])
+            techniques = sorted(report[names[-1]]["per_label"],
+                                key=lambda t: -report[names[-1]]["per_label"][t]["support"])
             print(f"  {'technique F1':<34} support  baseline  model")
             for t in techniques:
-                base, model = (report[n]["per_technique"].get(t, {}).get("f1", 0.0)
-                               for n in names)
-                support = report[names[-1]]["per_technique"][t]["support"]
+                base, model = (report[n]["per_label"][t]["f1"] or 0.0 for n in names)
+                support = report[names[-1]]["per_label"][t]["support"]
                 print(f"  {t:<34} {support:>7}  {base:8.3f}  {model:5.3f}")
         reports[lang] = report
         sys.stdout.flush()

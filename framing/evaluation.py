@@ -208,3 +208,96 @@ def micro_f1(gold: Iterable, pred: Iterable) -> float:
     """Micro-F1 over label pairs (see :func:`micro_prf`): the subtask-3 measure of SemEval-2023
     Task 3 when the items are ``(article, line, technique)`` triples."""
     return micro_prf(gold, pred)[2]
+
+
+def micro_counts(Y, A) -> tuple[int, int, int]:
+    """Hits, gold and predicted counts of indicator matrices ``Y`` (gold) and ``A`` (asserted),
+    one row per item (article, or paragraph), one column per label: the three numbers micro-F1
+    over ``(item, label)`` pairs is made of (:func:`f1_from_counts`)."""
+    Y, A = np.asarray(Y, dtype=bool), np.asarray(A, dtype=bool)
+    return int((Y & A).sum()), int(Y.sum()), int(A.sum())
+
+
+def f1_from_counts(hits, gold, predicted) -> float:
+    """Micro-F1 ``2 hits / (gold + predicted)`` (0 when both are 0); with arrays, of their sums,
+    so that a bootstrap can pool the per-row counts of the rows it drew."""
+    hits, gold, predicted = (np.sum(x) for x in (hits, gold, predicted))
+    denominator = gold + predicted
+    return float(2 * hits / denominator) if denominator else 0.0
+
+
+def choose_thresholds(P, Y, grid, *, rounds: int = 2) -> np.ndarray:
+    """Per-label thresholds on ``grid`` maximising micro-F1 of ``P >= thresholds`` against ``Y``.
+
+    ``P`` holds probabilities and ``Y`` gold indicators, ``(n_items, n_labels)``. Micro-F1 pools
+    every label's pairs, so the thresholds interact: first the best common threshold (ties: the
+    one nearest 0.5), then ``rounds`` of coordinate ascent label by label, each label's hits and
+    predictions at every grid point counted once beforehand (ties: the threshold nearest the
+    common one, so that a label with no evidence either way keeps it). Returns the thresholds
+    rounded to 4 decimals.
+    """
+    P = np.asarray(P, dtype=float)
+    Y = np.asarray(Y, dtype=bool)
+    grid = np.asarray(grid, dtype=float)
+    n_labels = P.shape[1] if P.ndim == 2 else 0
+    if not n_labels or not len(P):
+        return np.full(n_labels, 0.5)
+    gold = int(Y.sum())
+    # hits[j, g], preds[j, g]: label j's hits and predictions at threshold grid[g].
+    hits = np.empty((n_labels, len(grid)), dtype=np.int64)
+    preds = np.empty((n_labels, len(grid)), dtype=np.int64)
+    for j in range(n_labels):
+        above = P[:, j][:, None] >= grid[None, :]
+        hits[j] = (above & Y[:, j][:, None]).sum(axis=0)
+        preds[j] = above.sum(axis=0)
+
+    def f1(h, p):
+        total = gold + p
+        return np.where(total > 0, 2 * h / np.maximum(total, 1), 0.0)
+
+    common = f1(hits.sum(axis=0), preds.sum(axis=0))
+    tied = np.flatnonzero(common >= common.max() - 1e-12)
+    start = int(tied[np.argmin(np.abs(grid[tied] - 0.5))])
+    current = np.full(n_labels, start)
+    rows = np.arange(n_labels)
+    for _ in range(rounds):
+        for j in range(n_labels):
+            hits_rest = hits[rows, current].sum() - hits[j, current[j]]
+            preds_rest = preds[rows, current].sum() - preds[j, current[j]]
+            scores = f1(hits_rest + hits[j], preds_rest + preds[j])
+            best = np.flatnonzero(scores >= scores.max() - 1e-12)
+            current[j] = best[np.argmin(np.abs(best - start))]
+    return np.round(grid[current], 4)
+
+
+def micro_report(Y, A, labels: Sequence[str], groups: Sequence) -> dict:
+    """What a card says of a multi-label model measured out of fold: micro-F1 over ``(row,
+    label)`` pairs with a 95% bootstrap interval over ``groups`` (a group's rows drawn
+    together), micro precision and recall, predicted pairs, and per label its F1 (``None``
+    when it is neither gold nor predicted), support and predictions.
+
+    ``Y`` and ``A`` are the gold and asserted indicators, one row per item (an article for
+    subtask 2, a paragraph for subtask 3, each once), so the counts are those of
+    :func:`micro_prf` over the pairs.
+    """
+    Y, A = np.asarray(Y, dtype=bool), np.asarray(A, dtype=bool)
+    hits, gold, predicted = micro_counts(Y, A)
+    # Per-row counts: a bootstrap resample repeats rows, which a set of pairs cannot.
+    row_hits, row_gold, row_pred = (Y & A).sum(axis=1), Y.sum(axis=1), A.sum(axis=1)
+    interval = bootstrap_interval(
+        lambda rows: f1_from_counts(row_hits[rows], row_gold[rows], row_pred[rows]), groups)
+    per_label = {}
+    for j, label in enumerate(labels):
+        support, guessed = int(Y[:, j].sum()), int(A[:, j].sum())
+        per_label[str(label)] = {
+            "f1": (round(f1_from_counts((Y[:, j] & A[:, j]).sum(), support, guessed), 4)
+                   if support + guessed else None),
+            "support": support, "predicted": guessed}
+    return {
+        "micro_f1": round(f1_from_counts(hits, gold, predicted), 4),
+        "interval95": list(interval) if interval else None,
+        "precision": round(hits / predicted, 4) if predicted else 0.0,
+        "recall": round(hits / gold, 4) if gold else 0.0,
+        "predicted_pairs": predicted,
+        "per_label": per_label,
+    }

@@ -39,6 +39,7 @@ from sklearn.base import BaseEstimator
 from framing import __version__
 from framing.article import ProblemLog
 from framing.errors import FramingError
+from framing.evaluation import choose_thresholds, f1_from_counts, micro_counts
 from framing.narratives import _texts, check_label_table, label_indicators, read_label_table
 
 TAXONOMY_PATH = Path(__file__).resolve().parent / "data" / "techniques.toml"
@@ -242,50 +243,13 @@ def micro_f1(gold: Iterable, pred: Iterable) -> float:
 
 # --------------------------------------------------------------------------- classifier
 
-_GRID = np.round(np.arange(0.02, 0.951, 0.01), 3)
+#: Threshold grid of :func:`framing.evaluation.choose_thresholds` for the techniques (finer
+#: than the frames': thousands of paragraphs, not hundreds of articles).
+THRESHOLD_GRID = np.round(np.arange(0.02, 0.951, 0.01), 3)
 
 
 def _indicators(y, classes: Sequence[str], n: int) -> np.ndarray:
     return label_indicators(y, classes, n, error=TechniqueError, what="techniques")
-
-
-def _micro_counts(Y: np.ndarray, A: np.ndarray) -> tuple[int, int, int]:
-    return int((Y & A).sum()), int(Y.sum()), int(A.sum())
-
-
-def choose_thresholds(P: np.ndarray, Y: np.ndarray, rounds: int = 2) -> np.ndarray:
-    """Per-technique thresholds maximising micro-F1 of ``P >= thresholds`` against ``Y``.
-
-    From the best single threshold for all techniques, ``rounds`` of coordinate ascent over
-    the techniques (grid 0.02-0.95 by 0.01); a technique never gold keeps the global one.
-    """
-    Y = Y.astype(bool)
-    n = P.shape[1]
-    if n == 0 or not len(P):
-        return np.full(n, 0.5)
-    gold = int(Y.sum())
-
-    def f1(tp, pred):
-        return 2 * tp / (gold + pred) if gold + pred else 0.0
-
-    scores = [f1(*_micro_counts(Y, P >= t)[::2]) for t in _GRID]
-    thresholds = np.full(n, float(_GRID[int(np.argmax(scores))]))
-    # Per technique: hits and predictions at every grid threshold, so the ascent is cheap.
-    hits = np.array([[(Y[:, j] & (P[:, j] >= t)).sum() for t in _GRID] for j in range(n)])
-    preds = np.array([[(P[:, j] >= t).sum() for t in _GRID] for j in range(n)])
-    current = [int(np.searchsorted(_GRID, thresholds[j])) for j in range(n)]
-    for _ in range(rounds):
-        for j in range(n):
-            if not Y[:, j].any():
-                continue
-            tp_rest = sum(hits[k, current[k]] for k in range(n) if k != j)
-            pred_rest = sum(preds[k, current[k]] for k in range(n) if k != j)
-            values = [f1(tp_rest + hits[j, g], pred_rest + preds[j, g])
-                      for g in range(len(_GRID))]
-            best = max(range(len(_GRID)), key=lambda g: (round(values[g], 12),
-                                                         -abs(g - current[j])))
-            current[j] = best
-    return np.array([float(_GRID[g]) for g in current])
 
 
 class TechniqueClassifier(BaseEstimator):
@@ -389,10 +353,11 @@ class TechniqueClassifier(BaseEstimator):
         for train, test in GroupKFold(n_splits=folds).split(texts, groups=groups):
             coef, intercept = self._fit_linear(A[train], Y[train])
             P[test] = _sigmoid(np.asarray(A[test] @ coef.T) + intercept)
-        self.thresholds_ = choose_thresholds(P, Y)
-        tp, g, p = _micro_counts(Y, P >= self.thresholds_)
-        self.oof_micro_f1_ = round(2 * tp / (g + p), 4) if g + p else 0.0
-        self.coef_, self.intercept_ = self._fit_linear(A, Y)
+        self.thresholds_ = choose_thresholds(P, Y, THRESHOLD_GRID)
+        self.oof_micro_f1_ = round(f1_from_counts(*micro_counts(Y, P >= self.thresholds_)), 4)
+        coef, self.intercept_ = self._fit_linear(A, Y)
+        # float32 halves the shipped file; the scores move by well under 1e-4.
+        self.coef_ = coef.astype(np.float32)
         # Same training, same bytes (see drop_volatile_state).
         drop_volatile_state(step for _, step in self.features_.transformer_list)
         return self
@@ -555,29 +520,12 @@ class TfidfOneVsRest(BaseEstimator):
 
 def _report(paragraphs: Sequence[Paragraph], A: np.ndarray, classes: Sequence[str],
             seconds: float) -> dict:
-    from framing.evaluation import bootstrap_interval, micro_prf
+    from framing.evaluation import micro_report
 
     Y = _indicators([p.techniques for p in paragraphs], classes, len(paragraphs))
-    precision, recall, f1 = micro_prf(gold_pairs(paragraphs),
-                                      pairs_of(paragraphs, [[c for c, a in zip(classes, row,
-                                                                               strict=True)
-                                                             if a] for row in A]))
-    tp, gold, pred = (Y & A).sum(axis=1), Y.sum(axis=1), A.sum(axis=1)
-
-    def stat(rows):
-        size = gold[rows].sum() + pred[rows].sum()
-        return 2 * tp[rows].sum() / size if size else None
-
-    interval = bootstrap_interval(stat, [p.article for p in paragraphs])
-    per = {}
-    for j, c in enumerate(classes):
-        size = Y[:, j].sum() + A[:, j].sum()
-        if Y[:, j].any():
-            per[str(c)] = {"f1": round(float(2 * (Y[:, j] & A[:, j]).sum() / size), 4),
-                           "support": int(Y[:, j].sum()), "predicted": int(A[:, j].sum())}
-    return {"micro_f1": round(f1, 4), "interval95": list(interval) if interval else None,
-            "precision": round(precision, 4), "recall": round(recall, 4),
-            "per_technique": per, "seconds": round(seconds, 1)}
+    # One row per (article, line): the counts are those of the task's triples.
+    report = micro_report(Y, A, classes, [p.article for p in paragraphs])
+    return {**report, "seconds": round(seconds, 1)}
 
 
 def cross_validate(paragraphs: Sequence[Paragraph], make_estimators: dict[str, Callable],

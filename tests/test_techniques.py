@@ -12,12 +12,13 @@ from sklearn.exceptions import NotFittedError
 from framing import evaluation
 from framing.article import ProblemLog
 from framing.errors import InputError
+from framing.evaluation import choose_thresholds
 from framing.techniques import (
+    THRESHOLD_GRID,
     Paragraph,
     TechniqueClassifier,
     TechniqueError,
     TfidfOneVsRest,
-    choose_thresholds,
     cross_validate,
     gold_pairs,
     load_taxonomy,
@@ -172,7 +173,8 @@ def test_estimator_contract_and_separable_fit():
     assert list(model.classes_) == LABELS
     P = model.predict_proba(["a disgraceful outrage", "allegedly it was so", ""])
     assert P.shape == (3, 3)
-    assert model.predict_sets(["a disgraceful outrage", "allegedly it was so"]) == [
+    # Separable out of fold: ties between thresholds go to the one nearest 0.5.
+    assert model.predict_sets(["a disgraceful outrage", "allegedly the figures were true"]) == [
         ["Loaded_Language"], ["Doubt"]]
     # Slogans never occur: its probability stays near zero and nothing asserts it.
     assert P[:, 2].max() < 0.01
@@ -188,7 +190,7 @@ def test_thresholds_chosen_on_out_of_fold_scores():
     # best threshold would sit anywhere between; out of fold it must still separate.
     P = np.array([[0.9], [0.8], [0.35], [0.3], [0.1], [0.05]])
     Y = np.array([[1], [1], [1], [0], [0], [0]], dtype=bool)
-    t = choose_thresholds(P, Y)
+    t = choose_thresholds(P, Y, THRESHOLD_GRID)
     assert 0.3 < t[0] <= 0.35
     texts, sets, groups = _toy()
     model = TechniqueClassifier(labels=LABELS, chars=False, inner_folds=3).fit(
@@ -244,7 +246,8 @@ def test_baseline_and_cross_validate_on_the_toy():
                                          "model": TechniqueClassifier},
                             folds=3, labels=LABELS)
     assert report["model"]["micro_f1"] == 1.0
-    assert set(report["model"]["per_technique"]) == {"Loaded_Language", "Doubt"}
+    per = report["model"]["per_label"]
+    assert {t for t, r in per.items() if r["support"]} == {"Loaded_Language", "Doubt"}
     assert 0 <= report["baseline"]["micro_f1"] <= 1
     assert report["model"]["interval95"] is not None
 
