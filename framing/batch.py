@@ -98,15 +98,29 @@ class ScoringJob:
     top: int = 5
     columns: tuple[tuple[str, str], ...] = ()
     strict: bool = False
+    #: Read the persuasion techniques / media frames when a techniques / frames model is
+    #: among the directories; off, that model is not even loaded.
+    techniques: bool = True
+    frames: bool = True
+
+    def used_dirs(self) -> tuple[str, ...]:
+        """The model directories this job loads: ``model_dirs`` without the techniques or
+        frames model it is told to leave out."""
+        off = {kind for kind, on in (("techniques", self.techniques), ("frames", self.frames))
+               if not on}
+        if not off:
+            return self.model_dirs
+        return tuple(d for d in self.model_dirs if _card_field(d, "kind") not in off)
 
     def load(self) -> tuple[list[Model], Extractor]:
         """The models and the marker extractor, loaded once per process and job."""
-        key = (self.model_dirs, tuple(_card_sha256(d) for d in self.model_dirs))
+        dirs = self.used_dirs()
+        key = (dirs, tuple(_card_sha256(d) for d in dirs))
         loaded = _LOADED.get(key)
         if loaded is None:
             from framing.model import load_model
 
-            loaded = ([load_model(d) for d in self.model_dirs], Extractor())
+            loaded = ([load_model(d) for d in dirs], Extractor())
             _LOADED.clear()  # one job per process at a time; do not pile up old models
             _LOADED[key] = loaded
         return loaded
@@ -118,10 +132,15 @@ _LOADED: dict[tuple, tuple[list[Model], Extractor]] = {}
 
 
 def _card_sha256(directory: str) -> str | None:
+    return _card_field(directory, "sha256")
+
+
+def _card_field(directory: str, name: str):
     from framing.model import CARD_FILE
 
     try:
-        return json.loads((Path(directory) / CARD_FILE).read_text("utf-8")).get("sha256")
+        card = json.loads((Path(directory) / CARD_FILE).read_text("utf-8"))
+        return card.get(name) if isinstance(card, dict) else None
     except (OSError, ValueError):
         return None  # load_model reports it
 
@@ -474,7 +493,7 @@ def run(
     ``on_problem`` gets each input problem; ``on_progress(input_bytes, articles)`` each
     finished chunk. Returns the counts; input problems are the caller's to count.
     """
-    from framing.scoring import reported_models
+    from framing.scoring import reads_frames, reads_techniques, reported_models
 
     can_resume = resumable(output, fmt)
     if resume and store is None and not can_resume:
@@ -496,7 +515,8 @@ def run(
         known = (store.known(m.card["sha256"] for m in scored_by)
                  if (store is not None and resume) else ())
         writer = writers.ScoreWriter(out, fmt, summary.targets, job.explain,
-                                    header=not continued)
+                                    header=not continued, techniques=reads_techniques(models),
+                                    frames=reads_frames(models))
 
         def on_chunk(result: ChunkResult) -> None:
             summary.scored += len(result.scored)
@@ -606,7 +626,7 @@ def _manifest(partitions: Sequence[Partition], job: ScoringJob) -> dict:
     return {
         "inputs": inputs,
         "partitions": [[p.path, p.start, p.end] for p in partitions],
-        "models": [_card_sha256(d) for d in job.model_dirs],
+        "models": [_card_sha256(d) for d in job.used_dirs()],
         "explain": job.explain,
         "top": job.top,
     }

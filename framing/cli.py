@@ -658,6 +658,13 @@ def evaluate(corpus_paths, model_dirs, fmt):
               help="Add the features pushing each score up and down, with marker evidence.")
 @click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
               help="Features per direction with --explain.")
+@click.option("--techniques/--no-techniques", default=True, show_default=True,
+              help="Persuasion techniques per paragraph, with the sentence carrying each, "
+              "when a techniques model is among the models; --no-techniques skips it (faster "
+              "when only the scores are wanted).")
+@click.option("--frames/--no-frames", default=True, show_default=True,
+              help="Media frames per article, with the paragraphs behind them, when a frames "
+              "model is among the models; --no-frames skips it.")
 @click.option("-o", "--output", type=click.Path(allow_dash=True),
               help="Write here instead of stdout. jsonl/csv grow in OUTPUT.partial, renamed to "
               "OUTPUT when complete; other formats are written atomically. With --engine dask, "
@@ -689,8 +696,9 @@ def evaluate(corpus_paths, model_dirs, fmt):
               metavar="MB", help="With --engine dask: input megabytes per partition.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary, progress bar or input warnings.")
 @_with_input_options
-def score(paths, model_dirs, fmt, explain, top, output, store_path, resume, jobs, chunk_size,
-          engine, scheduler, workers, partition_size, quiet, input_format, columns, strict):
+def score(paths, model_dirs, fmt, explain, top, techniques, frames, output, store_path, resume,
+          jobs, chunk_size, engine, scheduler, workers, partition_size, quiet, input_format,
+          columns, strict):
     """Score articles with the trained models: a calibrated probability per target.
 
     Inputs are streamed in chunks: memory stays flat however large they are, jsonl and csv
@@ -698,10 +706,17 @@ def score(paths, model_dirs, fmt, explain, top, output, store_path, resume, jobs
     on from there). Chunks are scored on all cores (--jobs), in input order; a progress bar
     with rate and ETA shows on stderr when it is a terminal.
 
+    With the techniques and frames models (models/techniques, models/frames), every article
+    in scope also gets its persuasion techniques (line, technique, probability, evidence
+    sentence) and media frames (probability, asserted, paragraphs): in json/jsonl as
+    "techniques" and "frames", in csv as two columns, in the table as a line each under the
+    row (--explain adds the evidence). --no-techniques --no-frames leave both models out.
+
     \b
     Examples:
       framing score corpus/seeds
       framing score corpus/seeds --explain
+      framing score crawl.jsonl --no-techniques --no-frames --format csv -o scores.csv
       framing score crawl.jsonl --format jsonl -o scores.jsonl
       framing score crawl.jsonl --format jsonl -o scores.jsonl --resume   # after a kill
       framing score news.csv --column text=body --format csv --jobs 4
@@ -718,7 +733,8 @@ def score(paths, model_dirs, fmt, explain, top, output, store_path, resume, jobs
     jobs = jobs or batch.available_cores()
     if engine == "local":
         batch.start_pool_for(paths, input_format, jobs)
-    job = _scoring_job(model_dirs, explain=explain, top=top, columns=columns, strict=strict)
+    job = _scoring_job(model_dirs, explain=explain, top=top, columns=columns, strict=strict,
+                       techniques=techniques, frames=frames)
     job.load()  # refuses a bad model before any option is checked further or input read
     if engine == "dask":
         _score_dask(paths, job, fmt, output, store_path, scheduler,

@@ -306,18 +306,27 @@ class ScoreWriter:
     jsonl and csv are a line per article (and can be continued: ``header=False`` leaves out
     what a continued file already has); table is a row per article, with the reasons under it
     when ``explain``; json is one document, written by :meth:`close`.
+
+    ``techniques`` and ``frames`` say that a techniques or frames model read the articles:
+    csv then ends with a ``techniques`` column (the asserted techniques, most frequent first,
+    ``;``-joined) and a ``frames`` column (the asserted frames, most probable first); the
+    table shows them under each row whatever these say. Without those models the csv is as
+    before, column for column.
     """
 
     def __init__(self, out: IO[str], fmt: str, targets: list[str], explain: bool,
-                 header: bool = True):
+                 header: bool = True, *, techniques: bool = False, frames: bool = False):
         if fmt not in SCORE_FORMATS:
             raise ValueError(f"unknown scores format {fmt!r}")
         self.out, self.fmt, self.targets, self.explain = out, fmt, targets, explain
+        self.techniques, self.frames = techniques, frames
         self.documents: list[dict] = []
         self.marks: set[str] = set()
         self.writer = csv.writer(out) if fmt == "csv" else None
         if header and fmt == "csv":
-            self.writer.writerow([*_CSV_HEADER, *targets, *_CSV_TRAILER])
+            self.writer.writerow([*_CSV_HEADER, *targets, *_CSV_TRAILER,
+                                  *(["techniques"] if techniques else []),
+                                  *(["frames"] if frames else [])])
         if header and fmt == "table":
             out.write("  ".join(targets) + "    war  flags  article\n")
 
@@ -335,7 +344,10 @@ class ScoreWriter:
                 *[f"{scores[t]:.4f}" if t in scores else "" for t in self.targets],
                 "" if war is None else f"{war:.4f}", scored.scope.get("language") or "",
                 "" if scored.scores is not None else scored.scope.get("reason", ""),
-                " ".join(low), " ".join(sorted({e.marker_id for e in scored.flags}))])
+                " ".join(low), " ".join(sorted({e.marker_id for e in scored.flags})),
+                *([";".join(label for label, _ in technique_counts(scored.techniques))]
+                  if self.techniques else []),
+                *([";".join(asserted_frames(scored.frames))] if self.frames else [])])
         else:
             self.marks |= _write_score_row(self.out, scored, self.targets, self.explain)
 
@@ -376,6 +388,14 @@ def _write_score_row(out, scored, targets, explain) -> set[str]:
     out.write("  ".join(cells) + ("    " + (f"{war:.2f}" if war is not None else "   -"))
               + f"  {len(scored.flags):>5d}  {a.location} ({a.source or 'unknown source'})"
               + tail + "\n")
+    if scored.techniques is not None:
+        counts = technique_counts(scored.techniques)
+        out.write("      techniques: " + (", ".join(
+            f"{label} x{n}" for label, n in counts[:TABLE_TECHNIQUES]) or "none") + "\n")
+    if scored.frames is not None:
+        out.write("      frames: " + (", ".join(
+            f"{frame} {scored.frames[frame]['probability']:.2f}"
+            for frame in asserted_frames(scored.frames)) or "none") + "\n")
     if not explain:
         return marks
     out.write(f"      {name[:100]}\n")
@@ -395,7 +415,42 @@ def _write_score_row(out, scored, targets, explain) -> set[str]:
         out.write(f"      narrative {narrative['narrative']} {narrative['probability']:.2f}\n")
         for paragraph in narrative.get("paragraphs", [])[:2]:
             out.write(f"        line {paragraph['line']}: {short(paragraph['text'])}\n")
+    if scored.techniques:
+        # The most probable findings, shown in line order, each with its evidence sentence.
+        best = sorted(scored.techniques, key=lambda f: -f["probability"])[:EXPLAIN_TECHNIQUES]
+        for finding in sorted(best, key=lambda f: f["line"]):
+            evidence = f": {short(finding['text'])}" if finding.get("text") else ""
+            out.write(f"      technique {finding['technique']} {finding['probability']:.2f}"
+                      f" line {finding['line']}{evidence}\n")
+    for frame in asserted_frames(scored.frames):
+        paragraphs = scored.frames[frame].get("paragraphs") or []
+        out.write(f"      frame {frame} {scored.frames[frame]['probability']:.2f}\n")
+        for paragraph in paragraphs[:1]:
+            out.write(f"        line {paragraph['line']}: {short(paragraph['text'])}\n")
     return marks
+
+
+#: Techniques on the table's summary line, and findings under it with ``--explain``.
+TABLE_TECHNIQUES = 5
+EXPLAIN_TECHNIQUES = 5
+
+
+def technique_counts(findings: list[dict] | None) -> list[tuple[str, int]]:
+    """The distinct techniques of :attr:`ScoredArticle.techniques` with their number of
+    findings, most frequent first (then the most probable finding, then by name)."""
+    counts: dict[str, int] = {}
+    best: dict[str, float] = {}
+    for finding in findings or ():
+        label = finding["technique"]
+        counts[label] = counts.get(label, 0) + 1
+        best[label] = max(best.get(label, 0.0), finding["probability"])
+    return sorted(counts.items(), key=lambda item: (-item[1], -best[item[0]], item[0]))
+
+
+def asserted_frames(frames: dict[str, dict] | None) -> list[str]:
+    """The asserted frames of :attr:`ScoredArticle.frames`, most probable first."""
+    asserted = [f for f, v in (frames or {}).items() if v.get("asserted")]
+    return sorted(asserted, key=lambda f: -frames[f]["probability"])
 
 
 def written_ids(path: str | Path, fmt: str) -> list[str]:

@@ -6,6 +6,7 @@ The library behind ``framing score``; the CLI only formats what :func:`score_art
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
 
 # The scored record's home is framing/article.py (so that reading and reporting scores need no
 # scikit-learn); re-exported so `from framing.scoring import ScoredArticle` keeps working.
@@ -23,48 +24,94 @@ def score_articles(
     explain: bool = False,
     top: int = 5,
     batch_size: int = 64,
+    techniques: bool = True,
+    frames: bool = True,
 ) -> Iterator[ScoredArticle]:
-    """Score lazily in batches (vectorised prediction), keeping the input order."""
+    """Score lazily in batches (vectorised prediction), keeping the input order.
+
+    A techniques model (card kind ``techniques``) among ``models`` fills
+    :attr:`ScoredArticle.techniques`, a frames model (kind ``frames``)
+    :attr:`ScoredArticle.frames`, for every article in scope; ``techniques=False`` or
+    ``frames=False`` leaves that model unused (both stay ``None``), for speed when only the
+    scores are wanted.
+    """
+    roles = _roles(models)
+    if not techniques or not frames:
+        roles = roles._replace(techniques=roles.techniques if techniques else None,
+                               frames=roles.frames if frames else None)
     batch: list[Article] = []
     for article in articles:
         batch.append(article)
         if len(batch) >= batch_size:
-            yield from _score_batch(batch, models, extractor, explain, top)
+            yield from _score_batch(batch, roles, extractor, explain, top)
             batch = []
     if batch:
-        yield from _score_batch(batch, models, extractor, explain, top)
+        yield from _score_batch(batch, roles, extractor, explain, top)
 
 
 def reported_targets(models: Sequence[Model]) -> list[str]:
     """Targets whose probabilities go into ``scores`` (war_topic goes into ``scope``)."""
-    return [m.target for m in _roles(models)[2]]
+    return [m.target for m in _roles(models).judged]
 
 
 def reported_models(models: Sequence[Model]) -> list[Model]:
     """The models behind :func:`reported_targets`, in the same order."""
-    return _roles(models)[2]
+    return _roles(models).judged
 
 
-def _roles(models: Sequence[Model]) -> tuple[Model | None, Model | None, list[Model]]:
-    """The war_topic model, the narratives model and the models whose scores are reported."""
-    war = narratives = None
+def reads_techniques(models: Sequence[Model]) -> bool:
+    """Whether ``models`` hold a techniques model (scored articles then carry techniques)."""
+    return _roles(models).techniques is not None
+
+
+def reads_frames(models: Sequence[Model]) -> bool:
+    """Whether ``models`` hold a frames model (scored articles then carry frames)."""
+    return _roles(models).frames is not None
+
+
+class _Roles(NamedTuple):
+    war: Model | None
+    narratives: Model | None
+    judged: list[Model]
+    techniques: Model | None = None
+    frames: Model | None = None
+
+
+def _roles(models: Sequence[Model]) -> _Roles:
+    """What each model does in scoring: the war_topic model (scope), the multi-label models
+    (narratives, techniques, frames: lists of their own) and the models whose scores are
+    reported."""
+    war = None
+    multi: dict[str, Model] = {}
     judged = []
     for model in models:
-        if model.card.get("kind") == "narratives":
-            narratives = model
-        elif model.card.get("kind") in MULTI_LABEL_KINDS:
-            # Frames and techniques models (framing.frames, framing.techniques) are not part of
-            # scoring yet; one in a models directory must not be taken for a scoring target.
-            continue
+        kind = model.card.get("kind")
+        if kind in MULTI_LABEL_KINDS:
+            # Never a scoring target, even when its card names one.
+            multi[kind] = model
         elif model.target == WAR_TOPIC:
             war = model
         else:
             judged.append(model)
-    return war, narratives, judged
+    return _Roles(war, multi.get("narratives"), judged, multi.get("techniques"),
+                  multi.get("frames"))
 
 
-def _score_batch(batch, models, extractor, explain, top) -> Iterator[ScoredArticle]:
-    war_model, narrative_model, judged = _roles(models)
+def frames_mapping(entries: list[dict]) -> dict[str, dict]:
+    """:meth:`framing.frames.FrameClassifier.predict`'s entries of one article as
+    :attr:`ScoredArticle.frames`: frame -> ``probability``, ``asserted`` and, on the asserted
+    ones only, the ``paragraphs`` behind them (the entries' order: asserted first)."""
+    out = {}
+    for entry in entries:
+        value = {"probability": entry["probability"], "asserted": entry["asserted"]}
+        if entry["asserted"]:
+            value["paragraphs"] = entry.get("paragraphs", [])
+        out[entry["frame"]] = value
+    return out
+
+
+def _score_batch(batch, roles: _Roles, extractor, explain, top) -> Iterator[ScoredArticle]:
+    war_model, narrative_model, judged = roles.war, roles.narratives, roles.judged
     texts = [model_text(a) for a in batch]
     out = []
     for article, text in zip(batch, texts, strict=True):
@@ -106,6 +153,14 @@ def _score_batch(batch, models, extractor, explain, top) -> Iterator[ScoredArtic
             found = narrative_model.classifier.predict([batch[i].text for i in on_war])
             for k, i in enumerate(on_war):
                 out[i].narratives = found[k]
+        # Techniques and frames are not war-specific: every article in scope is read.
+        raw = [batch[i].text for i in eligible]
+        if roles.techniques is not None:
+            for i, found in zip(eligible, roles.techniques.classifier.find(raw), strict=True):
+                out[i].techniques = found
+        if roles.frames is not None:
+            for i, entries in zip(eligible, roles.frames.classifier.predict(raw), strict=True):
+                out[i].frames = frames_mapping(entries)
     if explain:
         for i in eligible:
             scored = out[i]

@@ -165,7 +165,10 @@ def test_frames_and_techniques_models_are_not_taken_for_scoring_targets():
     from framing.scoring import _roles
 
     judged = Model(None, {"target": "unreliable_source"})
-    others = [Model(None, {"target": kind, "kind": kind}) for kind in ("frames", "techniques")]
+    frames, techniques = (Model(None, {"target": kind, "kind": kind})
+                          for kind in ("frames", "techniques"))
+    others = [frames, techniques]
     narratives = Model(None, {"target": "narratives", "kind": "narratives"})
-    assert _roles([*others, judged, narratives]) == (None, narratives, [judged])
+    assert _roles([*others, judged, narratives]) == (None, narratives, [judged], techniques,
+                                                     frames)
     assert reported_targets([*others, judged]) == ["unreliable_source"]
