@@ -16,6 +16,11 @@ target) the band, and the article count the band needs is that of the scores tha
 article left out for one target still counts for another. The marker profile, the AI and
 homoglyph shares and the monthly article counts use every article.
 
+The technique and frame profiles (when a techniques or frames model read some of a source's
+articles) count over the articles that model read, whatever their scores: an article the model
+did not read (no such model, switched off, out of scope) is in neither the count nor the
+share, so a store half scored before the models existed does not dilute them.
+
 Sources are listed by their mean ``unreliable_source`` probability, highest first: first those
 with a band, then those with too few articles for one, then those without the score. Per source
 the report keeps one row per article (title, URL, date, scores, marker ids) so a finding can be
@@ -86,6 +91,15 @@ class SourceReport:
     not_scored: dict[str, int] = field(default_factory=dict)
     #: Share of the scored articles asserting each narrative (when a narratives model ran).
     narratives: list[dict] = field(default_factory=list)
+    #: Per persuasion technique found, over the articles the techniques model read (see
+    #: :func:`technique_profile`); empty when it read none.
+    techniques: list[dict] = field(default_factory=list)
+    #: How many of the source's articles the techniques model read.
+    techniques_read: int = 0
+    #: Per media frame, over the articles the frames model read (see :func:`frame_profile`).
+    frames: list[dict] = field(default_factory=list)
+    #: How many of the source's articles the frames model read.
+    frames_read: int = 0
     #: One row per article (see :func:`_article_row`), highest band-target score first.
     article_list: list[dict] = field(default_factory=list)
     #: Groups of distinct articles with one identical body: ``content_hash``, ``articles``,
@@ -97,7 +111,12 @@ class SourceReport:
         return sum(self.not_scored.values()) + sum(self.excluded.get(target, {}).values())
 
     def to_dict(self) -> dict:
+        """JSON-ready form; the technique and frame profiles only where their model read an
+        article, so that reports made without those models keep their exact form."""
         out = dict(self.__dict__)
+        for profile in ("techniques", "frames"):
+            if not out[f"{profile}_read"]:
+                del out[profile], out[f"{profile}_read"]
         out["scores"] = {t: s.to_dict() for t, s in self.scores.items()}
         out["share_ai"] = round(self.share_ai, 4)
         out["share_homoglyph"] = round(self.share_homoglyph, 4)
@@ -256,8 +275,10 @@ def build_report(
     if cards is None:
         cards = _default_cards()
     narratives = any(s.narratives for s in reports)
+    kinds = {kind for kind in ("techniques", "frames")
+             if any(getattr(s, f"{kind}_read") for s in reports)}
     report.models = [model_summary(card) for card in _cards_for(cards, report.targets,
-                                                                 narratives)]
+                                                                 narratives, kinds)]
     return report
 
 
@@ -298,14 +319,26 @@ def _default_cards() -> list[dict]:
     return cards
 
 
-def _cards_for(cards: Iterable[Mapping], targets: list[str], narratives: bool) -> list[Mapping]:
-    """The cards of the report's targets, of the models gating them, and of the narratives."""
+#: Card kinds that describe what an article carries rather than a score: a report describes
+#: them only when it shows what they found.
+_PROFILE_KINDS = ("narratives", "techniques", "frames")
+
+
+def _cards_for(cards: Iterable[Mapping], targets: list[str], narratives: bool,
+               kinds: Iterable[str] = ()) -> list[Mapping]:
+    """The cards of the report's targets, of the models gating them, of the narratives model
+    (with ``narratives``) and of the other profile ``kinds`` (``techniques``, ``frames``) whose
+    profiles the report shows, in that order."""
     cards = [c for c in cards if isinstance(c, Mapping)]
     wanted = set(targets)
     wanted |= {c.get("gate") for c in cards if c.get("target") in wanted and c.get("gate")}
-    chosen = [c for c in cards if c.get("target") in wanted and c.get("kind") != "narratives"]
-    if narratives:
-        chosen += [c for c in cards if c.get("kind") == "narratives"]
+    chosen = [c for c in cards if c.get("target") in wanted
+              and c.get("kind") not in _PROFILE_KINDS]
+    shown = {"narratives"} if narratives else set()
+    shown |= set(kinds)
+    for kind in _PROFILE_KINDS:
+        if kind in shown:
+            chosen += [c for c in cards if c.get("kind") == kind]
     return chosen
 
 
@@ -316,6 +349,10 @@ def model_summary(card: Mapping) -> dict:
     (files trained on but never evaluated), ``articles``, ``sources``, ``labels`` (of the
     evaluated files), ``method`` (how it was evaluated), ``metrics`` ({name: [value, low, high]},
     intervals ``None`` when the card has none) and ``low_confidence_below``.
+
+    The techniques and frames cards are measured by the task's own micro-F1 (``micro_f1``),
+    beside the plain TF-IDF one-vs-rest baseline under the same folds
+    (``baseline_micro_f1``), each where the card has it.
     """
     corpus = card.get("corpus") or {}
     evaluation = card.get("evaluation") or {}
@@ -332,6 +369,17 @@ def model_summary(card: Mapping) -> dict:
             low, high = interval if isinstance(interval, list) and len(interval) == 2 else (
                 None, None)
             metrics[name] = [value, low, high]
+    # The techniques and frames cards: {"model": {...}, "baseline_tfidf_ovr": {...}}, each
+    # with micro_f1 and its interval95.
+    for name, figures in (("micro_f1", measured),
+                          ("baseline_micro_f1", evaluation.get("baseline_tfidf_ovr"))):
+        value = figures.get("micro_f1") if isinstance(figures, Mapping) else None
+        if isinstance(value, int | float):
+            interval = figures.get("interval95")
+            low, high = interval if isinstance(interval, list) and len(interval) == 2 else (
+                None, None)
+            metrics[name] = [value, low, high]
+
     def names(files) -> list[str]:
         return [f["name"] for f in files or () if isinstance(f, Mapping) and f.get("name")]
 
@@ -429,6 +477,10 @@ def _source_report(name, items, targets, sources_table, threshold, min_articles,
         excluded=excluded,
         not_scored=_ordered(not_scored),
         narratives=_narrative_profile(items),
+        techniques=technique_profile(items),
+        techniques_read=sum(item.techniques is not None for item in items),
+        frames=frame_profile(items),
+        frames_read=sum(item.frames is not None for item in items),
         article_list=sorted((_article_row(i, targets, h) for i, h in zip(items, hashes,
                                                                           strict=True)),
                             key=_by_band_score),
@@ -519,6 +571,87 @@ def _narrative_profile(items: list[ScoredArticle]) -> list[dict]:
          "share": round(count / scored, 4) if scored else 0.0}
         for name, count in sorted(asserting.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
+
+
+#: Examples shown per technique, and the length their evidence is clipped to.
+TECHNIQUE_EXAMPLES = 3
+_EXAMPLE_CHARS = 160
+
+
+def technique_profile(items: Iterable[ScoredArticle], top: int | None = None) -> list[dict]:
+    """Per persuasion technique, how the articles the techniques model read carry it.
+
+    Over the articles with ``techniques`` not ``None`` (read; ``[]`` = read, none found), per
+    technique found: ``id`` (``PT13``), ``technique`` (the SemEval-2023 label), ``articles``
+    with at least one finding, their ``share`` of the articles read, ``paragraphs`` (findings:
+    one per paragraph and technique) and ``examples``, the :data:`TECHNIQUE_EXAMPLES`
+    strongest findings, one per article (``id``, ``title``, ``url``, ``location``, ``line``,
+    ``probability``, ``text``: the evidence sentence clipped, ``None`` where the model pointed
+    to none), those with evidence first, then by probability. Most widely used first (share,
+    then paragraphs, then id); ``top`` keeps the first ``top`` techniques. Empty when no
+    article was read.
+    """
+    read = [item for item in items if item.techniques is not None]
+    if not read:
+        return []
+    rows: dict[str, dict] = {}
+    best: dict[str, dict[str, tuple]] = defaultdict(dict)  # technique -> location -> finding
+    for item in read:
+        a = item.article
+        seen = set()
+        for finding in item.techniques:
+            label = finding.get("technique")
+            if not label:
+                continue
+            row = rows.setdefault(label, {"id": finding.get("id"), "technique": label,
+                                          "articles": 0, "paragraphs": 0})
+            row["paragraphs"] += 1
+            if label not in seen:
+                seen.add(label)
+                row["articles"] += 1
+            probability = float(finding.get("probability") or 0.0)
+            text = finding.get("text")
+            # Evidence first, then the strongest; ties by line, so the choice is stable.
+            rank = (text is None, -probability, int(finding.get("line") or 0))
+            kept = best[label].get(a.location)
+            if kept is None or rank < kept[0]:
+                best[label][a.location] = (rank, {
+                    "id": a.id, "title": a.title, "url": a.url, "location": a.location,
+                    "line": finding.get("line"), "probability": round(probability, 4),
+                    "text": clip(text, _EXAMPLE_CHARS) if text else None})
+    out = []
+    for label, row in rows.items():
+        examples = sorted(best[label].values(), key=lambda kv: (kv[0], kv[1]["location"]))
+        out.append({**row, "share": round(row["articles"] / len(read), 4),
+                    "examples": [example for _, example in examples[:TECHNIQUE_EXAMPLES]]})
+    out.sort(key=lambda r: (-r["articles"], -r["paragraphs"], r["id"] or "", r["technique"]))
+    return out[:top] if top is not None else out
+
+
+def frame_profile(items: Iterable[ScoredArticle]) -> list[dict]:
+    """Per media frame, how the articles the frames model read carry it.
+
+    Over the articles with ``frames`` not ``None``, per frame the model gave: ``frame``,
+    ``articles`` where it is asserted, their ``share`` of the articles read, and
+    ``mean_probability`` over the articles read (a frame an article's mapping lacks counts as
+    0). Most often asserted first, then by mean probability, then by name. Every frame is
+    listed, asserted or not; empty when no article was read.
+    """
+    read = [item.frames for item in items if item.frames is not None]
+    if not read:
+        return []
+    asserted: Counter = Counter()
+    total: dict[str, float] = {}
+    for frames in read:
+        for frame, entry in frames.items():
+            total[frame] = total.get(frame, 0.0) + float(entry.get("probability") or 0.0)
+            asserted[frame] += bool(entry.get("asserted"))
+    rows = [{"frame": frame, "articles": asserted[frame],
+             "share": round(asserted[frame] / len(read), 4),
+             "mean_probability": round(value / len(read), 4)}
+            for frame, value in total.items()]
+    rows.sort(key=lambda r: (-r["articles"], -r["mean_probability"], r["frame"]))
+    return rows
 
 
 def _trend(items: list[ScoredArticle], targets: list[str]) -> list[dict]:

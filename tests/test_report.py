@@ -391,3 +391,101 @@ def test_model_summaries_come_from_the_cards(tiny_models_dir):
 
 def test_band_reason_counts_in_words():
     assert band_for(None, 1, 5, 0.35)[1] == "1 article, fewer than 5"
+
+
+# --------------------------------------------------------------------------- techniques, frames
+
+
+def _finding(line, technique, pt, p, text=None):
+    out = {"line": line, "id": pt, "technique": technique, "probability": p}
+    if text is not None:
+        out.update(start=0, end=len(text), text=text)
+    return out
+
+
+def _read(source, i, techniques=None, frames=None):
+    article = Article(id=f"{source}-{i}", text="t", source=source, source_method="field",
+                      title=f"Title {i}", path=f"/in/{i}.txt")
+    return ScoredArticle(article, {"unreliable_source": 0.5}, [], techniques=techniques,
+                         frames=frames)
+
+
+def _frames(asserted, others=()):
+    return {**{f: {"probability": 0.9, "asserted": True, "paragraphs": []} for f in asserted},
+            **{f: {"probability": 0.2, "asserted": False} for f in others}}
+
+
+def test_technique_profile_counts_over_the_articles_read_only():
+    long = "word " * 100
+    items = [
+        _read("s", 0, [_finding(1, "Loaded_Language", "PT13", 0.6, "first"),
+                       _finding(4, "Loaded_Language", "PT13", 0.95, long),
+                       _finding(2, "Doubt", "PT07", 0.7, "doubt it")]),
+        _read("s", 1, [_finding(3, "Loaded_Language", "PT13", 0.99)]),  # no sentence
+        _read("s", 2, [_finding(1, "Loaded_Language", "PT13", 0.8, "third")]),
+        _read("s", 3, []),  # read, none found: in the shares
+        _read("s", 4, None),  # not read: not in the shares
+        _read("s", 5, None),
+    ]
+    source = build_report(items, cards=[]).sources[0]
+    assert source.techniques_read == 4
+    loaded, doubt = source.techniques
+    assert (loaded["id"], loaded["technique"], loaded["articles"], loaded["share"],
+            loaded["paragraphs"]) == ("PT13", "Loaded_Language", 3, 0.75, 4)
+    assert (doubt["id"], doubt["articles"], doubt["share"], doubt["paragraphs"]) == (
+        "PT07", 1, 0.25, 1)
+    # One example per article, those with evidence first, then by probability.
+    assert [(e["id"], e["line"], e["probability"]) for e in loaded["examples"]] == [
+        ("s-0", 4, 0.95), ("s-2", 1, 0.8), ("s-1", 3, 0.99)]
+    first = loaded["examples"][0]
+    assert first["title"] == "Title 0" and first["location"] == "/in/0.txt"
+    assert len(first["text"]) <= 160 and first["text"].endswith("…")
+    assert loaded["examples"][2]["text"] is None
+
+
+def test_frame_profile_shares_and_mean_probability_over_the_articles_read():
+    items = [_read("s", 0, frames=_frames(["Political"], ["Economic"])),
+             _read("s", 1, frames=_frames(["Political", "Economic"])),
+             _read("s", 2, frames=_frames([], ["Political", "Economic"])),
+             _read("s", 3, frames=_frames(["Morality"], ["Political", "Economic"])),
+             _read("s", 4)]
+    source = build_report(items, cards=[]).sources[0]
+    assert source.frames_read == 4
+    assert source.frames == [
+        {"frame": "Political", "articles": 2, "share": 0.5,
+         "mean_probability": round((0.9 + 0.9 + 0.2 + 0.2) / 4, 4)},
+        {"frame": "Economic", "articles": 1, "share": 0.25,
+         "mean_probability": round((0.2 + 0.9 + 0.2 + 0.2) / 4, 4)},
+        {"frame": "Morality", "articles": 1, "share": 0.25, "mean_probability": 0.225},
+    ]
+
+
+def test_profiles_are_empty_and_absent_from_json_when_nothing_was_read():
+    items = [_read("s", i) for i in range(3)]
+    report = build_report(items, cards=[])
+    source = report.sources[0]
+    assert (source.techniques, source.techniques_read, source.frames, source.frames_read) == (
+        [], 0, [], 0)
+    keys = set(source.to_dict())
+    assert not keys & {"techniques", "techniques_read", "frames", "frames_read"}
+    read = build_report([_read("s", 0, [], {})], cards=[]).sources[0].to_dict()
+    assert (read["techniques"], read["techniques_read"], read["frames"],
+            read["frames_read"]) == ([], 1, [], 1)
+
+
+def test_techniques_and_frames_cards_are_described_with_their_baseline():
+    def card(kind):
+        return {"kind": kind, "target": kind, "meaning": f"{kind} meaning",
+                "evaluation": {"method": "GroupKFold(5)",
+                               "model": {"micro_f1": 0.41, "interval95": [0.38, 0.44]},
+                               "baseline_tfidf_ovr": {"micro_f1": 0.2, "interval95": None}}}
+    cards = [card("techniques"), card("frames")]
+    # Described only when the report shows what they found.
+    assert build_report([_read("s", 0)], cards=cards).models == []
+    report = build_report([_read("s", 0, [], None)], cards=cards)
+    assert [m["target"] for m in report.models] == ["techniques"]
+    (summary,) = report.models
+    assert summary["metrics"] == {"micro_f1": [0.41, 0.38, 0.44],
+                                  "baseline_micro_f1": [0.2, None, None]}
+    both = build_report([_read("s", 0, [], {})], cards=cards)
+    assert [m["kind"] for m in both.models] == ["techniques", "frames"]
