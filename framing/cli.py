@@ -136,7 +136,12 @@ def _marker_codes(values: tuple[str, ...], markers, option: str, *,
     try:
         return resolve_codes(values, markers, allow_any=allow_any)
     except MarkerCodeError as exc:
-        raise click.BadParameter(str(exc), param_hint=option) from None
+        message = str(exc)
+        if not any(m.family == "technique" for m in markers) and any(
+                c.strip().upper().startswith("PT") or c.strip().lower() == "technique"
+                for v in values for c in v.split(",")):
+            message += " (technique codes go with --techniques)"
+        raise click.BadParameter(message, param_hint=option) from None
 
 
 def _parse_columns(values: tuple[str, ...]) -> dict[str, str]:
@@ -275,10 +280,15 @@ def _with_input_options(func):
               "per family.")
 @click.option("--markers", "catalogue", type=click.Path(dir_okay=False, exists=True),
               help="Use this marker catalogue (TOML) instead of the shipped one.")
+@click.option("--techniques", is_flag=True,
+              help="Add the persuasion techniques the techniques model asserts per paragraph "
+              "(ids PT01..PT23, family technique, see framing markers --family technique), "
+              "with the sentence carrying each. Loads models/techniques ($FRAMING_MODELS); "
+              "without one, exit 2.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line and no input warnings.")
 @_with_input_options
-def flags(paths, fmt, output, select, ignore, fail_on, voices, statistics, catalogue, quiet,
-          input_format, columns, strict):
+def flags(paths, fmt, output, select, ignore, fail_on, voices, statistics, catalogue,
+          techniques, quiet, input_format, columns, strict):
     """Flag framing markers in articles, with their evidence.
 
     PATHS are files, directories (read recursively) or - for stdin: plain text, JSONL, CSV
@@ -293,15 +303,23 @@ def flags(paths, fmt, output, select, ignore, fail_on, voices, statistics, catal
       framing flags news.csv --column text=body --column source=outlet
       framing flags crawl/ --format jsonl -o flags.jsonl --fail-on narrative,ai
       framing flags ../shared/data/recovery/reliable --statistics -q
+      framing flags corpus/seeds --techniques --select PT13,PT16 --fail-on technique
       cat article.txt | framing flags -
     """
     catalogue_markers = load_markers(catalogue)
-    extractor = Extractor(
-        catalogue_markers,
-        select=_marker_codes(select, catalogue_markers, "--select"),
-        ignore=_marker_codes(ignore, catalogue_markers, "--ignore"),
-    )
-    fail_codes = _marker_codes(fail_on, catalogue_markers, "--fail-on", allow_any=True)
+    known = catalogue_markers
+    if techniques:
+        from framing import flagging
+
+        known = [*catalogue_markers, *flagging.technique_markers()]
+    select_codes = _marker_codes(select, known, "--select")
+    ignore_codes = _marker_codes(ignore, known, "--ignore")
+    extractor = Extractor(catalogue_markers, select=select_codes, ignore=ignore_codes)
+    finder = None
+    if techniques:  # the model is loaded (and refused) before any input is read
+        finder = flagging.TechniqueFinder(flagging.load_techniques_model(),
+                                          select=select_codes, ignore=ignore_codes)
+    fail_codes = _marker_codes(fail_on, known, "--fail-on", allow_any=True)
     log = _ProblemLog(quiet)
     stats = FlagStats()
     progress = log.progress = _Progress(ingest.input_size(paths, input_format), quiet)
@@ -311,7 +329,7 @@ def flags(paths, fmt, output, select, ignore, fail_on, voices, statistics, catal
     with writers.open_output(output) as out, progress:
         writer = writers.FlagWriter(out, fmt)
         for flagged in flag_articles(progress.track(articles), extractor, stats,
-                                     voices=voices or None):
+                                     voices=voices or None, techniques=finder):
             failed = failed or _fails(flagged, fail_codes)
             writer.write(flagged)
         writer.close(stats, log.problems, summary=not quiet, statistics=statistics)
@@ -331,8 +349,9 @@ def flags(paths, fmt, output, select, ignore, fail_on, voices, statistics, catal
 @main.command("markers")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-@click.option("--family", type=click.Choice(list(FAMILIES)), multiple=True,
-              help="Only markers of this family. Repeatable.")
+@click.option("--family", type=click.Choice([*FAMILIES, "technique"]), multiple=True,
+              help="Only markers of this family (technique: the persuasion techniques of "
+              "framing flags --techniques). Repeatable.")
 @click.option("--markers", "catalogue", type=click.Path(dir_okay=False, exists=True),
               help="Validate and list this catalogue (TOML) instead of the shipped one.")
 @click.option("--examples", "all_examples", is_flag=True,
@@ -342,20 +361,31 @@ def markers_command(fmt, family, catalogue, all_examples):
     """List the marker catalogue: id, family, strength, description and examples.
 
     Markers flagged english_only end their line with [english only]. Also validates a
-    catalogue: a broken one exits 2 listing every problem.
+    catalogue: a broken one exits 2 listing every problem. The persuasion techniques that
+    framing flags --techniques finds follow (ids PT01..PT23, family technique, found by a
+    model rather than by phrases); not with --markers unless --family technique asks.
 
     \b
     Examples:
       framing markers
       framing markers --family narrative --examples
       framing markers --family ai --format json
+      framing markers --family technique
       framing markers --markers my-markers.toml
     """
     markers = [m for m in load_markers(catalogue) if not family or m.family in family]
+    techniques = []
+    if "technique" in family or (not family and not catalogue):
+        from framing.techniques import load_taxonomy
+
+        techniques = load_taxonomy()
     if fmt == "json":
-        click.echo(json.dumps([m.to_dict() for m in markers], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([*(m.to_dict() for m in markers),
+                               *({"id": t.id, "family": "technique", "name": t.label,
+                                  "description": t.description, "kind": "model"}
+                                 for t in techniques)], ensure_ascii=False, indent=2))
         return
-    click.echo(writers.markers_text(markers, all_examples), nl=False)
+    click.echo(writers.markers_text(markers, all_examples, techniques), nl=False)
 
 
 # --------------------------------------------------------------------------- corpus

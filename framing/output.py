@@ -497,9 +497,11 @@ def report_text(fmt: str, built) -> str:
 # --------------------------------------------------------------------------- catalogue, corpora
 
 
-def markers_text(markers, all_examples: bool = False) -> str:
+def markers_text(markers, all_examples: bool = False, techniques=()) -> str:
     """The marker catalogue listing: a line per marker, two examples (or, with
-    ``all_examples``, every example labelled by its voice), then the counts per family."""
+    ``all_examples``, every example labelled by its voice), then the persuasion
+    ``techniques`` (:class:`framing.techniques.Technique`, family ``technique``, strength
+    ``model``: found by a model), then the counts per family."""
     from framing.markers import FAMILIES
 
     lines = []
@@ -519,11 +521,16 @@ def markers_text(markers, all_examples: bool = False) -> str:
         ):
             lines.extend(f"        {label} {json.dumps(example, ensure_ascii=False)}"
                          for example in examples)
+    lines.extend(f"{t.id:<5}  {'technique':<11} {'model':<6} {t.label}: {t.description}"
+                 for t in techniques)
     counts = ", ".join(
         f"{f} {sum(m.family == f for m in markers)}" for f in FAMILIES
         if any(m.family == f for m in markers)
     )
-    lines.append(f"\n{len(markers)} marker(s): {counts}")
+    if techniques:
+        counts += (", " if counts else "") + (f"technique {len(techniques)} "
+                                              "(framing flags --techniques)")
+    lines.append(f"\n{len(markers) + len(techniques)} marker(s): {counts}")
     return "".join(line + "\n" for line in lines)
 
 
