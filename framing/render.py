@@ -6,6 +6,11 @@ network request, so it opens the same on an air-gapped laptop and can be mailed 
 Every format says how many articles were left out of the scores and why (see
 :data:`framing.article.EXCLUSIONS`): the table and markdown in a "left out" column when any
 were, the CSV in fixed count columns, the HTML in a note per source and a legend.
+
+Where a techniques or frames model read a source's articles, the table, markdown and HTML add
+its "Persuasion techniques" and "Frames" profiles (share of the articles read, the strongest
+example with its line); without them every output is as it was. The CSV stays one summary row
+per source.
 """
 
 from __future__ import annotations
@@ -91,6 +96,58 @@ def _unscored_note(report: Report) -> str:
     return f" ({unscored} without a score)" if unscored else ""
 
 
+#: Techniques and frames shown per source in the table and markdown (the JSON has them all).
+PROFILE_SHOWN = 8
+
+
+def _technique_descriptions() -> dict[str, str]:
+    """{technique label: description} from :func:`framing.techniques.load_taxonomy`."""
+    # Imported here: framing.techniques imports scikit-learn, which only a report showing
+    # techniques needs.
+    from framing.techniques import load_taxonomy
+
+    return {t.label: t.description for t in load_taxonomy()}
+
+
+def _frame_descriptions() -> dict[str, str]:
+    """{frame label: description} from :func:`framing.frames.load_taxonomy`."""
+    from framing.frames import load_taxonomy
+
+    return {f.label: f.description for f in load_taxonomy()}
+
+
+def _example_text(example: dict) -> str:
+    """``line 4 of Title: "the sentence"`` (the sentence left out where there is none)."""
+    where = f"line {example['line']} of {example['title'] or example['id']}"
+    return f'{where}: "{example["text"]}"' if example.get("text") else where
+
+
+def _read_note(count: int, kind: str) -> str:
+    return f"share of the {plural(count, 'article')} the {kind} model read"
+
+
+def _profiles_lines(source: SourceReport) -> list[str]:
+    """The technique and frame profiles of one source as indented text lines ([] if none)."""
+    lines = []
+    if source.techniques_read:
+        lines.append(f"{source.source}: persuasion techniques "
+                     f"({_read_note(source.techniques_read, 'techniques')})")
+        for t in source.techniques[:PROFILE_SHOWN]:
+            example = f"; e.g. {_example_text(t['examples'][0])}" if t["examples"] else ""
+            lines.append(f"  {t['id'] or '-'} {t['technique']}: "
+                         f"{plural(t['articles'], 'article')} ({t['share']:.0%}){example}")
+        if not source.techniques:
+            lines.append("  none found")
+    if source.frames_read:
+        asserted = [f for f in source.frames if f["articles"]]
+        lines.append(f"{source.source}: frames ({_read_note(source.frames_read, 'frames')})")
+        lines.extend(f"  {f['frame']}: {plural(f['articles'], 'article')} ({f['share']:.0%})"
+                     for f in asserted[:PROFILE_SHOWN])
+        if not asserted:
+            lines.append("  none asserted")
+    return lines
+
+
 def _top_markers_text(source: SourceReport, most: int = 3) -> str:
     return ", ".join(f"{m['marker_id']} x{m['articles']}" for m in source.top_markers[:most])
 
@@ -116,6 +173,8 @@ def render_table(report: Report) -> str:
         text = "; ".join(t for t in (_links_text(s), _shared_bodies_text(s)) if t)
         if text:
             lines.append(f"{s.source}: {text}")
+    for s in report.sources:
+        lines.extend(_profiles_lines(s))
     lines.append(f"\n{plural(report.articles, 'article')} from "
                  f"{plural(len(report.sources), 'source')}, {_order_note()}; "
                  f"(!) = the model's band disagrees with the known rating")
@@ -161,6 +220,7 @@ def render_markdown(report: Report) -> str:
             for entry in s.narratives:
                 out.write(f"- {_md(entry['narrative'])}: {plural(entry['articles'], 'article')} "
                           f"({entry['share']:.0%})\n")
+        out.write(_profiles_markdown(s))
         if s.top_markers:
             out.write("\nTop markers:\n\n")
             for m in s.top_markers:
@@ -175,6 +235,34 @@ def render_markdown(report: Report) -> str:
                 for example in link["examples"][:1]:
                     out.write(f"\n> {_md(clip(example['text_a'], 300))}\n")
     return out.getvalue()
+
+
+def _profiles_markdown(source: SourceReport) -> str:
+    """The "Persuasion techniques" and "Frames" tables of one source ('' when not read)."""
+    out = []
+    if source.techniques_read:
+        out.append(f"\n### Persuasion techniques\n\n"
+                   f"{_read_note(source.techniques_read, 'techniques').capitalize()}.\n\n")
+        if source.techniques:
+            out.append("| technique | id | articles | share | strongest example |\n"
+                       "|---|---|---|---|---|\n")
+            for t in source.techniques[:PROFILE_SHOWN]:
+                example = _example_text(t["examples"][0]) if t["examples"] else "-"
+                out.append(f"| {_md(t['technique'])} | {_md(t['id'] or '-')} | {t['articles']} "
+                           f"| {t['share']:.0%} | {_md(example)} |\n")
+        else:
+            out.append("None found.\n")
+    if source.frames_read:
+        asserted = [f for f in source.frames if f["articles"]]
+        out.append(f"\n### Frames\n\n"
+                   f"{_read_note(source.frames_read, 'frames').capitalize()}.\n\n")
+        if asserted:
+            out.append("| frame | articles | share | mean probability |\n|---|---|---|---|\n")
+            out.extend(f"| {_md(f['frame'])} | {f['articles']} | {f['share']:.0%} "
+                       f"| {f['mean_probability']:.2f} |\n" for f in asserted[:PROFILE_SHOWN])
+        else:
+            out.append("None asserted.\n")
+    return "".join(out)
 
 
 def _order_note() -> str:
@@ -263,7 +351,8 @@ _SPARE_COLOURS = ("#117a65", "#5d6d7e", "#a04000", "#1a5276")
 #: Articles listed per source in the HTML; the JSON report lists them all.
 ARTICLES_SHOWN = 100
 _METRIC_NAMES = {"roc_auc": "ROC-AUC", "macro_f1": "macro-F1", "brier": "Brier score",
-                 "f1_samples": "F1 (samples)"}
+                 "f1_samples": "F1 (samples)", "micro_f1": "micro-F1",
+                 "baseline_micro_f1": "plain TF-IDF one-vs-rest baseline micro-F1"}
 
 
 def _e(text) -> str:
@@ -546,6 +635,55 @@ def _models_html(report: Report) -> str:
             + f'<dl class="models">{"".join(items)}</dl>')
 
 
+def _profiles_html(source: SourceReport) -> str:
+    """The "Persuasion techniques" and "Frames" tables of one source ('' when not read), with
+    the taxonomies' descriptions as tooltips."""
+    out = []
+    if source.techniques_read:
+        out.append(f'<h4>Persuasion techniques</h4><p class="muted">'
+                   f"{_e(_read_note(source.techniques_read, 'techniques').capitalize())}.</p>")
+        if source.techniques:
+            described = _technique_descriptions()
+            out.append('<table class="techniques"><tr><th>technique</th><th>id</th>'
+                       "<th>articles</th><th>share</th><th>paragraphs</th>"
+                       "<th>strongest examples</th></tr>")
+            for t in source.techniques:
+                tip = described.get(t["technique"], "")
+                name = (f'<abbr title="{_e(tip)}">{_e(t["technique"])}</abbr>' if tip
+                        else _e(t["technique"]))
+                examples = "<br>".join(
+                    _url_html(x["url"], x["title"] or x["id"])
+                    + f' <span class="muted">line {_e(x["line"])}</span>'
+                    + (f": &ldquo;{_e(x['text'])}&rdquo;" if x.get("text") else "")
+                    for x in t["examples"]) or "-"
+                out.append(f"<tr><td>{name}</td><td>{_e(t['id'] or '-')}</td>"
+                           f'<td class="num">{t["articles"]}</td>'
+                           f'<td class="num">{t["share"]:.0%}</td>'
+                           f'<td class="num">{t["paragraphs"]}</td><td>{examples}</td></tr>')
+            out.append("</table>")
+        else:
+            out.append('<p class="muted">None found.</p>')
+    if source.frames_read:
+        asserted = [f for f in source.frames if f["articles"]]
+        out.append(f'<h4>Frames</h4><p class="muted">'
+                   f"{_e(_read_note(source.frames_read, 'frames').capitalize())}.</p>")
+        if asserted:
+            described = _frame_descriptions()
+            out.append('<table class="frames"><tr><th>frame</th><th>articles</th><th>share</th>'
+                       "<th>mean probability</th></tr>")
+            for f in asserted:
+                tip = described.get(f["frame"], "")
+                name = (f'<abbr title="{_e(tip)}">{_e(f["frame"])}</abbr>' if tip
+                        else _e(f["frame"]))
+                out.append(f'<tr><td>{name}</td><td class="num">{f["articles"]}</td>'
+                           f'<td class="num">{f["share"]:.0%}</td>'
+                           f'<td class="num">{f["mean_probability"]:.2f}</td></tr>')
+            out.append("</table>")
+        else:
+            out.append('<p class="muted">None asserted.</p>')
+    return "".join(out)
+
+
 def _markers_glossary_html(report: Report) -> str:
     if not report.markers:
         return ""
@@ -615,6 +753,9 @@ def render_html(report: Report) -> str:
                            f"<tr><td>{_e(entry['narrative'])}</td><td>{entry['articles']}</td>"
                            f"<td>{entry['share']:.0%}</td></tr>" for entry in s.narratives)
                        + "</table>")
+        profiles = _profiles_html(s)
+        if profiles:
+            out.append(profiles)
         if s.top_markers:
             out.append("<table><tr><th>marker</th><th>what it flags</th><th>articles</th>"
                        "<th>example</th></tr>")

@@ -313,3 +313,104 @@ def test_html_report_loads_in_headless_chromium_without_errors(tmp_path):
     console_errors = [line for line in result.stderr.splitlines()
                       if "CONSOLE" in line and ("Uncaught" in line or ":ERROR:" in line)]
     assert console_errors == []
+
+
+# --------------------------------------------------------------------------- techniques, frames
+
+
+def _with_profiles(items, source="beta <b>&amp; co.example"):
+    """``items`` where the techniques and frames models read ``source``'s articles (and only
+    those): the first two carry findings, with markup in their evidence and titles."""
+    for k, item in enumerate(i for i in items if i.article.source == source):
+        item.techniques = [] if k > 1 else [
+            {"line": 2 + k, "id": "PT13", "technique": "Loaded_Language",
+             "probability": 0.9 - k / 10, "start": 0, "end": 9, "text": f"<b>evil</b> {k}"},
+            {"line": 5, "id": "PT07", "technique": "Doubt", "probability": 0.6}]
+        item.frames = {"Political": {"probability": 0.2, "asserted": False}} if k else {
+            "Security_and_defense": {"probability": 0.8, "asserted": True, "paragraphs": []},
+            "Political": {"probability": 0.3, "asserted": False}}
+    return items
+
+
+def _profile_items():
+    """Three sources of six articles, with markup in their titles; no model read them."""
+    items = []
+    for n, source in enumerate(SOURCES[:3]):
+        for i in range(6):
+            article = Article(id=f"{n}-{i}", text="t", source=source, title=f"Title <{i}>")
+            items.append(ScoredArticle(article, {"unreliable_source": 0.1 + 0.35 * n}, []))
+    return items
+
+
+def test_table_and_markdown_show_technique_and_frame_profiles():
+    report = build_report(_with_profiles(_profile_items()))
+    table = render_table(report)
+    assert ("beta <b>&amp; co.example: persuasion techniques (share of the 6 articles the "
+            "techniques model read)") in table
+    assert '  PT13 Loaded_Language: 2 articles (33%); e.g. line 2 of Title <0>: "<b>evil</b> 0"' \
+        in table
+    assert "  PT07 Doubt: 2 articles (33%); e.g. line 5 of Title <0>" in table
+    assert "  Security_and_defense: 1 article (17%)" in table
+    assert "Political" not in table  # never asserted
+    markdown = render_markdown(report)
+    assert "### Persuasion techniques" in markdown and "### Frames" in markdown
+    assert ('| Loaded_Language | PT13 | 2 | 33% | line 2 of Title <0>: "<b>evil</b> 0" |'
+            in markdown)
+    assert "| Security_and_defense | 1 | 17% | 0.13 |" in markdown  # 0.8 / 6
+    # Only the source read has the sections.
+    assert markdown.count("### Persuasion techniques") == 1
+
+
+def test_html_profiles_are_escaped_with_the_taxonomy_descriptions():
+    from framing.techniques import load_taxonomy
+
+    page = render_html(build_report(_with_profiles(_profile_items())))
+    assert page.count("<h4>Persuasion techniques</h4>") == 1 and "<h4>Frames</h4>" in page
+    loaded = next(t for t in load_taxonomy() if t.label == "Loaded_Language")
+    assert f'<abbr title="{_esc(loaded.description)}">Loaded_Language</abbr>' in page
+    assert "&lt;b&gt;evil&lt;/b&gt; 0" in page and "<b>evil" not in page
+    assert "Title &lt;0&gt;" in page and "Title <0>" not in page
+    assert ">Security_and_defense</abbr>" in page
+    for needle in ("http://", "https://", "<script", "<link", "@import", "url("):
+        assert needle not in page
+
+
+@pytest.mark.parametrize("render", [render_table, render_markdown, render_html])
+def test_profiles_add_their_sections_and_change_nothing_else(render):
+    import framing.render as module
+
+    plain = render(build_report(_profile_items()))
+    report = build_report(_with_profiles(_profile_items()))
+    out = render(report)
+    assert out != plain
+    for s in report.sources:
+        if render is render_table:
+            for line in module._profiles_lines(s):
+                out = out.replace(line + "\n", "", 1)
+        else:
+            section = (module._profiles_markdown(s) if render is render_markdown
+                       else module._profiles_html(s) and module._profiles_html(s) + "\n")
+            out = out.replace(section, "", 1) if section else out
+    assert out == plain
+
+
+def test_read_but_nothing_found_says_so():
+    items = _profile_items()
+    for item in items:
+        item.techniques, item.frames = [], {"Political": {"probability": 0.1, "asserted": False}}
+    report = build_report(items)
+    assert "  none found" in render_table(report) and "  none asserted" in render_table(report)
+    assert "None found." in render_markdown(report)
+    assert '<p class="muted">None asserted.</p>' in render_html(report)
+
+
+def test_html_describes_the_techniques_card_beside_its_baseline():
+    card = {"kind": "techniques", "target": "techniques", "meaning": "techniques <meaning>",
+            "evaluation": {"method": "GroupKFold(5) by article",
+                           "model": {"micro_f1": 0.41, "interval95": [0.38, 0.44]},
+                           "baseline_tfidf_ovr": {"micro_f1": 0.2, "interval95": [0.18, 0.22]}}}
+    page = render_html(build_report(_with_profiles(_profile_items()), cards=[card]))
+    section = page[page.index("<h2>What these scores mean"):]
+    assert ("Measured: micro-F1 0.41 (95% 0.38-0.44); plain TF-IDF one-vs-rest baseline "
+            "micro-F1 0.20 (95% 0.18-0.22) &mdash; GroupKFold(5) by article.") in section
+    assert "techniques &lt;meaning&gt;" in section
