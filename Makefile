@@ -64,6 +64,9 @@ model: corpora
 		--target pro_kremlin_framing --features words,markers --marker-weight 0.5 --C 3 \
 		--gate war_topic --out models/pro_kremlin_framing
 	$(BIN)/python -m framing.narratives train $(BUILD)/semeval2025.jsonl --out models/narratives
+	# English only: scoring sends only English articles to these two (RU figures: models/README.md).
+	$(BIN)/python -m framing.techniques train $(SHARED)/semeval2023-task3/en -o models/techniques
+	$(BIN)/python -m framing.frames train $(SHARED)/semeval2023-task3/en -o models/frames
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

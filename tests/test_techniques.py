@@ -265,3 +265,67 @@ def test_save_load_round_trip(tmp_path):
     assert loaded.card["sha256"] == model.card["sha256"]
     assert np.allclose(loaded.classifier.predict_proba(texts[:5]),
                        model.classifier.predict_proba(texts[:5]))
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def _write_folder(root: Path, n_articles: int = 6) -> Path:
+    """A SemEval-2023 subtask-3 language folder written here: the toy's separable paragraphs."""
+    folder = root / "en"
+    articles = folder / "train-articles-subtask-3"
+    articles.mkdir(parents=True)
+    texts, sets, groups = _toy(n_articles)
+    labels = []
+    for a in range(n_articles):
+        rows = [(t, s) for t, s, g in zip(texts, sets, groups, strict=True) if g == f"art{a}"]
+        # Title, blank line, then one paragraph a line: paragraph k is on line k + 3.
+        body = "\n".join(t for t, _ in rows)
+        (articles / f"article{7000 + a}.txt").write_text(f"Title {a}\n\n{body}\n",
+                                                         encoding="utf-8")
+        labels += [f"{7000 + a}\t{k + 3}\t{','.join(s)}" for k, (_, s) in enumerate(rows)]
+    (folder / "train-labels-subtask-3.txt").write_text("\n".join(labels) + "\n",
+                                                       encoding="utf-8")
+    return folder
+
+
+def test_train_command_writes_a_measured_model(tmp_path, capsys):
+    from framing.model import load_model
+    from framing.techniques import main
+
+    folder = _write_folder(tmp_path)
+    assert main(["train", str(folder), "-o", str(tmp_path / "m"), "--folds", "3"]) == 0
+    assert "wrote" in capsys.readouterr().out
+    model = load_model(tmp_path / "m")
+    card = model.card
+    assert card["kind"] == "techniques" and card["language"] == "en"
+    assert type(model.classifier).__module__ == "framing.techniques"
+    ev = card["evaluation"]
+    assert ev["folds"] == 3 and "GroupKFold(3" in ev["method"]
+    for name in ("model", "baseline_tfidf_ovr"):
+        assert {"micro_f1", "interval95", "precision", "recall", "per_label"} <= set(ev[name])
+    assert ev["model"]["micro_f1"] == 1.0  # separable
+    assert card["corpus"]["files"][0]["name"] == "en/train-labels-subtask-3.txt"
+    assert card["corpus"]["articles"] == 6
+    assert set(card["thresholds"]) == set(technique_labels())
+    # --no-evaluate: the same fitted model bytes, no figures.
+    assert main(["train", str(folder), "-o", str(tmp_path / "n"), "--no-evaluate"]) == 0
+    again = load_model(tmp_path / "n")
+    assert again.card["evaluation"] == {}
+    assert again.card["sha256"] == card["sha256"]
+
+
+def test_train_command_errors_exit_2(tmp_path, capsys):
+    from framing.techniques import main
+
+    assert main(["train", str(tmp_path), "-o", str(tmp_path / "m")]) == 2
+    assert "no *-labels-subtask-3.txt" in capsys.readouterr().err
+    folder = _write_folder(tmp_path)
+    with open(folder / "train-labels-subtask-3.txt", "a", encoding="utf-8") as handle:
+        handle.write("7000\t3\tNo_Such_Technique\n")
+    assert main(["train", str(folder), "-o", str(tmp_path / "m")]) == 2
+    assert "No_Such_Technique" in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()
+    with pytest.raises(SystemExit) as exit_:
+        main(["train"])
+    assert exit_.value.code == 2
