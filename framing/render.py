@@ -117,8 +117,9 @@ def _frame_descriptions() -> dict[str, str]:
 
 
 def _example_text(example: dict) -> str:
-    """``line 4 of Title: "the sentence"`` (the sentence left out where there is none)."""
-    where = f"line {example['line']} of {example['title'] or example['id']}"
+    """``line 4 of Title: "the sentence"`` (the title clipped; the sentence left out where
+    the model pointed to none)."""
+    where = f"line {example['line']} of {clip(example['title'] or example['id'], 60)}"
     return f'{where}: "{example["text"]}"' if example.get("text") else where
 
 
