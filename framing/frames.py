@@ -56,16 +56,15 @@ from framing.errors import FramingError
 from framing.evaluation import choose_thresholds
 from framing.narratives import (
     MAX_PARAGRAPHS,
-    PARAGRAPH_CHARS,
     _evidence_paragraphs,
     _platt,
     _sigmoid,
     _texts,
+    best_paragraphs,
     label_indicators,
     paragraphs,
     read_label_table,
 )
-from framing.text import clip
 
 TAXONOMY_PATH = Path(__file__).resolve().parent / "data" / "frames.toml"
 MODEL_NAME = "frames"
@@ -432,19 +431,8 @@ class FrameClassifier(BaseEstimator):
         return out
 
     def _evidence(self, rows, j, Pp, lines, pars, max_paragraphs) -> list[dict]:
-        """The best paragraphs for frame ``j``: at most ``max_paragraphs`` of those at or above
-        its level, and at least the best one (the frame is asserted)."""
-        ranked, seen = [], set()
-        for k in sorted(rows, key=lambda k: (-Pp[k, j], lines[k])):
-            # A page that repeats its body would show the same paragraph twice.
-            key = " ".join(re.findall(r"\w+", pars[k].lower()))
-            if key not in seen:
-                seen.add(key)
-                ranked.append(k)
-        level = min(float(self.thresholds_[j]), 0.5)
-        keep = [k for k in ranked[:max_paragraphs] if Pp[k, j] >= level] or ranked[:1]
-        return [{"line": int(lines[k]), "probability": round(float(Pp[k, j]), 4),
-                 "text": clip(pars[k], PARAGRAPH_CHARS)} for k in keep]
+        return best_paragraphs(rows, Pp[:, j], lines, pars, float(self.thresholds_[j]),
+                               max_paragraphs)
 
 
 def baseline(labels: Sequence[str] | None = None):

@@ -752,19 +752,27 @@ class NarrativeClassifier(BaseEstimator):
         return out
 
     def _evidence(self, rows, j, Pp, lines, pars, max_paragraphs) -> list[dict]:
-        """The best paragraphs for narrative ``j``: at most ``max_paragraphs`` of those at or
-        above its level, and at least the best one (the narrative is asserted)."""
-        ranked, seen = [], set()
-        for k in sorted(rows, key=lambda k: (-Pp[k, j], lines[k])):
-            # A page that repeats its body would show the same paragraph twice.
-            key = " ".join(re.findall(r"\w+", pars[k].lower()))
-            if key not in seen:
-                seen.add(key)
-                ranked.append(k)
-        level = min(float(self.thresholds_[j]), 0.5)
-        keep = [k for k in ranked[:max_paragraphs] if Pp[k, j] >= level] or ranked[:1]
-        return [{"line": int(lines[k]), "probability": round(float(Pp[k, j]), 4),
-                 "text": clip(pars[k], PARAGRAPH_CHARS)} for k in keep]
+        return best_paragraphs(rows, Pp[:, j], lines, pars, float(self.thresholds_[j]),
+                               max_paragraphs)
+
+
+def best_paragraphs(rows, scores, lines, pars, threshold: float,
+                    max_paragraphs: int = MAX_PARAGRAPHS) -> list[dict]:
+    """The paragraphs behind an asserted label (narrative, frame): of the candidate ``rows``
+    (indices into ``scores``, ``lines`` and ``pars``), at most ``max_paragraphs`` of those at
+    or above ``min(threshold, 0.5)``, best first, each text once, and at least the best one
+    (the label is asserted): ``{"line", "probability", "text"}`` with the text clipped."""
+    ranked, seen = [], set()
+    for k in sorted(rows, key=lambda k: (-scores[k], lines[k])):
+        # A page that repeats its body would show the same paragraph twice.
+        key = " ".join(re.findall(r"\w+", pars[k].lower()))
+        if key not in seen:
+            seen.add(key)
+            ranked.append(k)
+    level = min(threshold, 0.5)
+    keep = [k for k in ranked[:max_paragraphs] if scores[k] >= level] or ranked[:1]
+    return [{"line": int(lines[k]), "probability": round(float(scores[k]), 4),
+             "text": clip(pars[k], PARAGRAPH_CHARS)} for k in keep]
 
 
 def _max_by(scores: np.ndarray, owners: np.ndarray, n: int, fallback: np.ndarray):
