@@ -4,7 +4,8 @@ The library's public face, what the README's "Use from Python" section shows:
 
 - :func:`read` turns files, folders and ``"-"`` into :class:`Article` objects;
 - :func:`flags` finds the framing markers of one text or article (:class:`Evidence`);
-- :func:`score` gives every model's probability for texts or articles, with their flags;
+- :func:`score` gives every model's probability for texts or articles, with their flags,
+  persuasion techniques and media frames;
 - :func:`load_models` loads model directories (the shipped ones by default), sha256-checked;
 - :func:`build_report` aggregates scored articles per source;
 - :class:`FramingError` is the base of every error raised on purpose.
@@ -146,14 +147,25 @@ def score(
     *,
     explain: bool = False,
     top: int = 5,
+    techniques: bool = True,
+    frames: bool = True,
 ) -> list[ScoredArticle] | ScoredArticle:
     """Score texts or articles with every model: a list of :class:`~framing.article.ScoredArticle`.
 
     One string or one :class:`Article` gives one result rather than a list of one; any other
     iterable (a list, :func:`read`'s iterator) gives a list in input order. Each result has
     ``scores`` (``{target: probability}``, ``None`` when no score applies: not English, too
-    short; ``scope`` says why), ``flags``, ``scope``, ``confidence`` and ``narratives``, and
-    ``to_dict()`` for JSON.
+    short; ``scope`` says why), ``flags``, ``scope``, ``confidence``, ``narratives``,
+    ``techniques`` and ``frames``, and ``to_dict()`` for JSON.
+
+    ``techniques`` lists the persuasion techniques the techniques model asserts, paragraph by
+    paragraph (``line``, ``id`` such as ``PT13``, ``technique``, ``probability`` and, where it
+    points to one, the evidence sentence's ``start``, ``end`` and ``text``); ``frames`` maps
+    each media frame to its ``probability`` and whether it is ``asserted``, with the
+    ``paragraphs`` behind the asserted ones. Both are ``None`` when that model did not read
+    the article: none among ``models``, switched off, or the article out of scope.
+    ``techniques=False`` / ``frames=False`` leave those models out (they are not even loaded
+    from directories), for speed when only the scores are wanted.
 
     ``models`` is ``None`` for the shipped models (looked up like the command line does:
     ``$FRAMING_MODELS``, the checkout's ``models/``, the installed ones), model directories,
@@ -167,9 +179,10 @@ def score(
 
     single = isinstance(texts_or_articles, (str, Article))
     items = [texts_or_articles] if single else texts_or_articles
-    loaded, extractor = _scoring_models(models)
+    loaded, extractor = _scoring_models(models, techniques=techniques, frames=frames)
     results = list(score_articles((_as_article(x) for x in items), loaded, extractor,
-                                  explain=explain, top=top))
+                                  explain=explain, top=top, techniques=techniques,
+                                  frames=frames))
     return results[0] if single else results
 
 
@@ -221,16 +234,17 @@ def _model_dirs(paths) -> list[str]:
     return model_dirs(paths)
 
 
-def _scoring_models(models) -> tuple[list[Model], Extractor]:
-    """The models to score with and the extractor: directories through the per-process cache."""
+def _scoring_models(models, **switches) -> tuple[list[Model], Extractor]:
+    """The models to score with and the extractor: directories through the per-process cache
+    (``switches``: :class:`framing.batch.ScoringJob`'s ``techniques`` and ``frames``)."""
     from framing.batch import ScoringJob
     from framing.model import Model
 
     if models is None or isinstance(models, (str, os.PathLike)):
-        return ScoringJob(tuple(_model_dirs(models))).load()
+        return ScoringJob(tuple(_model_dirs(models)), **switches).load()
     models = list(models)
     if all(isinstance(m, Model) for m in models):
         return models, _extractor((), ())
     if any(isinstance(m, Model) for m in models):
         raise TypeError("give models as directories or as loaded models, not both")
-    return ScoringJob(tuple(_model_dirs(models))).load()
+    return ScoringJob(tuple(_model_dirs(models)), **switches).load()

@@ -182,3 +182,91 @@ def tiny_default_models(monkeypatch, tiny_models_dir) -> Path:
 
     monkeypatch.setenv(MODELS_ENV, str(tiny_models_dir))
     return tiny_models_dir
+
+
+# --------------------------------------------------------------------------- techniques, frames
+
+#: Paragraphs of the tiny techniques and frames models: a cue word per label.
+LOADED = "What a disgraceful shameful outrage, the council met on day {k} in district {d}."
+DOUBT = "Allegedly the figures were supposedly true, the council met on day {k} in district {d}."
+PLAIN = "The council met on day {k} in district {d}."
+TINY_TECHNIQUES = ["Loaded_Language", "Doubt", "Slogans"]
+TINY_FRAMES = ["Economic", "Security_and_defense", "Health_and_safety"]
+FRAME_PARAGRAPHS = {
+    "Economic": "Higher taxes and rising prices squeezed household budgets and markets fell.",
+    "Security_and_defense": "Troops and tanks massed near the border as the army went on alert.",
+    "Health_and_safety": "Doctors at the hospital treated patients for the virus and vaccines.",
+}
+
+
+@pytest.fixture(scope="session")
+def tiny_techniques_dir(tmp_path_factory) -> Path:
+    """A techniques model directory (card kind techniques) on three labels: 'disgraceful'
+    marks Loaded_Language, 'allegedly' Doubt."""
+    from framing.model import save_model
+    from framing.techniques import Paragraph, train
+
+    paragraphs = []
+    for a in range(12):
+        for k, (template, labels) in enumerate(((LOADED, {"Loaded_Language"}),
+                                                (DOUBT, {"Doubt"}), (PLAIN, set())) * 2):
+            paragraphs.append(Paragraph(f"art{a}", k + 1, template.format(k=k, d=a % 4),
+                                        frozenset(labels)))
+    model = train(paragraphs, labels=TINY_TECHNIQUES, chars=False, C=10.0)
+    directory = tmp_path_factory.mktemp("tiny-techniques") / "techniques"
+    save_model(model, directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def tiny_frames_dir(tmp_path_factory) -> Path:
+    """A frames model directory (card kind frames) on three frames, each with its own
+    paragraph."""
+    import sklearn
+
+    from framing import __version__
+    from framing.frames import FrameClassifier
+    from framing.model import Model, save_model
+
+    texts, sets = [], []
+    for k in range(8):
+        for frame, paragraph in FRAME_PARAGRAPHS.items():
+            texts.append(f"Report number {k}\n\n{PLAIN.format(k=k, d=1)}\n\n{paragraph}")
+            sets.append([frame])
+        texts.append(f"Report number {k}\n\n{PLAIN.format(k=k, d=2)}")
+        sets.append([])
+    classifier = FrameClassifier(labels=TINY_FRAMES, min_df=1, inner_folds=3).fit(texts, sets)
+    card = {"kind": "frames", "target": "frames",
+            "versions": {"framing": __version__, "scikit-learn": sklearn.__version__}}
+    directory = tmp_path_factory.mktemp("tiny-frames") / "frames"
+    save_model(Model(classifier, card), directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def tiny_full_models_dir(tmp_path_factory, tiny_models_dir, tiny_techniques_dir,
+                         tiny_frames_dir) -> Path:
+    """:func:`tiny_models_dir` plus the tiny techniques and frames models, as ``models/``
+    holds them once they ship (``tiny_models_dir`` itself stays without them)."""
+    import shutil
+
+    from framing.model import discover_models
+
+    root = tmp_path_factory.mktemp("tiny-full-models")
+    for directory in [*discover_models(tiny_models_dir), tiny_techniques_dir, tiny_frames_dir]:
+        shutil.copytree(directory, root / directory.name)
+    return root
+
+
+def techniques_article(k: int = 0) -> str:
+    """A war article of five paragraphs (over 50 words): line 1 loaded, line 3 doubting,
+    line 5 about the army, for the tiny techniques and frames models."""
+    return "\n".join([
+        f"What a disgraceful shameful outrage, Russian forces shelled Kharkiv on day {k}.",
+        "",
+        "Allegedly the figures were supposedly true, Ukrainian troops held the line near "
+        "Bakhmut as the council met.",
+        "",
+        f"{FRAME_PARAGRAPHS['Security_and_defense']} Ukraine's army reported heavy fighting "
+        "in the Donbas as Russian artillery hit Avdiivka and drones struck Odesa again.",
+    ])

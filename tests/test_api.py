@@ -225,3 +225,17 @@ def test_readme_python_examples_run_as_written(monkeypatch):
         for shown in re.findall(r"^# > (.*)$", block, re.M):
             assert shown in printed[position:], f"README output not printed: {shown!r}"
             position = printed.index(shown, position) + 1
+
+
+def test_score_switches_techniques_and_frames(tiny_full_models_dir):
+    from framing.model import discover_models
+
+    from .conftest import techniques_article
+
+    dirs = discover_models(tiny_full_models_dir)
+    scored = framing.score(techniques_article(), dirs)
+    assert scored.techniques and scored.frames
+    assert {f["technique"] for f in scored.techniques} == {"Loaded_Language", "Doubt"}
+    bare = framing.score([techniques_article()], dirs, techniques=False, frames=False)[0]
+    assert bare.techniques is None and bare.frames is None
+    assert bare.scores == scored.scores

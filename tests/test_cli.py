@@ -861,3 +861,113 @@ def test_corpus_sources_rebuilds_the_shipped_source_table(runner, tmp_path, shar
                                   "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == SOURCES_PATH.read_bytes()
+
+
+# --------------------------------------------------------------------------- techniques, frames
+
+
+@pytest.fixture
+def techniques_input(tmp_path):
+    from .conftest import techniques_article
+
+    path = tmp_path / "article.txt"
+    path.write_text(techniques_article(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def full_default_models(monkeypatch, tiny_full_models_dir):
+    from framing.model import MODELS_ENV
+
+    monkeypatch.setenv(MODELS_ENV, str(tiny_full_models_dir))
+    return tiny_full_models_dir
+
+
+def test_score_json_carries_techniques_and_frames(runner, techniques_input,
+                                                  full_default_models):
+    result = runner.invoke(main, ["score", str(techniques_input), "--format", "json", "-j", "1"])
+    assert result.exit_code == 0, result.stderr
+    (doc,) = json.loads(result.stdout)
+    text = techniques_input.read_text(encoding="utf-8")
+    assert {f["technique"] for f in doc["techniques"]} == {"Loaded_Language", "Doubt"}
+    for f in doc["techniques"]:
+        assert set(f) == {"line", "id", "technique", "probability", "start", "end", "text"}
+        assert text[f["start"]:f["end"]] == f["text"]
+    assert doc["frames"]["Security_and_defense"]["asserted"] is True
+    off = runner.invoke(main, ["score", str(techniques_input), "--format", "json", "-j", "1",
+                               "--no-techniques", "--no-frames"])
+    (plain,) = json.loads(off.stdout)
+    assert "techniques" not in plain and "frames" not in plain
+    assert plain["scores"] == doc["scores"]
+
+
+def test_score_csv_and_table_show_them_only_when_the_model_ran(runner, techniques_input,
+                                                              full_default_models):
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(
+        main, ["score", str(techniques_input), "--format", "csv", "-j", "1"]).stdout)))
+    assert set(rows[0]["techniques"].split(";")) == {"Loaded_Language", "Doubt"}
+    assert rows[0]["frames"] == "Security_and_defense"
+    header = runner.invoke(main, ["score", str(techniques_input), "--format", "csv", "-j", "1",
+                                  "--no-techniques"]).stdout.splitlines()[0]
+    assert header.endswith(",flags,frames")
+    table = runner.invoke(main, ["score", str(techniques_input), "-j", "1"]).stdout
+    assert re.search(r"^      techniques: (Doubt|Loaded_Language) x1, ", table, re.M)
+    assert re.search(r"^      frames: Security_and_defense 0\.\d\d$", table, re.M)
+    explained = runner.invoke(main, ["score", str(techniques_input), "-j", "1",
+                                     "--explain"]).stdout
+    assert re.search(r"^      technique Doubt 0\.\d\d line 3: \"Allegedly", explained, re.M)
+    assert re.search(r"^      frame Security_and_defense 0\.\d\d\n        line 5: \"Troops",
+                     explained, re.M)
+    bare = runner.invoke(main, ["score", str(techniques_input), "-j", "1", "--no-techniques",
+                                "--no-frames", "--explain"]).stdout
+    assert "techniques:" not in bare and "frame" not in bare
+
+
+def test_flags_techniques_in_the_linter_format(runner, techniques_input, full_default_models):
+    result = runner.invoke(main, ["flags", str(techniques_input), "--techniques"])
+    assert result.exit_code == 0, result.stderr
+    assert re.search(r"article\.txt:1:1: PT15 Loaded_Language 0\.\d\d: .* \"What a disgraceful",
+                     result.stdout)
+    assert re.search(r"article\.txt:3:1: PT10 Doubt 0\.\d\d: ", result.stdout)
+    only = runner.invoke(main, ["flags", str(techniques_input), "--techniques",
+                                "--select", "PT1"])
+    ids = set(re.findall(r": ([A-Z]{2}\d+) ", only.stdout))
+    assert ids == {"PT10", "PT15"}
+    assert runner.invoke(main, ["flags", str(techniques_input), "--techniques", "--fail-on",
+                                "PT10"]).exit_code == 1
+    assert runner.invoke(main, ["flags", str(techniques_input), "--techniques", "--ignore",
+                                "technique", "--fail-on", "technique"]).exit_code == 0
+    doc = json.loads(runner.invoke(main, ["flags", str(techniques_input), "--techniques",
+                                          "--format", "json"]).stdout)
+    assert {"PT10", "PT15"} <= {f["marker_id"] for f in doc["articles"][0]["flags"]}
+    assert doc["summary"]["articles_per_family"]["technique"] == 1
+
+
+def test_flags_without_techniques_is_untouched_and_refuses_their_codes(runner,
+                                                                      techniques_input):
+    result = runner.invoke(main, ["flags", str(techniques_input)])
+    assert result.exit_code == 0 and "PT" not in result.stdout
+    refused = runner.invoke(main, ["flags", str(techniques_input), "--select", "PT10"])
+    assert refused.exit_code == 2 and "go with --techniques" in refused.stderr
+
+
+def test_flags_techniques_without_a_model_exits_two(runner, techniques_input, monkeypatch,
+                                                    tmp_path):
+    from framing.model import MODELS_ENV
+
+    monkeypatch.setenv(MODELS_ENV, str(tmp_path / "none"))
+    result = runner.invoke(main, ["flags", str(techniques_input), "--techniques"])
+    assert result.exit_code == 2
+    assert "no techniques model at" in result.stderr and result.stdout == ""
+
+
+def test_markers_lists_the_techniques(runner):
+    text = runner.invoke(main, ["markers", "--family", "technique"]).stdout
+    assert re.search(r"^PT15   technique   model  Loaded_Language: ", text, re.M)
+    assert text.rstrip().endswith("23 marker(s): technique 23 (framing flags --techniques)")
+    doc = json.loads(runner.invoke(main, ["markers", "--family", "technique", "--format",
+                                          "json"]).stdout)
+    assert [d["id"] for d in doc] == [f"PT{i:02d}" for i in range(1, 24)]
+    assert all(d["family"] == "technique" and d["description"] for d in doc)
+    assert "PT01" in runner.invoke(main, ["markers"]).stdout
+    assert "PT01" not in runner.invoke(main, ["markers", "--family", "ai"]).stdout

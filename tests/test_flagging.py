@@ -189,3 +189,25 @@ def test_share_of_findings_by_voice_on_reliable_recovery(shared_data):
     total = sum(stats.findings.values())
     assert total == sum(stats.findings_per_voice.values()) > 0
     assert loaded["quoted"] + loaded["attributed"] > loaded["own"] > 0
+
+
+def test_technique_findings_become_evidence_records():
+    from framing.flagging import TECHNIQUE_FAMILY, technique_evidence, technique_markers
+
+    text = "Intro line.\n\nA disgraceful outrage. Calm words.\n!!!"
+    entries = {m.id: m for m in technique_markers()}
+    findings = [
+        {"line": 3, "id": "PT15", "technique": "Loaded_Language", "probability": 0.8123,
+         "start": 13, "end": 35, "text": "A disgraceful outrage."},
+        {"line": 4, "id": "PT20", "technique": "Slogans", "probability": 0.5},  # no sentence
+        {"line": 3, "id": "PT10", "technique": "Doubt", "probability": 0.6, "start": 13,
+         "end": 35, "text": "A disgraceful outrage."},
+    ]
+    kept = {k: v for k, v in entries.items() if k != "PT10"}
+    loaded, slogan = technique_evidence(text, findings, kept)
+    assert (loaded.marker_id, loaded.family, loaded.line, loaded.col) == ("PT15",
+                                                                          TECHNIQUE_FAMILY, 3, 1)
+    assert text[loaded.start:loaded.end] == loaded.text
+    assert loaded.message.startswith("Loaded_Language 0.81: ") and loaded.voice == "own"
+    # Without a sentence, the whole paragraph line is the evidence.
+    assert (slogan.start, slogan.end, slogan.text, slogan.col) == (48, 51, "!!!", 1)

@@ -172,3 +172,57 @@ def test_frames_and_techniques_models_are_not_taken_for_scoring_targets():
     assert _roles([*others, judged, narratives]) == (None, narratives, [judged], techniques,
                                                      frames)
     assert reported_targets([*others, judged]) == ["unreliable_source"]
+
+
+# --------------------------------------------------------------------------- techniques, frames
+
+
+@pytest.fixture(scope="module")
+def full_models(tiny_full_models_dir):
+    from framing.model import discover_models, load_model
+
+    return [load_model(d) for d in discover_models(tiny_full_models_dir)]
+
+
+def test_techniques_point_at_their_sentence_and_frames_mark_the_asserted(full_models,
+                                                                        extractor):
+    from tests.conftest import techniques_article
+
+    article = Article(id="t", text=techniques_article())
+    (scored,) = score_articles([article], full_models, extractor)
+    found = {f["technique"]: f for f in scored.techniques}
+    assert set(found) == {"Loaded_Language", "Doubt"}
+    assert found["Loaded_Language"]["line"] == 1 and found["Doubt"]["line"] == 3
+    assert found["Doubt"]["id"] == "PT10"
+    for f in scored.techniques:
+        assert article.text[f["start"]:f["end"]] == f["text"]
+        assert article.text.split("\n")[f["line"] - 1].find(f["text"]) >= 0
+    assert list(scored.frames)[0] == "Security_and_defense"
+    security = scored.frames["Security_and_defense"]
+    assert security["asserted"] and security["paragraphs"][0]["line"] == 5
+    assert not scored.frames["Economic"]["asserted"] and "paragraphs" not in scored.frames[
+        "Economic"]
+    assert scored.to_dict()["techniques"] == scored.techniques
+    assert reported_targets(full_models) == reported_targets(
+        [m for m in full_models if m.card.get("kind") not in ("techniques", "frames")])
+
+
+def test_switched_off_or_out_of_scope_articles_carry_none(full_models, extractor):
+    from tests.conftest import techniques_article
+
+    articles = [Article(id="t", text=techniques_article()), Article(id="s", text="Too short.")]
+    off = list(score_articles(articles, full_models, extractor, techniques=False,
+                              frames=False))
+    assert off[0].techniques is None and off[0].frames is None
+    assert "techniques" not in off[0].to_dict() and "frames" not in off[0].to_dict()
+    on = list(score_articles(articles, full_models, extractor))
+    assert on[1].scope["reason"] == "too_short"
+    assert on[1].techniques is None and on[1].frames is None
+    assert off[0].scores == on[0].scores
+
+
+def test_a_plain_article_is_read_with_nothing_found(full_models, extractor):
+    text = " ".join(f"The council met on day {k} in district {k % 4}." for k in range(12))
+    (scored,) = score_articles([Article(text=text)], full_models, extractor)
+    assert scored.techniques == []
+    assert scored.frames and not any(v["asserted"] for v in scored.frames.values())
