@@ -1232,6 +1232,47 @@ def _cmd_train(args) -> int:
     return 0
 
 
+def train_command(argv, *, name: str, what: str, default_out: Path, train_folders,
+                  folds: int, seed: int) -> int:
+    """``python -m framing.NAME train FOLDER... -o DIR`` of the SemEval-2023 Task 3 models
+    (frames, techniques): ``train_folders(folders, evaluate=, folds=, seed=)`` cross-validates
+    and fits; the model is saved and its figures beside the baseline's printed. A
+    :class:`FramingError` is an error message and exit status 2, as are bad arguments."""
+    from framing.model import save_model
+
+    parser = argparse.ArgumentParser(
+        prog=f"python -m framing.{name}",
+        description=f"Train the {what} model on SemEval-2023 Task 3 language folders "
+                    f"(python bench/{name}.py prints the cross-validation table).",
+        epilog=f"example: python -m framing.{name} train ../shared/data/semeval2023-task3/en "
+               f"-o models/{name}",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    tr = sub.add_parser("train", help="cross-validate, fit on everything, write the model")
+    tr.add_argument("folders", nargs="+", help="language folders such as semeval2023-task3/en")
+    tr.add_argument("-o", "--out", default=str(default_out))
+    tr.add_argument("--folds", type=int, default=folds)
+    tr.add_argument("--seed", type=int, default=seed)
+    tr.add_argument("--no-evaluate", action="store_true", help="skip the cross-validation")
+    args = parser.parse_args(argv)
+    if args.folds < 2:
+        parser.error("--folds must be at least 2")
+    try:
+        model = train_folders(args.folders, evaluate=not args.no_evaluate, folds=args.folds,
+                              seed=args.seed)
+    except FramingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    save_model(model, args.out)
+    for label in ("model", "baseline_tfidf_ovr"):
+        report = model.card["evaluation"].get(label)
+        if report:
+            print(f"{label:<20} micro-F1 {report['micro_f1']:.3f} {report['interval95']}  "
+                  f"P {report['precision']:.3f}  R {report['recall']:.3f}")
+    print(f"wrote {args.out}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m framing.narratives",

@@ -677,43 +677,14 @@ def load(directory: str | Path):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m framing.techniques train FOLDER... -o DIR``: cross-validate, fit, save."""
-    import argparse
-    import sys
-
+    """``python -m framing.techniques train FOLDER... -o DIR``: cross-validate, fit, save
+    (:func:`framing.narratives.train_command`)."""
     from framing.model import MODELS_DIR
+    from framing.narratives import train_command
 
-    parser = argparse.ArgumentParser(
-        prog="python -m framing.techniques",
-        description="Train the persuasion-techniques model on SemEval-2023 Task 3 language "
-                    "folders (python bench/techniques.py prints the cross-validation table).",
-        epilog="example: python -m framing.techniques train "
-               "../shared/data/semeval2023-task3/en -o models/techniques",
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    tr = sub.add_parser("train", help="cross-validate, fit on everything, write the model")
-    tr.add_argument("folders", nargs="+", help="language folders such as semeval2023-task3/en")
-    tr.add_argument("-o", "--out", default=str(MODELS_DIR / MODEL_NAME))
-    tr.add_argument("--folds", type=int, default=FOLDS)
-    tr.add_argument("--seed", type=int, default=SEED)
-    tr.add_argument("--no-evaluate", action="store_true", help="skip the cross-validation")
-    args = parser.parse_args(argv)
-    if args.folds < 2:
-        parser.error("--folds must be at least 2")
-    try:
-        model = train_folders(args.folders, evaluate=not args.no_evaluate, folds=args.folds,
-                              seed=args.seed)
-    except FramingError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    save(model, args.out)
-    for name in ("model", "baseline_tfidf_ovr"):
-        report = model.card["evaluation"].get(name)
-        if report:
-            print(f"{name:<20} micro-F1 {report['micro_f1']:.3f} {report['interval95']}  "
-                  f"P {report['precision']:.3f}  R {report['recall']:.3f}")
-    print(f"wrote {args.out}")
-    return 0
+    return train_command(argv, name="techniques", what="persuasion-techniques",
+                         default_out=MODELS_DIR / MODEL_NAME, train_folders=train_folders,
+                         folds=FOLDS, seed=SEED)
 
 
 if __name__ == "__main__":
