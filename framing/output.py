@@ -388,6 +388,8 @@ def _write_score_row(out, scored, targets, explain) -> set[str]:
     out.write("  ".join(cells) + ("    " + (f"{war:.2f}" if war is not None else "   -"))
               + f"  {len(scored.flags):>5d}  {a.location} ({a.source or 'unknown source'})"
               + tail + "\n")
+    if explain:
+        out.write(f"      {name[:100]}\n")
     if scored.techniques is not None:
         counts = technique_counts(scored.techniques)
         out.write("      techniques: " + (", ".join(
@@ -398,7 +400,6 @@ def _write_score_row(out, scored, targets, explain) -> set[str]:
             for frame in asserted_frames(scored.frames)) or "none") + "\n")
     if not explain:
         return marks
-    out.write(f"      {name[:100]}\n")
     for target, explanation in scored.explanations.items():
         for direction, sign in (("up", "+"), ("down", "-")):
             items = []

@@ -326,3 +326,35 @@ def test_dask_on_a_local_cluster_scores_every_partition_and_resumes(tmp_path):
     assert (out / parts[-1].name).exists()
     with pytest.raises(BatchError, match="resume=True"):
         batch.score_with_dask(parts, JOB, out, workers=2)
+
+
+def test_switched_off_models_are_not_loaded_and_travel_to_partitions(tmp_path,
+                                                                     tiny_full_models_dir):
+    dirs = tuple(str(d) for d in discover_models(tiny_full_models_dir))
+    full = ScoringJob(dirs)
+    bare = ScoringJob(dirs, techniques=False, frames=False)
+    assert full.used_dirs() == dirs
+    assert [Path(d).name for d in bare.used_dirs()] == [Path(d).name for d in JOB.model_dirs]
+    assert {m.card.get("kind") for m in full.load()[0]} >= {"techniques", "frames"}
+    assert not {m.card.get("kind") for m in bare.load()[0]} & {"techniques", "frames"}
+    path = _write_batch(tmp_path / "in.jsonl", 3)
+    (part,) = batch.plan_partitions([str(path)])
+    for job, name in ((full, "full"), (bare, "bare")):
+        out = tmp_path / name
+        out.mkdir()
+        batch.score_partition(part, job, str(out))
+        docs = [json.loads(line) for line in (out / part.name).read_text("utf-8").splitlines()]
+        assert all(("techniques" in d) == (job is full) and ("frames" in d) == (job is full)
+                   for d in docs)
+
+
+def test_run_writes_the_technique_columns_only_with_the_model(tmp_path, tiny_full_models_dir):
+    dirs = tuple(str(d) for d in discover_models(tiny_full_models_dir))
+    path = _write_batch(tmp_path / "in.jsonl", 3)
+    batch.run([str(path)], ScoringJob(dirs), output=tmp_path / "full.csv", fmt="csv")
+    batch.run([str(path)], ScoringJob(dirs, techniques=False, frames=False),
+              output=tmp_path / "bare.csv", fmt="csv")
+    batch.run([str(path)], JOB, output=tmp_path / "tiny.csv", fmt="csv")
+    full = (tmp_path / "full.csv").read_text("utf-8").splitlines()
+    assert full[0].endswith(",flags,techniques,frames")
+    assert (tmp_path / "bare.csv").read_bytes() == (tmp_path / "tiny.csv").read_bytes()
