@@ -380,10 +380,8 @@ def markers_command(fmt, family, catalogue, all_examples):
 
         techniques = load_taxonomy()
     if fmt == "json":
-        click.echo(json.dumps([*(m.to_dict() for m in markers),
-                               *({"id": t.id, "family": "technique", "name": t.label,
-                                  "description": t.description, "kind": "model"}
-                                 for t in techniques)], ensure_ascii=False, indent=2))
+        click.echo(json.dumps(writers.markers_records(markers, techniques),
+                              ensure_ascii=False, indent=2))
         return
     click.echo(writers.markers_text(markers, all_examples, techniques), nl=False)
 

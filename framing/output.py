@@ -523,7 +523,7 @@ def markers_text(markers, all_examples: bool = False, techniques=()) -> str:
             lines.extend(f"        {label} {json.dumps(example, ensure_ascii=False)}"
                          for example in examples)
     lines.extend(f"{t.id:<5}  {'technique':<11} {'model':<6} {t.label}: {t.description}"
-                 for t in techniques)
+                 " [english only]" for t in techniques)
     counts = ", ".join(
         f"{f} {sum(m.family == f for m in markers)}" for f in FAMILIES
         if any(m.family == f for m in markers)
@@ -533,6 +533,16 @@ def markers_text(markers, all_examples: bool = False, techniques=()) -> str:
                                               "(framing flags --techniques)")
     lines.append(f"\n{len(markers) + len(techniques)} marker(s): {counts}")
     return "".join(line + "\n" for line in lines)
+
+
+def markers_records(markers, techniques=()) -> list[dict]:
+    """The catalogue listing as JSON records: :meth:`framing.markers.Marker.to_dict` per
+    marker, then per technique the same keys that apply (family ``technique``, strength and
+    kind ``model``, English-only as the model is)."""
+    return [*(m.to_dict() for m in markers),
+            *({"id": t.id, "family": "technique", "name": t.label,
+               "description": t.description, "strength": "model", "kind": "model",
+               "english_only": True} for t in techniques)]
 
 
 def corpus_stats_text(stats: dict, top: int = 20) -> str:

@@ -968,6 +968,7 @@ def test_markers_lists_the_techniques(runner):
     doc = json.loads(runner.invoke(main, ["markers", "--family", "technique", "--format",
                                           "json"]).stdout)
     assert [d["id"] for d in doc] == [f"PT{i:02d}" for i in range(1, 24)]
-    assert all(d["family"] == "technique" and d["description"] for d in doc)
+    assert all(d["family"] == "technique" and d["description"] and d["english_only"] is True
+               for d in doc)
     assert "PT01" in runner.invoke(main, ["markers"]).stdout
     assert "PT01" not in runner.invoke(main, ["markers", "--family", "ai"]).stdout
