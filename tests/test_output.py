@@ -77,3 +77,31 @@ def test_progress_tracks_items_by_bytes_read():
 def test_short_clips_long_spans():
     assert output.short("a b") == '"a b"'
     assert len(output.short("word " * 100)) <= output.SPAN_WIDTH
+
+
+def test_technique_counts_and_asserted_frames_order():
+    from framing.output import asserted_frames, technique_counts
+
+    findings = [{"technique": t, "probability": p} for t, p in
+                (("Doubt", 0.6), ("Loaded_Language", 0.5), ("Loaded_Language", 0.7),
+                 ("Slogans", 0.9), ("Doubt", 0.4))]
+    # Most frequent first; a tie goes to the most probable finding.
+    assert technique_counts(findings) == [("Loaded_Language", 2), ("Doubt", 2), ("Slogans", 1)]
+    assert technique_counts(None) == [] and asserted_frames(None) == []
+    frames = {"Political": {"probability": 0.6, "asserted": True},
+              "Economic": {"probability": 0.9, "asserted": True},
+              "Morality": {"probability": 0.95, "asserted": False}}
+    assert asserted_frames(frames) == ["Economic", "Political"]
+
+
+def test_csv_leaves_the_technique_cells_empty_for_an_unread_article():
+    from framing.article import Article, ScoredArticle
+    from framing.output import ScoreWriter
+
+    out = io.StringIO()
+    writer = ScoreWriter(out, "csv", ["t"], False, techniques=True, frames=True)
+    writer.write(ScoredArticle(Article(id="x", text="short"), None, [],
+                               scope={"language": "en", "reason": "too_short"}))
+    assert out.getvalue().splitlines() == [
+        "id,location,source,t,war_topic,language,not_scored,low_confidence,flags,techniques,"
+        "frames", "x,<memory>,,,,en,too_short,,,,"]
