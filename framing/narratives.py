@@ -262,16 +262,18 @@ def _evidence_paragraphs(text: str) -> list[tuple[int, str]]:
     link lists (a state outlet's imprint, say) carry its vocabulary but are not what the
     article says.
     """
-    out = []
-    for number, paragraph in paragraphs(text):
-        tokens = paragraph.split()
-        if len(tokens) < MIN_PARAGRAPH_WORDS or _RESIDUE.search(paragraph):
-            continue
-        words = sum(1 for t in tokens if t.strip(_PUNCTUATION).isalpha())
-        if words < 0.7 * len(tokens):
-            continue
-        out.append((number, paragraph))
-    return out
+    return [(number, paragraph) for number, paragraph in paragraphs(text)
+            if len(paragraph.split()) >= MIN_PARAGRAPH_WORDS and not page_residue(paragraph)]
+
+
+def page_residue(paragraph: str) -> bool:
+    """Whether a paragraph looks like page residue rather than prose: an e-mail address, web
+    address or phone number, or under 70% of its tokens plain words (link lists, menus)."""
+    if _RESIDUE.search(paragraph):
+        return True
+    tokens = paragraph.split()
+    words = sum(1 for t in tokens if t.strip(_PUNCTUATION).isalpha())
+    return words < 0.7 * len(tokens)
 
 
 # --------------------------------------------------------------------------- classifier

@@ -291,3 +291,13 @@ def test_label_indicators_read_sets_single_labels_and_matrices():
         nar.label_indicators([["A"]], classes, 2)
     with pytest.raises(ValueError, match="shape"):
         nar.label_indicators(Y, classes, 3)
+
+
+def test_page_residue_tells_menus_and_contact_lines_from_prose():
+    from framing.narratives import page_residue
+
+    assert not page_residue("The council met on Monday and voted, 7-2, to close the bridge.")
+    assert page_residue("Home - News - Sport - Weather - | - Contact - About")
+    assert page_residue("Write to us at desk@example-daily.com")
+    assert page_residue("More at https://example-daily.com/news")
+    assert page_residue("Call +44 20 7946 0958 today")

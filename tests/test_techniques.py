@@ -329,3 +329,16 @@ def test_train_command_errors_exit_2(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["train"])
     assert exit_.value.code == 2
+
+
+def test_find_does_not_read_page_residue():
+    texts, sets, groups = _toy()
+    model = TechniqueClassifier(labels=LABELS, chars=False, C=10.0).fit(
+        texts, sets, groups=groups)
+    prose = "It was a disgraceful shameful outrage!"
+    menu = "a disgraceful - shameful - outrage - Home - News - Sport - | - Contact"
+    contact = "a disgraceful shameful outrage: write to desk@example-daily.com"
+    found = model.find([f"{prose}\n{menu}\n{contact}"])[0]
+    assert [f["line"] for f in found] == [1]
+    # Read alone, the same words would be asserted: only the residue test leaves them out.
+    assert model.predict_sets([menu, contact]) == [["Loaded_Language"], ["Loaded_Language"]]
