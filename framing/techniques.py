@@ -415,10 +415,9 @@ class TechniqueClassifier(BaseEstimator):
         contact lines, link lists, menus) is not read: on web pages the model took menus for
         slogans and flag-waving, and in the training articles such lines carry 36 of the 5,853
         gold technique pairs (387 of 9,498 paragraphs, mostly embedded tweets and links).
-        Per text, a list of findings in line order (within a
-        line, most probable first)::
+        Per text, a list of findings in line order (within a line, most probable first)::
 
-            {"line": 7, "id": "PT13", "technique": "Loaded_Language", "probability": 0.81,
+            {"line": 7, "id": "PT15", "technique": "Loaded_Language", "probability": 0.81,
              "start": 412, "end": 498, "text": "..."}
 
         ``start``/``end`` (character offsets in the text) and ``text`` are the sentence of the
