@@ -323,7 +323,7 @@ def _with_profiles(items, source="beta <b>&amp; co.example"):
     those): the first two carry findings, with markup in their evidence and titles."""
     for k, item in enumerate(i for i in items if i.article.source == source):
         item.techniques = [] if k > 1 else [
-            {"line": 2 + k, "id": "PT13", "technique": "Loaded_Language",
+            {"line": 2 + k, "id": "PT15", "technique": "Loaded_Language",
              "probability": 0.9 - k / 10, "start": 0, "end": 9, "text": f"<b>evil</b> {k}"},
             {"line": 5, "id": "PT07", "technique": "Doubt", "probability": 0.6}]
         item.frames = {"Political": {"probability": 0.2, "asserted": False}} if k else {
@@ -347,14 +347,14 @@ def test_table_and_markdown_show_technique_and_frame_profiles():
     table = render_table(report)
     assert ("beta <b>&amp; co.example: persuasion techniques (share of the 6 articles the "
             "techniques model read)") in table
-    assert '  PT13 Loaded_Language: 2 articles (33%); e.g. line 2 of Title <0>: "<b>evil</b> 0"' \
+    assert '  PT15 Loaded_Language: 2 articles (33%); e.g. line 2 of Title <0>: "<b>evil</b> 0"' \
         in table
     assert "  PT07 Doubt: 2 articles (33%); e.g. line 5 of Title <0>" in table
     assert "  Security_and_defense: 1 article (17%)" in table
     assert "Political" not in table  # never asserted
     markdown = render_markdown(report)
     assert "### Persuasion techniques" in markdown and "### Frames" in markdown
-    assert ('| Loaded_Language | PT13 | 2 | 33% | line 2 of Title <0>: "<b>evil</b> 0" |'
+    assert ('| Loaded_Language | PT15 | 2 | 33% | line 2 of Title <0>: "<b>evil</b> 0" |'
             in markdown)
     assert "| Security_and_defense | 1 | 17% | 0.13 |" in markdown  # 0.8 / 6
     # Only the source read has the sections.

@@ -418,11 +418,11 @@ def _frames(asserted, others=()):
 def test_technique_profile_counts_over_the_articles_read_only():
     long = "word " * 100
     items = [
-        _read("s", 0, [_finding(1, "Loaded_Language", "PT13", 0.6, "first"),
-                       _finding(4, "Loaded_Language", "PT13", 0.95, long),
+        _read("s", 0, [_finding(1, "Loaded_Language", "PT15", 0.6, "first"),
+                       _finding(4, "Loaded_Language", "PT15", 0.95, long),
                        _finding(2, "Doubt", "PT07", 0.7, "doubt it")]),
-        _read("s", 1, [_finding(3, "Loaded_Language", "PT13", 0.99)]),  # no sentence
-        _read("s", 2, [_finding(1, "Loaded_Language", "PT13", 0.8, "third")]),
+        _read("s", 1, [_finding(3, "Loaded_Language", "PT15", 0.99)]),  # no sentence
+        _read("s", 2, [_finding(1, "Loaded_Language", "PT15", 0.8, "third")]),
         _read("s", 3, []),  # read, none found: in the shares
         _read("s", 4, None),  # not read: not in the shares
         _read("s", 5, None),
@@ -431,7 +431,7 @@ def test_technique_profile_counts_over_the_articles_read_only():
     assert source.techniques_read == 4
     loaded, doubt = source.techniques
     assert (loaded["id"], loaded["technique"], loaded["articles"], loaded["share"],
-            loaded["paragraphs"]) == ("PT13", "Loaded_Language", 3, 0.75, 4)
+            loaded["paragraphs"]) == ("PT15", "Loaded_Language", 3, 0.75, 4)
     assert (doubt["id"], doubt["articles"], doubt["share"], doubt["paragraphs"]) == (
         "PT07", 1, 0.25, 1)
     # One example per article, those with evidence first, then by probability.

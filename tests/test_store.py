@@ -268,7 +268,7 @@ def with_techniques(item: ScoredArticle, i: int) -> ScoredArticle:
         item.techniques = []
     elif i % 3 == 2:
         item.techniques = [
-            {"line": 1, "id": "PT13", "technique": "Loaded_Language", "probability": 0.91,
+            {"line": 1, "id": "PT15", "technique": "Loaded_Language", "probability": 0.91,
              "start": 0, "end": 12, "text": f"Story {i}: Київ «quoted»"},
             {"line": 3, "id": "PT05", "technique": "Name_Calling-Labeling",
              "probability": 0.55},  # a paragraph without a sentence: no span
