@@ -52,6 +52,8 @@ TAXONOMY_PATH = Path(__file__).resolve().parent / "data" / "techniques.toml"
 MODEL_NAME = "techniques"
 KIND = "techniques"
 _ID = re.compile(r"PT\d\d")
+#: Words a line needs for :meth:`TechniqueClassifier.find` to read it.
+MIN_WORDS = 3
 
 
 class TechniqueError(FramingError):
@@ -412,9 +414,10 @@ class TechniqueClassifier(BaseEstimator):
 
         A paragraph is a non-blank line; ``line`` is its 1-based number in the text (as the
         SemEval-2023 label files count). Page residue (:func:`framing.narratives.page_residue`:
-        contact lines, link lists, menus) is not read: on web pages the model took menus for
-        slogans and flag-waving, and in the training articles such lines carry 36 of the 5,853
-        gold technique pairs (387 of 9,498 paragraphs, mostly embedded tweets and links).
+        contact lines, link lists, menus) and lines of fewer than :data:`MIN_WORDS` words
+        ("Our Network", "Read more") are not read: on web pages the model took such lines for
+        slogans and flag-waving, and in the training articles they carry 39 of the 5,853 gold
+        technique pairs (530 of 9,498 paragraphs, mostly embedded tweets and links).
         Per text, a list of findings in line order (within a line, most probable first)::
 
             {"line": 7, "id": "PT15", "technique": "Loaded_Language", "probability": 0.81,
@@ -432,7 +435,7 @@ class TechniqueClassifier(BaseEstimator):
         for i, text in enumerate(texts):
             offset = 0
             for number, line in enumerate(text.split("\n"), 1):
-                if line.strip() and not page_residue(line):
+                if len(line.split()) >= MIN_WORDS and not page_residue(line):
                     rows.append((i, number, offset, line))
                 offset += len(line) + 1
         out: list[list[dict]] = [[] for _ in texts]

@@ -338,7 +338,8 @@ def test_find_does_not_read_page_residue():
     prose = "It was a disgraceful shameful outrage!"
     menu = "a disgraceful - shameful - outrage - Home - News - Sport - | - Contact"
     contact = "a disgraceful shameful outrage: write to desk@example-daily.com"
-    found = model.find([f"{prose}\n{menu}\n{contact}"])[0]
+    short = "Disgraceful outrage!"
+    found = model.find([f"{prose}\n{menu}\n{contact}\n{short}"])[0]
     assert [f["line"] for f in found] == [1]
     # Read alone, the same words would be asserted: only the residue test leaves them out.
-    assert model.predict_sets([menu, contact]) == [["Loaded_Language"], ["Loaded_Language"]]
+    assert model.predict_sets([menu, contact, short]) == [["Loaded_Language"]] * 3
