@@ -448,7 +448,12 @@ class TechniqueClassifier(BaseEstimator):
         # Sentences of the paragraphs with findings, vectorised once for all techniques.
         spans = {k: sentence_spans(rows[k][3]) for k in sorted({k for k, _ in hits})}
         flat = [(k, s, e) for k, found in spans.items() for s, e in found]
-        S = self.predict_proba([rows[k][3][s:e] for k, s, e in flat]) if flat else None
+        # A paragraph of one sentence is its own evidence: only the others need scoring.
+        several = [n for n, (k, _, _) in enumerate(flat) if len(spans[k]) > 1]
+        S = np.zeros((len(flat), len(self.classes_)))
+        if several:
+            S[several] = self.predict_proba([rows[flat[n][0]][3][flat[n][1]:flat[n][2]]
+                                             for n in several])
         where: dict[int, list[int]] = {}
         for n, (k, _, _) in enumerate(flat):
             where.setdefault(k, []).append(n)
