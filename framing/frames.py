@@ -356,9 +356,11 @@ class FrameClassifier(BaseEstimator):
                 coef[j], intercept[j] = clf.coef_[0], clf.intercept_[0]
         return coef, intercept
 
-    def _transform(self, texts: list[str]):
+    def _transform(self, texts: list[str], counts=None):
         from scipy import sparse
 
+        if counts is not None:
+            return sparse.csr_matrix(counts.transform(self.vectorizer_, texts), dtype=np.float64)
         return sparse.csr_matrix(self.vectorizer_.transform(texts), dtype=np.float64)
 
     def _calibrated(self, S: np.ndarray) -> np.ndarray:
@@ -370,17 +372,17 @@ class FrameClassifier(BaseEstimator):
         if not hasattr(self, "coef_"):
             raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call fit")
 
-    def decision_function(self, X) -> np.ndarray:
+    def decision_function(self, X, counts=None) -> np.ndarray:
         """Uncalibrated score per text and frame, ``(n_texts, n_frames)``."""
         self._check()
         texts = _texts(X)
         if not texts:
             return np.zeros((0, len(self.classes_)))
-        return np.asarray(self._transform(texts) @ self.coef_.T) + self.intercept_
+        return np.asarray(self._transform(texts, counts) @ self.coef_.T) + self.intercept_
 
-    def predict_proba(self, X) -> np.ndarray:
+    def predict_proba(self, X, counts=None) -> np.ndarray:
         """Probability per text and frame, ``(n_texts, n_frames)``, columns ``classes_``."""
-        return self._calibrated(self.decision_function(X))
+        return self._calibrated(self.decision_function(X, counts))
 
     def predict_sets(self, X) -> list[list[str]]:
         """The asserted frames of each text (possibly none)."""
@@ -396,11 +398,13 @@ class FrameClassifier(BaseEstimator):
         self._check()
         return self.vectorizer_.get_feature_names_out()
 
-    def predict(self, X, max_paragraphs: int = MAX_PARAGRAPHS) -> list[list[dict]]:
+    def predict(self, X, max_paragraphs: int = MAX_PARAGRAPHS, counts=None
+                ) -> list[list[dict]]:
         """Per text the frame entries described in the module docstring (use
-        :meth:`predict_sets` for the frame sets alone)."""
+        :meth:`predict_sets` for the frame sets alone). ``counts``: the batch's
+        :class:`~framing.counting.TextCounts`, shared with the other models that read it."""
         texts = _texts(X)
-        P = self.predict_proba(texts)
+        P = self.predict_proba(texts, counts)
         A = P >= self.thresholds_
         # Paragraphs of the texts with an asserted frame only, vectorised in one call.
         pars, owner, lines = [], [], []
@@ -411,7 +415,7 @@ class FrameClassifier(BaseEstimator):
                     pars.append(par)
                     owner.append(i)
                     lines.append(line)
-        Pp = self.predict_proba(pars) if pars else np.zeros((0, len(self.classes_)))
+        Pp = self.predict_proba(pars, counts) if pars else np.zeros((0, len(self.classes_)))
         by_text: dict[int, list[int]] = {}
         for k, i in enumerate(owner):
             by_text.setdefault(i, []).append(k)

@@ -42,6 +42,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from framing import __version__
 from framing.atomic import atomic_write
+from framing.counting import TextCounts, transform_union
 from framing.errors import FramingError
 from framing.evaluation import (  # noqa: F401  (re-exported: the metrics' old home)
     calibration_table,
@@ -287,20 +288,8 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             nearest[start:start + 512] = block.max(axis=1)
         self.similarity_level_ = float(np.quantile(nearest, SIMILARITY_QUANTILE))
 
-    def _features(self, texts: list[str], shared: SharedCounts | None):
-        union = self.pipeline_.named_steps["features"]
-        if shared is None:
-            return union.transform(texts)
-        weights = union.transformer_weights or {}
-        blocks = []
-        for name, step in union.transformer_list:
-            block = shared.transform(step) if isinstance(step, TfidfVectorizer) else None
-            if block is None:
-                block = step.transform(texts)
-            if weights.get(name) is not None:
-                block = block * weights[name]
-            blocks.append(sparse.csr_matrix(block))
-        return sparse.hstack(blocks, format="csr")
+    def _features(self, texts: list[str], shared: TextCounts | None):
+        return transform_union(self.pipeline_.named_steps["features"], texts, shared)
 
     def similarity(self, X) -> np.ndarray | None:
         """Cosine similarity of each text to its nearest training article (word features)."""
@@ -330,12 +319,12 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         product = (words @ train_t).toarray()
         return product.max(axis=1)
 
-    def predict_with_similarity(self, X, shared: SharedCounts | None = None
+    def predict_with_similarity(self, X, shared: TextCounts | None = None
                                 ) -> tuple[np.ndarray, np.ndarray | None]:
         """Probability of label 1 and :meth:`similarity` of each text, from one transform.
 
-        ``shared`` (the :class:`SharedCounts` of these same texts) lets several models of one
-        batch tokenise and count the words once.
+        ``shared`` (a :class:`~framing.counting.TextCounts` of the batch) lets several models
+        of one batch tokenise and count the words once.
         """
         check_is_fitted(self, "pipeline_")
         features = self._features(list(X), shared)
@@ -496,70 +485,6 @@ def _readable(column: str, marker_names: dict[str, str]) -> str:
             return f"marker {value} {marker_names.get(value, '')}".rstrip() + voice
         return f"{value} markers{voice}"
     return rest or column
-
-
-class SharedCounts:
-    """Word counts of a batch of texts, tokenised once for every model that scores them.
-
-    Each model's word block is a :class:`TfidfVectorizer` with its own vocabulary and
-    weighting; what they share is the tokenising and counting, which is most of their time.
-    :meth:`transform` gives exactly what ``vectorizer.transform(texts)`` gives (the tests
-    compare them), or ``None`` for a vectorizer whose analysis it does not reproduce.
-    """
-
-    def __init__(self, texts: Sequence[str]):
-        self.texts = list(texts)
-        self._batches: dict[tuple, tuple[list[str], np.ndarray, np.ndarray, np.ndarray]] = {}
-
-    @staticmethod
-    def _key(vectorizer: TfidfVectorizer) -> tuple | None:
-        if (vectorizer.analyzer != "word" or vectorizer.input != "content"
-                or vectorizer.preprocessor is not None or vectorizer.tokenizer is not None):
-            return None
-        stop = vectorizer.stop_words
-        if stop is not None and not isinstance(stop, str):
-            stop = tuple(sorted(stop))
-        return (vectorizer.lowercase, vectorizer.strip_accents, vectorizer.token_pattern,
-                tuple(vectorizer.ngram_range), stop)
-
-    def _counted(self, vectorizer, key):
-        """The batch's distinct terms and, per text, which of them occur how often."""
-        found = self._batches.get(key)
-        if found is None:
-            analyze = vectorizer.build_analyzer()
-            terms: dict[str, int] = {}
-            ids: list[int] = []
-            counts: list[int] = []
-            indptr = [0]
-            for text in self.texts:
-                for term, n in Counter(analyze(text)).items():
-                    ids.append(terms.setdefault(term, len(terms)))
-                    counts.append(n)
-                indptr.append(len(ids))
-            found = self._batches[key] = (list(terms), np.asarray(ids, dtype=np.int64),
-                                          np.asarray(counts), np.asarray(indptr))
-        return found
-
-    def transform(self, vectorizer: TfidfVectorizer):
-        """The vectorizer's output for the batch, from the shared counts."""
-        key = self._key(vectorizer)
-        if key is None:
-            return None
-        terms, ids, counts, indptr = self._counted(vectorizer, key)
-        # One look-up per distinct term of the batch, not per term of each text.
-        get = vectorizer.vocabulary_.get
-        column = np.fromiter((get(t, -1) for t in terms), dtype=np.int64, count=len(terms))
-        columns = column[ids] if len(ids) else ids
-        keep = columns >= 0
-        kept_before = np.concatenate([[0], np.cumsum(keep)])
-        matrix = sparse.csr_matrix(
-            (counts[keep].astype(vectorizer.dtype), columns[keep].astype(np.int32),
-             kept_before[indptr]),
-            shape=(len(self.texts), len(vectorizer.vocabulary_)))
-        matrix.sort_indices()
-        if vectorizer.binary:
-            matrix.data.fill(1)
-        return vectorizer._tfidf.transform(matrix, copy=False)
 
 
 def _fit_pipeline(config, X, y, weights) -> Pipeline:

@@ -522,12 +522,15 @@ class NarrativeClassifier(BaseEstimator):
                                                ("scale", MaxAbsScaler())])))
         return FeatureUnion(parts)
 
-    def _transform(self, texts: list[str]):
+    def _transform(self, texts: list[str], counts=None):
         from scipy import sparse
+
+        from framing.counting import transform_union
 
         if not texts:
             return sparse.csr_matrix((0, self.coef_.shape[1] if hasattr(self, "coef_") else 0))
-        return sparse.csr_matrix(self.features_.transform(texts), dtype=np.float64)
+        return sparse.csr_matrix(transform_union(self.features_, texts, counts),
+                                 dtype=np.float64)
 
     # -- fit
 
@@ -636,7 +639,7 @@ class NarrativeClassifier(BaseEstimator):
         if not hasattr(self, "coef_"):
             raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call fit")
 
-    def _scores(self, texts: list[str], evidence_for=None):
+    def _scores(self, texts: list[str], evidence_for=None, counts=None):
         """Article scores (all rows of ``coef_``), and each paragraph's for the evidence.
 
         ``evidence_for`` (indices) limits the paragraph scores to those texts once the article
@@ -646,17 +649,17 @@ class NarrativeClassifier(BaseEstimator):
         width = self.coef_.shape[0]
         if not texts:
             return np.zeros((0, width)), np.zeros((0, width)), np.zeros(0, int), [], []
-        S = np.asarray(self._transform(texts) @ self.coef_.T) + self.intercept_
+        S = np.asarray(self._transform(texts, counts) @ self.coef_.T) + self.intercept_
         if self.pooling != "article":
             evidence_for = None
         Sp, owner, lines, pars = self._paragraph_scores(
-            texts, range(len(texts)) if evidence_for is None else evidence_for)
+            texts, range(len(texts)) if evidence_for is None else evidence_for, counts)
         if self.pooling != "article":
             best = _max_by(Sp, owner, len(texts), fallback=S)
             S = best if self.pooling == "max" else (S + best) / 2
         return S, Sp, owner, lines, pars
 
-    def _paragraph_scores(self, texts: list[str], which):
+    def _paragraph_scores(self, texts: list[str], which, counts=None):
         pars, owner, lines = [], [], []
         for i in which:
             for line, par in _evidence_paragraphs(texts[i]):
@@ -664,7 +667,7 @@ class NarrativeClassifier(BaseEstimator):
                 owner.append(i)
                 lines.append(line)
         width = self.coef_.shape[0]
-        Sp = (np.asarray(self._transform(pars) @ self.coef_.T) + self.intercept_
+        Sp = (np.asarray(self._transform(pars, counts) @ self.coef_.T) + self.intercept_
               if pars else np.zeros((0, width)))
         return Sp, np.asarray(owner, dtype=int), lines, pars
 
@@ -712,21 +715,23 @@ class NarrativeClassifier(BaseEstimator):
         order = np.argsort(-self.coef_[j])[:top]
         return [(str(names[k]), round(float(self.coef_[j, k]), 4)) for k in order]
 
-    def predict(self, X, max_paragraphs: int = MAX_PARAGRAPHS) -> list[list[dict]]:
+    def predict(self, X, max_paragraphs: int = MAX_PARAGRAPHS, counts=None
+                ) -> list[list[dict]]:
         """Per text the list of narrative dicts described in the module docstring (use
-        :meth:`predict_sets` for the label sets alone)."""
+        :meth:`predict_sets` for the label sets alone). ``counts``: the batch's
+        :class:`~framing.counting.TextCounts`, shared with the other models that read it."""
         self._check()
         texts = _texts(X)
         if self.pooling == "article":
             # Paragraphs are scored only where a narrative is asserted: most articles of a
             # general stream carry none, and paragraphs are most of the work.
-            S = self._scores(texts, evidence_for=())[0]
+            S = self._scores(texts, evidence_for=(), counts=counts)[0]
             P_all = self._calibrate(S)
             A = self._assert(P_all)
             Sp, owner, lines, pars = self._paragraph_scores(
-                texts, [i for i in range(len(texts)) if A[i].any()])
+                texts, [i for i in range(len(texts)) if A[i].any()], counts)
         else:
-            S, Sp, owner, lines, pars = self._scores(texts)
+            S, Sp, owner, lines, pars = self._scores(texts, counts=counts)
             P_all = self._calibrate(S)
             A = self._assert(P_all)
         P = P_all[:, :-1]

@@ -11,8 +11,9 @@ from typing import NamedTuple
 # The scored record's home is framing/article.py (so that reading and reporting scores need no
 # scikit-learn); re-exported so `from framing.scoring import ScoredArticle` keeps working.
 from framing.article import EXCLUSIONS, WAR_TARGETS, Article, ScoredArticle  # noqa: F401
+from framing.counting import TextCounts
 from framing.markers import Evidence, Extractor
-from framing.model import MULTI_LABEL_KINDS, Model, SharedCounts, model_text
+from framing.model import MULTI_LABEL_KINDS, Model, model_text
 from framing.scope import WAR_LEVEL, WAR_TOPIC, assess, gate
 
 
@@ -125,7 +126,8 @@ def _score_batch(batch, roles: _Roles, extractor, explain, top) -> Iterator[Scor
             del scored.scope["reason"]
     if eligible:
         chosen = [texts[i] for i in eligible]
-        shared = SharedCounts(chosen)
+        # Every model of the batch reads its documents from one tokenising and counting pass.
+        shared = TextCounts()
         p_war = None
         if war_model is not None:
             p_war, _ = war_model.classifier.predict_with_similarity(chosen, shared)
@@ -150,16 +152,19 @@ def _score_batch(batch, roles: _Roles, extractor, explain, top) -> Iterator[Scor
             # War narratives are looked for in war coverage only (all of it without war_topic).
             on_war = [i for k, i in enumerate(eligible)
                       if p_war is None or p_war[k] >= WAR_LEVEL]
-            found = narrative_model.classifier.predict([batch[i].text for i in on_war])
+            found = narrative_model.classifier.predict([batch[i].text for i in on_war],
+                                                       counts=shared)
             for k, i in enumerate(on_war):
                 out[i].narratives = found[k]
         # Techniques and frames are not war-specific: every article in scope is read.
         raw = [batch[i].text for i in eligible]
         if roles.techniques is not None:
-            for i, found in zip(eligible, roles.techniques.classifier.find(raw), strict=True):
-                out[i].techniques = found
+            found = roles.techniques.classifier.find(raw, shared)
+            for i, techniques_found in zip(eligible, found, strict=True):
+                out[i].techniques = techniques_found
         if roles.frames is not None:
-            for i, entries in zip(eligible, roles.frames.classifier.predict(raw), strict=True):
+            framed = roles.frames.classifier.predict(raw, counts=shared)
+            for i, entries in zip(eligible, framed, strict=True):
                 out[i].frames = frames_mapping(entries)
     if explain:
         for i in eligible:

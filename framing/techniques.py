@@ -370,13 +370,16 @@ class TechniqueClassifier(BaseEstimator):
         drop_volatile_state(step for _, step in self.features_.transformer_list)
         return self
 
-    def _transform(self, texts: list[str]):
+    def _transform(self, texts: list[str], counts=None):
         from scipy import sparse
+
+        from framing.counting import transform_union
 
         width = self.coef_.shape[1] if hasattr(self, "coef_") else 0
         if not texts:
             return sparse.csr_matrix((0, width))
-        return sparse.csr_matrix(self.features_.transform(texts), dtype=np.float64)
+        return sparse.csr_matrix(transform_union(self.features_, texts, counts),
+                                 dtype=np.float64)
 
     def _check(self):
         from sklearn.exceptions import NotFittedError
@@ -384,17 +387,17 @@ class TechniqueClassifier(BaseEstimator):
         if not hasattr(self, "coef_"):
             raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call fit")
 
-    def decision_function(self, X) -> np.ndarray:
+    def decision_function(self, X, counts=None) -> np.ndarray:
         """Linear score per paragraph and technique, ``(n_texts, n_labels)``."""
         self._check()
         texts = _texts(X)
         if not texts:
             return np.zeros((0, len(self.classes_)))
-        return np.asarray(self._transform(texts) @ self.coef_.T) + self.intercept_
+        return np.asarray(self._transform(texts, counts) @ self.coef_.T) + self.intercept_
 
-    def predict_proba(self, X) -> np.ndarray:
+    def predict_proba(self, X, counts=None) -> np.ndarray:
         """Probability per paragraph and technique, columns :attr:`classes_`."""
-        return _sigmoid(self.decision_function(X))
+        return _sigmoid(self.decision_function(X, counts))
 
     def predict(self, X) -> np.ndarray:
         """Indicator matrix of the asserted techniques, ``(n_texts, n_labels)``."""
@@ -409,7 +412,7 @@ class TechniqueClassifier(BaseEstimator):
         self._check()
         return self.features_.get_feature_names_out()
 
-    def find(self, texts: Sequence[str]) -> list[list[dict]]:
+    def find(self, texts: Sequence[str], counts=None) -> list[list[dict]]:
         """The asserted techniques of each article text, paragraph by paragraph.
 
         A paragraph is a non-blank line; ``line`` is its 1-based number in the text (as the
@@ -426,7 +429,8 @@ class TechniqueClassifier(BaseEstimator):
         ``start``/``end`` (character offsets in the text) and ``text`` are the sentence of the
         paragraph scoring highest for the technique; absent when the paragraph has no sentence
         (no letter or digit). All paragraphs are scored in one call, then the sentences of the
-        paragraphs with findings in one more.
+        paragraphs with findings in one more. ``counts``: the batch's
+        :class:`~framing.counting.TextCounts`, shared with the other models that read it.
         """
         self._check()
         texts = _texts(texts)
@@ -441,7 +445,7 @@ class TechniqueClassifier(BaseEstimator):
         out: list[list[dict]] = [[] for _ in texts]
         if not rows:
             return out
-        asserted = self.predict_proba([line for *_, line in rows])
+        asserted = self.predict_proba([line for *_, line in rows], counts)
         hits = [(k, j) for k, j in zip(*np.nonzero(asserted >= self.thresholds_), strict=True)]
         if not hits:
             return out
@@ -453,7 +457,7 @@ class TechniqueClassifier(BaseEstimator):
         S = np.zeros((len(flat), len(self.classes_)))
         if several:
             S[several] = self.predict_proba([rows[flat[n][0]][3][flat[n][1]:flat[n][2]]
-                                             for n in several])
+                                             for n in several], counts)
         where: dict[int, list[int]] = {}
         for n, (k, _, _) in enumerate(flat):
             where.setdefault(k, []).append(n)

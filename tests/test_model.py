@@ -296,12 +296,12 @@ def test_other_voice_markers_never_raise_the_score():
 
 
 def test_shared_counts_give_exactly_each_vectorizers_own_output(fitted):
-    from framing.model import SharedCounts
+    from framing.counting import TextCounts
 
     classifier, data = fitted
     texts = data.texts[:7] + ["", "Москва — Київ — 東京 \U0001f600", "a", "Kiev Kiev kiev"]
     union = classifier.pipeline_.named_steps["features"]
-    shared = SharedCounts(texts)
+    shared = TextCounts()
     expected = union.transform(texts)
     got = classifier._features(texts, shared)
     assert got.shape == expected.shape and abs(got - expected).max() == 0

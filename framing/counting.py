@@ -1,0 +1,350 @@
+"""One tokenising and counting pass per text, shared by every text model that reads it.
+
+Each shipped model has its own word (and character) vocabulary and weighting, but all of them
+read the same articles and paragraphs with the same analysis: lowercase, the default token
+pattern, no stop words. :class:`TextCounts` tokenises each text of a batch once, line by line
+(an article's paragraphs are its lines, so a paragraph is a slice of its article's tokens), and
+gives each :class:`~sklearn.feature_extraction.text.TfidfVectorizer` what its own
+``transform`` would give:
+
+- Words: every token is looked up once in a union vocabulary, the words of all the
+  vectorizers seen (a word in none of them cannot make a column of any); each vectorizer maps
+  union ids to its unigram columns with one array, and its bigrams (two union ids packed in an
+  integer) with one sorted array. Counting is then array work, not a Python loop per token.
+- Characters (``analyzer="char_wb"``): n-grams are made within whitespace tokens, so a text's
+  n-gram counts are the sum of its tokens' rows; each distinct token's row is computed once per
+  vectorizer and kept (up to :data:`TOKEN_CACHE_SIZE` tokens) across batches, and a batch's
+  counts are one sparse product of token counts and those rows.
+
+Then each vectorizer's own weighting (``_tfidf``) applies. The outputs are the vectorizer's
+own, to the bit (``tests/test_counting.py`` compares them on texts in several scripts); a
+vectorizer whose analysis this does not reproduce (a custom analyzer, preprocessor or
+tokenizer, stop words, accents stripped, n-grams beyond 2, ``analyzer="char"``) is
+transformed by its own ``transform``.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Sequence
+from itertools import repeat
+
+import numpy as np
+from scipy import sparse
+
+#: Distinct whitespace tokens whose character n-gram rows a vectorizer keeps between batches
+#: (some 25 n-grams each, about 300 bytes); past that the cache starts again, so memory stays
+#: flat on any stream.
+TOKEN_CACHE_SIZE = 200_000
+
+#: The token pattern shared counting reproduces (CountVectorizer's default).
+TOKEN_PATTERN = r"(?u)\b\w\w+\b"
+_FIND_WORDS = re.compile(TOKEN_PATTERN).findall
+# Two union ids in one integer: ids stay below 2**31, so the pair fits in an int64.
+_SHIFT = np.int64(1 << 32)
+
+
+def _shared_analysis(vectorizer) -> str | None:
+    """``"words"`` or ``"chars"`` when :class:`TextCounts` reproduces this vectorizer's
+    analysis, else None."""
+    if (getattr(vectorizer, "input", None) != "content" or vectorizer.preprocessor is not None
+            or vectorizer.tokenizer is not None or vectorizer.stop_words is not None
+            or vectorizer.strip_accents is not None or not vectorizer.lowercase
+            or not hasattr(vectorizer, "vocabulary_")):
+        return None
+    low, high = vectorizer.ngram_range
+    if (vectorizer.analyzer == "word" and vectorizer.token_pattern == TOKEN_PATTERN
+            and low == 1 and high in (1, 2)):
+        return "words"
+    if (vectorizer.analyzer == "char_wb" and hasattr(vectorizer, "_char_wb_ngrams")
+            and 1 <= low <= high):
+        return "chars"
+    return None
+
+
+# --------------------------------------------------------------------------- words
+
+
+class _WordMap:
+    """One vectorizer's columns by union id: unigrams by index, bigrams by packed pair."""
+
+    def __init__(self, vectorizer, index: dict[str, int]):
+        unigram_ids, unigram_cols, codes, bigram_cols = [], [], [], []
+        for term, column in vectorizer.vocabulary_.items():
+            words = term.split(" ")
+            if len(words) == 1:
+                unigram_ids.append(index.setdefault(term, len(index)))
+                unigram_cols.append(column)
+            elif len(words) == 2 and all(words):
+                first = index.setdefault(words[0], len(index))
+                second = index.setdefault(words[1], len(index))
+                codes.append(first * (1 << 32) + second)
+                bigram_cols.append(column)
+            # Any other term cannot come out of the default token pattern: never counted.
+        self._unigram_ids = np.asarray(unigram_ids, dtype=np.int64)
+        self._unigram_cols = np.asarray(unigram_cols, dtype=np.int64)
+        self._unigram = np.zeros(0, dtype=np.int64)
+        order = np.argsort(np.asarray(codes, dtype=np.int64), kind="stable")
+        self.codes = np.asarray(codes, dtype=np.int64)[order]
+        self.bigram_cols = np.asarray(bigram_cols, dtype=np.int64)[order]
+        self.bigrams = vectorizer.ngram_range[1] == 2
+        self.width = len(vectorizer.vocabulary_)
+
+    def unigram(self, size: int) -> np.ndarray:
+        """Column of each union id below ``size`` (-1: not one of this vocabulary's words)."""
+        if len(self._unigram) != size:
+            table = np.full(size, -1, dtype=np.int64)
+            table[self._unigram_ids] = self._unigram_cols
+            self._unigram = table
+        return self._unigram
+
+
+class _Union:
+    """The words of every vectorizer seen in this process, each with an id."""
+
+    def __init__(self):
+        self.index: dict[str, int] = {}
+        self.maps: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def map_for(self, vectorizer) -> _WordMap:
+        found = self.maps.get(vectorizer)
+        if found is None:
+            found = self.maps[vectorizer] = _WordMap(vectorizer, self.index)
+        return found
+
+
+_UNION = _Union()
+
+
+# --------------------------------------------------------------------------- characters
+
+
+def _ngram_counts(lengths: np.ndarray, low: int, high: int) -> np.ndarray:
+    """How many n-grams CountVectorizer's char_wb makes of each padded token of ``lengths``
+    characters: every offset for each n, but a token no longer than n only once, and then no
+    longer n-grams (the ``if offset == 0: break`` of ``_char_wb_ngrams``)."""
+    total = np.zeros(len(lengths), dtype=np.int64)
+    alive = np.ones(len(lengths), dtype=bool)
+    for n in range(low, high + 1):
+        longer = alive & (lengths > n)
+        total += np.where(longer, lengths - n + 1, 0) + (alive & ~longer)
+        alive = longer
+    return total
+
+
+class _TokenRows:
+    """A char_wb vectorizer's n-gram counts of single tokens, kept between batches."""
+
+    def __init__(self, vectorizer):
+        self.index: dict[str, int] = {}
+        self._chunks: list[sparse.csr_matrix] = []
+        self._matrix: sparse.csr_matrix | None = None
+        self._width = len(vectorizer.vocabulary_)
+
+    def ids(self, vectorizer, tokens: list[str]) -> np.ndarray:
+        """The row of each token, computing the rows of tokens not seen yet."""
+        get = self.index.get
+        ids = np.fromiter(map(get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
+        if (ids < 0).any():
+            new = list(dict.fromkeys(t for t, i in zip(tokens, ids, strict=True) if i < 0))
+            if len(self.index) + len(new) > TOKEN_CACHE_SIZE:
+                self.index.clear()
+                self._chunks = []
+                new = list(dict.fromkeys(tokens))
+            self._add(vectorizer, new)
+            ids = np.fromiter(map(self.index.__getitem__, tokens), dtype=np.int64,
+                              count=len(tokens))
+        return ids
+
+    def _add(self, vectorizer, new: list[str]) -> None:
+        low, high = vectorizer.ngram_range
+        # One call for all new tokens: whitespace-free, so the analyzer splits them back.
+        grams = vectorizer._char_wb_ngrams(" ".join(new))
+        lengths = _ngram_counts(np.fromiter(map(len, new), np.int64, len(new)) + 2, low, high)
+        columns = np.fromiter(map(vectorizer.vocabulary_.get, grams, repeat(-1)), np.int64,
+                              len(grams))
+        rows = np.repeat(np.arange(len(new), dtype=np.int64), lengths)
+        keep = columns >= 0
+        chunk = sparse.csr_matrix(
+            (np.ones(int(keep.sum()), dtype=np.int64), (rows[keep], columns[keep])),
+            shape=(len(new), self._width))
+        chunk.sum_duplicates()
+        self.index.update(zip(new, range(len(self.index), len(self.index) + len(new)),
+                              strict=True))
+        self._chunks.append(chunk)
+        self._matrix = None
+
+    def matrix(self) -> sparse.csr_matrix:
+        """Rows x n-gram columns of every token kept."""
+        if self._matrix is None:
+            self._matrix = sparse.csr_matrix(sparse.vstack(self._chunks, format="csr"))
+            self._chunks = [self._matrix]
+        return self._matrix
+
+
+_TOKEN_ROWS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def clear_caches() -> None:
+    """Forget the token rows kept between batches (benchmarks time a cold start with it)."""
+    _TOKEN_ROWS.clear()
+
+
+# --------------------------------------------------------------------------- the batch
+
+
+class _Tokens:
+    """The tokens of every line counted so far, in one list; each text is a list of slices
+    of it (its lines' slices, in order)."""
+
+    def __init__(self, split):
+        self._split = split  # lowercased line -> its tokens
+        self.tokens: list[str] = []
+        self._lines: dict[str, tuple[int, int]] = {}
+        self._texts: dict[str, list[tuple[int, int]]] = {}
+
+    def _line(self, line: str) -> tuple[int, int]:
+        found = self._lines.get(line)
+        if found is None:
+            tokens = self.tokens
+            start = len(tokens)
+            tokens.extend(self._split(line.lower()))
+            found = self._lines[line] = (start, len(tokens))
+            # A paragraph is a stripped line: the same tokens.
+            self._lines.setdefault(line.strip(), found)
+        return found
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """The slices of :attr:`tokens` that make ``text``'s tokens, in order."""
+        found = self._texts.get(text)
+        if found is None:
+            # Tokens never cross a line break (it is neither a word character nor inside a
+            # whitespace token), so a text's tokens are its lines' tokens in order, and each
+            # line is tokenised once however many texts (article, paragraph) hold it.
+            if "\n" in text:
+                found = [span for span in map(self._line, text.split("\n")) if span[0] < span[1]]
+            else:
+                found = [self._line(text)]
+            self._texts[text] = found
+        return found
+
+
+def _positions(texts: list[list[tuple[int, int]]]) -> tuple[np.ndarray, np.ndarray]:
+    """Token positions of the texts' slices, concatenated, and the text of each position."""
+    segments = [span for spans in texts for span in spans]
+    starts = np.fromiter((s for s, _ in segments), np.int64, len(segments))
+    lengths = np.fromiter((e for _, e in segments), np.int64, len(segments)) - starts
+    per_text = np.fromiter(map(len, texts), np.int64, len(texts))
+    segment_owner = np.repeat(np.arange(len(texts), dtype=np.int64), per_text)
+    owner = np.repeat(segment_owner, lengths)
+    first = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    positions = np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(starts - first, lengths)
+    return positions, owner
+
+
+class TextCounts:
+    """Texts tokenised and counted once, for every vectorizer of every model of a batch.
+
+    Make one per batch and pass it to each model scoring that batch. Texts (articles,
+    paragraphs, sentences) are keyed by their content: a paragraph that two models read, or
+    that is a line of an article already read, is not tokenised again. :meth:`transform`
+    gives exactly what ``vectorizer.transform(texts)`` gives.
+    """
+
+    def __init__(self):
+        self._words = _Tokens(_FIND_WORDS)
+        self._chars = _Tokens(str.split)
+        self._ids: np.ndarray = np.zeros(0, dtype=np.int64)
+        self._ids_index_size = 0
+
+    def transform(self, vectorizer, texts: Sequence[str]) -> sparse.csr_matrix:
+        """``vectorizer.transform(texts)``, from the shared counts when its analysis is the
+        shared one; a CSR matrix either way."""
+        texts = list(texts)
+        analysis = _shared_analysis(vectorizer)
+        if analysis is None:
+            return sparse.csr_matrix(vectorizer.transform(texts))
+        if not texts:
+            return sparse.csr_matrix((0, len(vectorizer.vocabulary_)), dtype=vectorizer.dtype)
+        if analysis == "words":
+            counts = self._word_counts(vectorizer, texts)
+        else:
+            counts = self._char_counts(vectorizer, texts)
+        counts = sparse.csr_matrix(counts, dtype=vectorizer.dtype)
+        # Sorted as CountVectorizer sorts them, so that every sum over a row adds in the
+        # same order as the vectorizer's own transform: the same bits.
+        counts.sort_indices()
+        if vectorizer.binary:
+            counts.data.fill(1)
+        return vectorizer._tfidf.transform(counts, copy=False)
+
+    def _word_ids(self) -> np.ndarray:
+        """Union id of every word token (-1: in no vocabulary), for the union as it is now."""
+        index = _UNION.index
+        tokens = self._words.tokens
+        if self._ids_index_size != len(index):
+            self._ids = np.zeros(0, dtype=np.int64)  # a vocabulary joined: look all up again
+            self._ids_index_size = len(index)
+        done = len(self._ids)
+        if done < len(tokens):
+            self._ids = np.concatenate([self._ids, np.fromiter(
+                map(index.get, tokens[done:], repeat(-1)), np.int64, len(tokens) - done)])
+        return self._ids
+
+    def _word_counts(self, vectorizer, texts: list[str]) -> sparse.csr_matrix:
+        words = _UNION.map_for(vectorizer)
+        positions, owner = _positions([self._words.spans(t) for t in texts])
+        ids = self._word_ids()[positions]
+        unigram = words.unigram(len(_UNION.index))
+        columns = np.where(ids >= 0, unigram[np.maximum(ids, 0)], -1)
+        rows = [owner[columns >= 0]]
+        cols = [columns[columns >= 0]]
+        if words.bigrams and len(ids) > 1 and len(words.codes):
+            pair = (owner[:-1] == owner[1:]) & (ids[:-1] >= 0) & (ids[1:] >= 0)
+            codes = ids[:-1][pair] * _SHIFT + ids[1:][pair]
+            at = np.searchsorted(words.codes, codes)
+            at[at == len(words.codes)] = 0
+            hit = words.codes[at] == codes
+            rows.append(owner[:-1][pair][hit])
+            cols.append(words.bigram_cols[at[hit]])
+        rows, cols = np.concatenate(rows), np.concatenate(cols)
+        counts = sparse.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, cols)),
+                                   shape=(len(texts), words.width))
+        counts.sum_duplicates()
+        return counts
+
+    def _char_counts(self, vectorizer, texts: list[str]) -> sparse.csr_matrix:
+        store = _TOKEN_ROWS.get(vectorizer)
+        if store is None:
+            store = _TOKEN_ROWS[vectorizer] = _TokenRows(vectorizer)
+        positions, owner = _positions([self._chars.spans(t) for t in texts])
+        tokens = self._chars.tokens
+        ids = store.ids(vectorizer, list(map(tokens.__getitem__, positions.tolist())))
+        per_token = sparse.csr_matrix((np.ones(len(ids), dtype=np.int64), (owner, ids)),
+                                      shape=(len(texts), len(store.index)))
+        per_token.sum_duplicates()
+        return per_token @ store.matrix()
+
+
+def transform_union(union, texts: Sequence[str], counts: TextCounts | None):
+    """``union.transform(texts)`` for a :class:`~sklearn.pipeline.FeatureUnion`, its vectorizer
+    blocks from ``counts`` (``None``: the union's own transform). A CSR matrix."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = list(texts)
+    if counts is None:
+        return sparse.csr_matrix(union.transform(texts))
+    weights = union.transformer_weights or {}
+    blocks = []
+    for name, step in union.transformer_list:
+        if step == "drop":
+            continue
+        if isinstance(step, TfidfVectorizer):
+            block = counts.transform(step, texts)
+        else:
+            block = sparse.csr_matrix(step.transform(texts))
+        if weights.get(name) is not None:
+            block = block * weights[name]
+        blocks.append(sparse.csr_matrix(block))
+    return sparse.hstack(blocks, format="csr")
