@@ -296,6 +296,37 @@ def test_phrases_respect_word_boundaries_and_wildcards():
     ]
 
 
+def test_phrases_match_at_the_text_start_and_right_after_each_other():
+    found = Extractor(validate_entries([_entry(phrases=["[Insert Date]", "[Your Name]", "foo"])]))
+    text = "[Insert Date][Your Name] foo\u2014foo"
+    assert [(e.start, e.end) for e in found.scan(text)] == [(0, 13), (13, 24), (25, 28), (29, 32)]
+    # A text whose lower-casing changes its length is matched without lower-casing it.
+    assert [(e.start, e.text) for e in found.scan("\u0130 FOO")] == [(2, "FOO")]
+
+
+def test_a_phrase_that_may_match_nothing_does_not_stall_the_scan():
+    found = Extractor(validate_entries([_entry(phrases=["*", "foo bar"])]))
+    assert [e.text for e in found.scan("foo bar, baz") if e.text] == ["foo bar", "baz"]
+
+
+def test_extractors_pickle_as_before_and_scan_the_same_when_unpickled():
+    import pickle
+
+    text = "MOSCOW (Sputnik) - The so-called special military operation.\nRelated Stories"
+    clone = pickle.loads(pickle.dumps(EXTRACTOR))
+    assert clone.scan(text) == EXTRACTOR.scan(text) and clone.scan(text)
+    # Models pickle extractors: the pickled state keeps its old fields, compiled regexes in
+    # their old form included, so that pickles of both versions load in either.
+    state = EXTRACTOR.__getstate__()
+    assert list(state) == [
+        "markers", "by_id", "_phrase_owner", "_wild_owner", "_phrases_lower", "_phrases_folded",
+        "_patterns", "_checks",
+    ]
+    assert state["_phrases_lower"].pattern.startswith(r"(?<!\w)(?:")
+    assert state["_phrases_folded"].flags & re.IGNORECASE
+    assert pickle.dumps(clone) == pickle.dumps(EXTRACTOR)
+
+
 def test_non_ascii_and_empty_text():
     assert EXTRACTOR.scan("") == []
     assert isinstance(EXTRACTOR.scan("Москва — Київ — 東京 — \U0001f600"), list)
