@@ -504,7 +504,7 @@ class Extractor:
             # would stall that search: such a catalogue keeps the lookbehind.
             self._phrases_padded = all(_min_width(p) for p in phrases)
             if self._phrases_padded:
-                source = r"\W(" + trie + r")(?!\w)"
+                source = r"\W" + trie + r"(?!\w)"
             else:
                 source = r"(?<!\w)" + trie + r"(?!\w)"
             # Matching lower-cased text without IGNORECASE is about twice as fast; the folded
@@ -561,16 +561,17 @@ class Extractor:
             else:
                 regex, subject = self._phrases_folded.get(), " " + text
             if self._phrases_padded:
-                # The search, not finditer, so that the next match may take the last character
-                # of this one as its preceding non-word character, as the lookbehind did. Offsets
-                # in ``subject`` are one more than in ``text``.
+                # A match is the non-word character and the phrase: offsets in ``subject`` are
+                # one more than in ``text``, so the phrase starts where the match does. The
+                # search, not finditer, so that the next match may take the last character of
+                # this one as its preceding non-word character, as the lookbehind did.
                 search = regex.search
                 match = search(subject)
                 while match is not None:
-                    start, end = match.span(1)
-                    marker = self._phrase_owner_of(match.group(1))
+                    start, end = match.span()
+                    marker = self._phrase_owner_of(subject[start + 1 : end])
                     if marker is not None and not (foreign and marker.english_only):
-                        hits.append((start - 1, end - 1, marker, marker.description))
+                        hits.append((start, end - 1, marker, marker.description))
                     match = search(subject, end - 1)
             else:
                 for match in regex.finditer(subject, 1):
