@@ -340,8 +340,10 @@ def _entry_problems(entry: dict) -> list[str]:
             errs.append("'pattern' must be a string")
         else:
             try:
-                # Compiled as it will be used: inside a scoped-flag group of the big regex.
-                compiled = re.compile(f"(?im:{pattern})")
+                # Compiled as the extractor will use it, so that it is compiled once: re caches it.
+                compiled = re.compile(
+                    *_pattern_source(pattern, bool(entry.get("case_sensitive", False)))[:2]
+                )
             except re.error as exc:
                 errs.append(f"pattern does not compile: {exc}")
             else:
@@ -489,28 +491,15 @@ class Extractor:
         """Set up the regexes of ``self.markers`` (the patterns too unless ``patterns`` is false).
 
         The phrase trie, whose compilation is most of the cost of building an extractor, is
-        compiled on first use and once per process (:func:`_regex`); its case-folding variant
-        only for a text that needs it. An extractor unpickled with a model may never scan.
+        built and compiled on first use, once per process (:class:`_PhraseRegex`); its
+        case-folding variant only for a text that needs it. An extractor unpickled with a model
+        may never scan.
         """
-        phrases = [p for m in self.markers for p in m.phrases]
-        self._phrases = self._phrases_folded = None
-        self._phrases_padded = False
-        if phrases:
-            trie = _trie_regex(phrases)
-            # A pattern that opens with a lookbehind is tried at every position of the text; one
-            # that opens with a consumed non-word character is tried only after those (the
-            # engine skips the others in C), which scans some 20% faster. The text gets a leading
-            # space for a phrase at its very start. A phrase that can match nothing (a lone "*")
-            # would stall that search: such a catalogue keeps the lookbehind.
-            self._phrases_padded = all(_min_width(p) for p in phrases)
-            if self._phrases_padded:
-                source = r"\W" + trie + r"(?!\w)"
-            else:
-                source = r"(?<!\w)" + trie + r"(?!\w)"
-            # Matching lower-cased text without IGNORECASE is about twice as fast; the folded
-            # variant serves the rare text whose lower-casing changes its length (offsets).
-            self._phrases = _LazyRegex(source)
-            self._phrases_folded = _LazyRegex(source, re.IGNORECASE)
+        phrases = tuple(p for m in self.markers for p in m.phrases)
+        # Phrases whose key has a character need one to match (see _PhraseRegex); the keys are
+        # those of the owner tables.
+        keys = [*self._phrase_owner, *(key for key, _ in self._wild_owner)]
+        self._phrases = _PhraseRegex(phrases, padded=all(keys)) if phrases else None
         # Each pattern is its own regex: joined into one alternation they lose the literal-prefix
         # search that makes each of them fast alone.
         if patterns:
@@ -525,10 +514,9 @@ class Extractor:
 
     def __getstate__(self) -> dict:
         state = {name: self.__dict__[name] for name in self._PICKLED}
-        phrases = [p for m in self.markers for p in m.phrases]
         state["_phrases_lower"] = state["_phrases_folded"] = None
-        if phrases:
-            legacy = r"(?<!\w)" + _trie_regex(phrases) + r"(?!\w)"
+        if self._phrases is not None:
+            legacy = _phrase_source(self._phrases.phrases, padded=False)
             state["_phrases_lower"] = _regex(legacy)
             state["_phrases_folded"] = _regex(legacy, re.IGNORECASE)
         state.update({name: self.__dict__[name] for name in self._KEPT})
@@ -557,10 +545,10 @@ class Extractor:
         lower = (" " + text).lower()
         if self._phrases is not None:
             if len(lower) == len(text) + 1:
-                regex, subject = self._phrases.get(), lower
+                regex, subject = self._phrases.regex(), lower
             else:
-                regex, subject = self._phrases_folded.get(), " " + text
-            if self._phrases_padded:
+                regex, subject = self._phrases.regex(folded=True), " " + text
+            if self._phrases.padded:
                 # A match is the non-word character and the phrase: offsets in ``subject`` are
                 # one more than in ``text``, so the phrase starts where the match does. The
                 # search, not finditer, so that the next match may take the last character of
@@ -648,24 +636,41 @@ def _regex(source: str, flags: int = 0) -> re.Pattern:
     return re.compile(source, flags | re.UNICODE)
 
 
-class _LazyRegex:
-    """A regex compiled through :func:`_regex` on first use."""
+@functools.lru_cache(maxsize=64)
+def _phrase_source(phrases: tuple[str, ...], *, padded: bool) -> str:
+    """The phrase trie as regex source, built once per process for each set of phrases.
 
-    __slots__ = ("source", "flags", "_compiled")
+    A pattern that opens with a lookbehind is tried at every position of the text; one that
+    opens with a consumed non-word character (``padded``) only after those, which the engine
+    finds in C: some 20% faster. Its matches start one character before the phrase, and the text
+    needs one character before its start (:meth:`Extractor.scan` reads it after a space).
+    """
+    trie = _trie_regex(phrases)
+    return (r"\W" if padded else r"(?<!\w)") + trie + r"(?!\w)"
 
-    def __init__(self, source: str, flags: int = 0):
-        self.source, self.flags, self._compiled = source, flags, None
 
-    def get(self) -> re.Pattern:
-        regex = self._compiled
+class _PhraseRegex:
+    """An extractor's phrase regex, built and compiled on first use.
+
+    ``padded`` (:func:`_phrase_source`) unless a phrase may match no character at all (a lone
+    ``*``, which would stall the search that reads a padded match after another); such phrases
+    have empty keys. Matching lower-cased text without IGNORECASE is about twice as fast; the
+    folded variant serves the rare text whose lower-casing changes its length (offsets).
+    """
+
+    __slots__ = ("phrases", "padded", "_compiled")
+
+    def __init__(self, phrases: tuple[str, ...], *, padded: bool):
+        self.phrases, self.padded = phrases, padded
+        self._compiled: list[re.Pattern | None] = [None, None]
+
+    def regex(self, *, folded: bool = False) -> re.Pattern:
+        regex = self._compiled[folded]
         if regex is None:
-            regex = self._compiled = _regex(self.source, self.flags)
+            source = _phrase_source(self.phrases, padded=self.padded)
+            regex = _regex(source, re.IGNORECASE if folded else 0)
+            self._compiled[folded] = regex
         return regex
-
-
-def _min_width(phrase: str) -> bool:
-    """Whether the phrase's regex needs at least one character (every phrase but "*" or "-")."""
-    return any(unit not in (r"\w*", _SEP + "*") for unit in _phrase_units(phrase))
 
 
 def _compile_pattern(marker: Marker) -> tuple[re.Pattern, Marker, bool]:
@@ -676,11 +681,16 @@ def _compile_pattern(marker: Marker) -> tuple[re.Pattern, Marker, bool]:
     ``^`` is spelt as the newline that precedes the line. Only a pattern without top-level
     alternation can be rewritten that way.
     """
-    flags = re.MULTILINE | (0 if marker.case_sensitive else re.IGNORECASE)
-    pattern = marker.pattern
+    source, flags, line_start = _pattern_source(marker.pattern, marker.case_sensitive)
+    return re.compile(source, flags), marker, line_start
+
+
+def _pattern_source(pattern: str, case_sensitive: bool) -> tuple[str, int, bool]:
+    """``(source, flags, line_start)`` of a pattern as :func:`_compile_pattern` compiles it."""
+    flags = re.MULTILINE | (0 if case_sensitive else re.IGNORECASE)
     if pattern.startswith("^") and not _has_top_level_bar(pattern):
-        return re.compile("\n" + pattern[1:], flags), marker, True
-    return re.compile(pattern, flags), marker, False
+        return "\n" + pattern[1:], flags, True
+    return pattern, flags, False
 
 
 def _has_top_level_bar(pattern: str) -> bool:

@@ -166,6 +166,14 @@ def test_validation_rejects_duplicate_ids_and_two_kinds():
         validate_entries([_entry(pattern="foo")])
 
 
+def test_validation_compiles_patterns_as_the_extractor_does():
+    # Within a group "a)(b" would compile; the extractor compiles the pattern alone.
+    with pytest.raises(MarkerDataError, match="pattern does not compile"):
+        validate_entries([_entry(phrases=None, pattern="foo)(bar")])
+    (marker,) = validate_entries([_entry(phrases=None, pattern="(?s)foo.bar")])
+    assert [e.text for e in Extractor([marker]).scan("a foo\nbar")] == ["foo\nbar"]
+
+
 def test_validation_of_voice_examples_and_english_only():
     with pytest.raises(MarkerDataError) as info:
         validate_entries(
