@@ -108,16 +108,34 @@ def _suspects(text: str) -> frozenset[str]:
         # Python's regex engine needs ~7 ms/MB merely to look for a character class; encoding
         # to cp1252 takes 3 and fails on none of ordinary news (Latin-1, curly quotes, dashes,
         # euro, bullet) but on every character looked for except the soft hyphen.
-        try:
-            text.encode("cp1252")
-        except UnicodeEncodeError as exc:
-            kinds = frozenset(
-                kind for kind, regex in _SUSPECT_RES.items() if regex.search(text, exc.start)
-            )
-        else:
+        noted, error = _noted_cp1252
+        if noted is not text:
+            try:
+                text.encode("cp1252")
+            except UnicodeEncodeError as exc:
+                error = exc
+            else:
+                error = None
+        if error is None:
             kinds = frozenset({"invisible"}) if "\u00ad" in text else frozenset()
+        else:
+            kinds = frozenset(
+                kind for kind, regex in _SUSPECT_RES.items() if regex.search(text, error.start)
+            )
     _last_suspects = (text, kinds)
     return kinds
+
+
+# The last text whose cp1252 encoding a caller noted (note_cp1252), with the encoding's error.
+_noted_cp1252: tuple[str, UnicodeEncodeError | None] = ("", None)
+
+
+def note_cp1252(text: str, error: UnicodeEncodeError | None) -> None:
+    """Tell the hygiene checks how ``text`` encoded to cp1252: ``error`` is the encoding's
+    error, ``None`` if it encoded. For a caller that encodes the text anyway (the extractor
+    matches phrases in its cp1252 bytes), so that the checks do not encode it again."""
+    global _noted_cp1252
+    _noted_cp1252 = (text, error)
 
 
 # --------------------------------------------------------------------------- TH501

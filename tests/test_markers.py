@@ -335,6 +335,35 @@ def test_extractors_pickle_as_before_and_scan_the_same_when_unpickled():
     assert pickle.dumps(clone) == pickle.dumps(EXTRACTOR)
 
 
+def test_cp1252_lower_casing_is_str_lower_casing():
+    from framing.markers import _CP1252_CHARS, _CP1252_LOWER
+
+    for byte, char in _CP1252_CHARS.items():
+        assert bytes([_CP1252_LOWER[byte]]).decode("cp1252") == char.lower()
+
+
+CP1252_TEXTS = [
+    "The Kiev\u2019s regime \u2014 \u201cspecial\u00a0military operation\u201d said",
+    "caf\u00e9 Kiev regime; Kiev\u00e9 regime; \u00e9Kiev regime; Kiev\u00adregime",
+    "\u00abdenazification\u00bb and neo\u2013Nazis, Russophobes\u2026 \u00a9 Sputnik 2022",
+    "Anglo\u2013Saxons\u00b4 plans; the Anglo Saxon elites; ANGLO-SAXONS",
+]
+
+
+@pytest.mark.parametrize("text", CP1252_TEXTS + [x for m in MARKERS for x in m.examples_match])
+def test_phrases_are_found_alike_in_cp1252_bytes_and_in_text(text):
+    # A text that encodes to cp1252 is matched as bytes; one more character outside cp1252,
+    # on a line of its own, sends it through the str regex.
+    def phrases(text):
+        return [e.to_dict() for e in PHRASES.scan(text)]
+
+    assert phrases(text) == phrases(text + "\n\u2212")
+    assert phrases(text) or text not in CP1252_TEXTS
+
+
+PHRASES = Extractor([m for m in MARKERS if m.phrases])
+
+
 def test_non_ascii_and_empty_text():
     assert EXTRACTOR.scan("") == []
     assert isinstance(EXTRACTOR.scan("Москва — Київ — 東京 — \U0001f600"), list)
