@@ -452,18 +452,6 @@ def _trie_sources(phrases: Iterable[str]) -> tuple[str, bytes | None]:
             node = node.setdefault(unit, {})
         node[""] = {}
 
-    def join(branches: list, ends: bool, empty: str | bytes) -> str | bytes:
-        if not branches:
-            return empty
-        if isinstance(empty, str):
-            opening, bar, closing, optional = "(?:", "|", ")", ")?"
-        else:
-            opening, bar, closing, optional = b"(?:", b"|", b")", b")?"
-        body = branches[0] if len(branches) == 1 else opening + bar.join(branches) + closing
-        if ends:
-            body = opening + body + optional
-        return body
-
     def emit(node: dict) -> tuple[str, bytes | None]:
         ends = "" in node
         items = []
@@ -471,16 +459,28 @@ def _trie_sources(phrases: Iterable[str]) -> tuple[str, bytes | None]:
             if unit:
                 text_child, bytes_child = emit(child)
                 bytes_unit = _cp1252_unit(unit)
-                items.append((
-                    unit + text_child,
-                    None if bytes_unit is None or bytes_child is None
-                    else bytes_unit + bytes_child,
-                ))
-        # Longest alternatives first: Python's regex takes the first alternative that matches.
-        items.sort(key=lambda item: len(item[0]), reverse=True)
-        text_body = join([t for t, _ in items], ends, "")
-        possible = [b for _, b in items if b is not None]
-        bytes_body = join(possible, ends, b"") if possible or ends else None
+                if bytes_unit is not None and bytes_child is not None:
+                    bytes_child = bytes_unit + bytes_child
+                else:
+                    bytes_child = None
+                items.append((unit + text_child, bytes_child))
+        if not items:  # a leaf: the end of a phrase
+            return "", b""
+        if len(items) == 1:
+            text_body, bytes_body = items[0]
+        else:
+            # Longest alternatives first: Python's regex takes the first alternative that
+            # matches.
+            items.sort(key=lambda item: len(item[0]), reverse=True)
+            text_body = "(?:" + "|".join([t for t, _ in items]) + ")"
+            possible = [b for _, b in items if b is not None]
+            if len(possible) > 1:
+                bytes_body = b"(?:" + b"|".join(possible) + b")"
+            else:
+                bytes_body = possible[0] if possible else None
+        if ends:
+            text_body = "(?:" + text_body + ")?"
+            bytes_body = b"" if bytes_body is None else b"(?:" + bytes_body + b")?"
         return text_body, bytes_body
 
     return emit(trie)
@@ -522,6 +522,7 @@ _CP1252_UNITS = {
 }
 
 
+@functools.lru_cache(maxsize=1024)
 def _cp1252_unit(unit: str) -> bytes | None:
     """The bytes form of a unit of :func:`_phrase_units` (``None``: its character is not in
     cp1252); a unit that is no class is an escaped literal."""
