@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Sequence
-from itertools import repeat
+from itertools import accumulate, chain, repeat
 
 import numpy as np
 from scipy import sparse
@@ -141,6 +141,7 @@ class _TokenRows:
         self._chunks: list[sparse.csr_matrix] = []
         self._matrix: sparse.csr_matrix | None = None
         self._width = len(vectorizer.vocabulary_)
+        self.generation = 0  # rises each time the cache starts again: ids given out are void
 
     def ids(self, vectorizer, tokens: list[str]) -> np.ndarray:
         """The row of each token, computing the rows of tokens not seen yet."""
@@ -151,6 +152,7 @@ class _TokenRows:
             if len(self.index) + len(new) > TOKEN_CACHE_SIZE:
                 self.index.clear()
                 self._chunks = []
+                self.generation += 1
                 new = list(dict.fromkeys(tokens))
             self._add(vectorizer, new)
             ids = np.fromiter(map(self.index.__getitem__, tokens), dtype=np.int64,
@@ -204,30 +206,38 @@ class _Tokens:
         self._lines: dict[str, tuple[int, int]] = {}
         self._texts: dict[str, list[tuple[int, int]]] = {}
 
-    def _line(self, line: str) -> tuple[int, int]:
-        found = self._lines.get(line)
-        if found is None:
-            tokens = self.tokens
-            start = len(tokens)
-            tokens.extend(self._split(line.lower()))
-            found = self._lines[line] = (start, len(tokens))
-            # A paragraph is a stripped line: the same tokens.
-            self._lines.setdefault(line.strip(), found)
+    def spans(self, texts: list[str]) -> list[list[tuple[int, int]]]:
+        """Per text, the slices of :attr:`tokens` that make its tokens, in order."""
+        found = list(map(self._texts.get, texts))
+        if None in found:
+            missing = [t for t, f in zip(texts, found, strict=True) if f is None]
+            lines = [t for t in dict.fromkeys(missing) if "\n" not in t]
+            known = list(map(self._lines.get, lines))
+            new = [t for t, k in zip(lines, known, strict=True) if k is None]
+            self._texts.update((t, [k]) for t, k in zip(lines, known, strict=True)
+                               if k is not None)
+            if new:  # paragraphs and sentences: all tokenised in one go
+                spans = self._add_lines(new, list(map(str.lower, new)))
+                self._texts.update(zip(new, ([span] for span in spans), strict=True))
+            for text in missing:
+                if text not in self._texts:
+                    self._texts[text] = self._add_lines(text.split("\n"),
+                                                        text.lower().split("\n"))
+            found = list(map(self._texts.__getitem__, texts))
         return found
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """The slices of :attr:`tokens` that make ``text``'s tokens, in order."""
-        found = self._texts.get(text)
-        if found is None:
-            # Tokens never cross a line break (it is neither a word character nor inside a
-            # whitespace token), so a text's tokens are its lines' tokens in order, and each
-            # line is tokenised once however many texts (article, paragraph) hold it.
-            if "\n" in text:
-                found = [span for span in map(self._line, text.split("\n")) if span[0] < span[1]]
-            else:
-                found = [self._line(text)]
-            self._texts[text] = found
-        return found
+    def _add_lines(self, lines: list[str], lowered: list[str]) -> list[tuple[int, int]]:
+        # Tokens never cross a line break (it is neither a word character nor inside a
+        # whitespace token), and lowercasing a text lowercases each line as alone: a text's
+        # tokens are its lines' tokens in order, and each line (as found, and stripped, as
+        # paragraphs are) is a slice of them. All in C-level maps: this runs on every line.
+        tokens = list(map(self._split, lowered))
+        ends = list(accumulate(map(len, tokens), initial=len(self.tokens)))
+        spans = list(zip(ends[:-1], ends[1:], strict=True))
+        self.tokens.extend(chain.from_iterable(tokens))
+        self._lines.update(zip(map(str.strip, lines), spans, strict=True))
+        self._lines.update(zip(lines, spans, strict=True))
+        return spans
 
 
 def _positions(texts: list[list[tuple[int, int]]]) -> tuple[np.ndarray, np.ndarray]:
@@ -257,6 +267,20 @@ class TextCounts:
         self._chars = _Tokens(str.split)
         self._ids: np.ndarray = np.zeros(0, dtype=np.int64)
         self._ids_index_size = 0
+        self._char_ids: dict[int, tuple[_TokenRows, int, np.ndarray]] = {}
+        self._kept: dict[int, tuple[object, dict[str, int], sparse.csr_matrix]] = {}
+
+    def keep(self, owner, texts: Sequence[str], matrix) -> None:
+        """Keep ``owner``'s feature rows of ``texts`` (a model's whole input matrix), so that
+        a later look at one of them (an explanation) is not computed again."""
+        self._kept[id(owner)] = (owner, {t: i for i, t in enumerate(texts)}, matrix)
+
+    def kept(self, owner, text: str):
+        """The row :meth:`keep` kept for ``owner`` and ``text``, or None."""
+        held = self._kept.get(id(owner))
+        if held is None or held[0] is not owner or text not in held[1]:
+            return None
+        return held[2][held[1][text]]
 
     def transform(self, vectorizer, texts: Sequence[str]) -> sparse.csr_matrix:
         """``vectorizer.transform(texts)``, from the shared counts when its analysis is the
@@ -294,7 +318,7 @@ class TextCounts:
 
     def _word_counts(self, vectorizer, texts: list[str]) -> sparse.csr_matrix:
         words = _UNION.map_for(vectorizer)
-        positions, owner = _positions([self._words.spans(t) for t in texts])
+        positions, owner = _positions(self._words.spans(texts))
         ids = self._word_ids()[positions]
         unigram = words.unigram(len(_UNION.index))
         columns = np.where(ids >= 0, unigram[np.maximum(ids, 0)], -1)
@@ -314,13 +338,26 @@ class TextCounts:
         counts.sum_duplicates()
         return counts
 
+    def _token_ids(self, vectorizer, store: _TokenRows) -> np.ndarray:
+        """The store's row of every whitespace token of the batch, looked up once."""
+        tokens = self._chars.tokens
+        held = self._char_ids.get(id(vectorizer))
+        ids = held[2] if held and held[0] is store and held[1] == store.generation \
+            else np.zeros(0, dtype=np.int64)
+        if len(ids) < len(tokens):
+            generation = store.generation
+            ids = np.concatenate([ids, store.ids(vectorizer, tokens[len(ids):])])
+            if store.generation != generation:  # the cache started again: all ids anew
+                ids = store.ids(vectorizer, tokens)
+            self._char_ids[id(vectorizer)] = (store, store.generation, ids)
+        return ids
+
     def _char_counts(self, vectorizer, texts: list[str]) -> sparse.csr_matrix:
         store = _TOKEN_ROWS.get(vectorizer)
         if store is None:
             store = _TOKEN_ROWS[vectorizer] = _TokenRows(vectorizer)
-        positions, owner = _positions([self._chars.spans(t) for t in texts])
-        tokens = self._chars.tokens
-        ids = store.ids(vectorizer, list(map(tokens.__getitem__, positions.tolist())))
+        positions, owner = _positions(self._chars.spans(texts))
+        ids = self._token_ids(vectorizer, store)[positions]
         per_token = sparse.csr_matrix((np.ones(len(ids), dtype=np.int64), (owner, ids)),
                                       shape=(len(texts), len(store.index)))
         per_token.sum_duplicates()

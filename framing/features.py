@@ -151,6 +151,11 @@ class MarkerCounts(_TextTransformer):
         self.scale = scale
         self.voice = voice
 
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        state.pop("_scans", None)  # a cache of this process, not part of the model
+        return state
+
     def __setstate__(self, state):
         # Pickles made before the ``voice`` parameter existed (the shipped models until they
         # are retrained) count every finding in one column per marker: they are ``any``. Set it
@@ -217,7 +222,7 @@ class MarkerCounts(_TextTransformer):
         data: list[float] = []
         for text in texts:
             counts: dict[int, int] = {}
-            for evidence in self.extractor_.scan(text):
+            for evidence in self._scan(text):
                 other = split and evidence.borrowed
                 j = marker_col[evidence.marker_id] + (n_markers if other else 0)
                 counts[j] = counts.get(j, 0) + 1
@@ -264,7 +269,21 @@ class MarkerCounts(_TextTransformer):
         score. ``published`` is the page's date when known (see :meth:`Extractor.scan`).
         """
         check_is_fitted(self)
+        if published is None:
+            return list(self._scan(text))
         return self.extractor_.scan(text, published=published)
+
+    #: Scans kept per transformer: a batch's texts, counted, then explained one by one.
+    SCANS_KEPT = 256
+
+    def _scan(self, text: str) -> list[Evidence]:
+        scans = self.__dict__.setdefault("_scans", {})
+        found = scans.get(text)
+        if found is None:
+            if len(scans) >= self.SCANS_KEPT:
+                scans.clear()
+            found = scans[text] = self.extractor_.scan(text)
+        return found
 
 
 def _codes(codes: Iterable[str] | str) -> tuple[str, ...]:

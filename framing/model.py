@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 import json
 import os
 import platform
@@ -327,7 +328,10 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         of one batch tokenise and count the words once.
         """
         check_is_fitted(self, "pipeline_")
-        features = self._features(list(X), shared)
+        texts = list(X)
+        features = self._features(texts, shared)
+        if shared is not None:
+            shared.keep(self, texts, features)
         scores = self.pipeline_.named_steps["clf"].decision_function(features)
         proba = self.calibrator_.predict_proba(np.asarray(scores).reshape(-1, 1))[:, 1]
         return proba, self._similarity(features)
@@ -343,7 +347,7 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, X):
         return self.classes_[(self.predict_proba(X)[:, 1] >= 0.5).astype(int)]
 
-    def explain(self, text: str, top: int = 5) -> dict:
+    def explain(self, text: str, top: int = 5, counts: TextCounts | None = None) -> dict:
         """Features pushing this text's score up and down, with readable names.
 
         A marker counts in two columns, its own and its family's; its entry here carries the
@@ -351,11 +355,15 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
         proportion to their counts), so one span never shows as pushing both ways. Entries:
         ``feature`` (the column, or ``marker:KN101`` / ``marker_other:KN101``), ``name``
         (readable), ``weight``; the marker evidence found in the text is in ``evidence``.
+        ``counts``: the batch's :class:`~framing.counting.TextCounts` (the text's words are
+        then not counted again).
         """
         check_is_fitted(self, "pipeline_")
         union = self.pipeline_.named_steps["features"]
         clf = self.pipeline_.named_steps["clf"]
-        row = sparse.csr_matrix(union.transform([text]))
+        row = counts.kept(self, text) if counts is not None else None
+        if row is None:
+            row = self._features([text], counts)
         names = self._feature_names()
         coef = clf.coef_.ravel()
         contributions: dict[str, float] = {}
@@ -392,9 +400,12 @@ class FramingClassifier(ClassifierMixin, BaseEstimator):
             return {"feature": _short_feature(column), "name": _readable(column, marker_names),
                     "weight": round(weight, 4)}
 
-        up = [entry(n, w) for n, w in reversed(ranked) if w > 0]
-        down = [entry(n, w) for n, w in ranked if w < 0]
-        return {"up": up[:top], "down": down[:top], "evidence": [e.to_dict() for e in evidence]}
+        # Entries (readable names) for the shown ones only: a text has hundreds of columns.
+        up = [entry(n, w) for n, w in itertools.islice(
+            ((n, w) for n, w in reversed(ranked) if w > 0), max(top, 0))]
+        down = [entry(n, w) for n, w in itertools.islice(
+            ((n, w) for n, w in ranked if w < 0), max(top, 0))]
+        return {"up": up, "down": down, "evidence": [e.to_dict() for e in evidence]}
 
     def _feature_names(self) -> np.ndarray:
         # Built once per fitted model: rebuilding the names of 50,000 columns per call is most

@@ -59,6 +59,7 @@ import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -250,7 +251,10 @@ def paragraphs(text: str) -> list[tuple[int, str]]:
             if line.strip()]
 
 
-_RESIDUE = re.compile(r"\S+@\S+\.\w+|https?://|www\.|\+?\d[\d ()-]{7,}\d")
+# An e-mail address apart: "\S+@" backtracks from every character, so it is only tried on
+# paragraphs holding an "@".
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_RESIDUE = re.compile(r"https?://|www\.|\+?\d[\d ()-]{7,}\d")
 _PUNCTUATION = ".,;:!?\"'()[]‘’“”«»-–—"
 
 
@@ -262,17 +266,25 @@ def _evidence_paragraphs(text: str) -> list[tuple[int, str]]:
     link lists (a state outlet's imprint, say) carry its vocabulary but are not what the
     article says.
     """
-    return [(number, paragraph) for number, paragraph in paragraphs(text)
-            if len(paragraph.split()) >= MIN_PARAGRAPH_WORDS and not page_residue(paragraph)]
+    return list(_evidence_paragraphs_of(text))
+
+
+# Frames and narratives look for evidence in the same articles of a batch.
+@functools.lru_cache(maxsize=256)
+def _evidence_paragraphs_of(text: str) -> tuple[tuple[int, str], ...]:
+    return tuple((number, paragraph) for number, paragraph in paragraphs(text)
+                 if len(paragraph.split()) >= MIN_PARAGRAPH_WORDS
+                 and not page_residue(paragraph))
 
 
 def page_residue(paragraph: str) -> bool:
     """Whether a paragraph looks like page residue rather than prose: an e-mail address, web
     address or phone number, or under 70% of its tokens plain words (link lists, menus)."""
-    if _RESIDUE.search(paragraph):
+    if _RESIDUE.search(paragraph) or ("@" in paragraph and _EMAIL.search(paragraph)):
         return True
     tokens = paragraph.split()
-    words = sum(1 for t in tokens if t.strip(_PUNCTUATION).isalpha())
+    # C-level maps: this runs on every line of every article scored.
+    words = sum(map(str.isalpha, map(str.strip, tokens, repeat(_PUNCTUATION))))
     return words < 0.7 * len(tokens)
 
 
@@ -776,6 +788,8 @@ def best_paragraphs(rows, scores, lines, pars, threshold: float,
         if key not in seen:
             seen.add(key)
             ranked.append(k)
+            if len(ranked) == max_paragraphs:
+                break  # no later one is shown
     level = min(threshold, 0.5)
     keep = [k for k in ranked[:max_paragraphs] if scores[k] >= level] or ranked[:1]
     return [{"line": int(lines[k]), "probability": round(float(scores[k]), 4),

@@ -170,7 +170,7 @@ def _score_batch(batch, roles: _Roles, extractor, explain, top) -> Iterator[Scor
         for i in eligible:
             scored = out[i]
             for model in judged:
-                explanation = model.classifier.explain(texts[i], top=top)
+                explanation = model.classifier.explain(texts[i], top=top, counts=shared)
                 # The flags carry the evidence; each marker entry points at its spans.
                 explanation.pop("evidence", None)
                 for entry in explanation["up"] + explanation["down"]:

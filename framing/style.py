@@ -29,7 +29,7 @@ from sklearn.utils.validation import check_is_fitted
 from framing.errors import FramingError
 from framing.features import _texts, _TextTransformer
 
-__all__ = ["StyleDependencyError", "StyleFeatures", "split_sentences"]
+__all__ = ["StyleDependencyError", "StyleFeatures", "sentence_spans", "split_sentences"]
 
 #: How to install what the sentiment columns need.
 EXTRA = "pip install 'framing[style]'"
@@ -289,19 +289,47 @@ def split_sentences(text: str) -> list[str]:
         tokens = line.split()
         if cjk:
             tokens = [piece for token in tokens for piece in _CJK_PIECE.findall(token)]
-        current: list[str] = []
-        open_alnum = False
-        for token in tokens:
-            current.append(token)
-            profile = _profile(token)
-            if _field(profile, "ends"):
-                sentences.append(" ".join(current))
-                current, open_alnum = [], False
-            elif _field(profile, "open_alnum"):
-                open_alnum = True
-        if open_alnum:
-            sentences.append(" ".join(current))
+        sentences.extend(" ".join(tokens[i:j]) for i, j in _sentence_bounds(tokens))
     return sentences
+
+
+def _profiles(tokens: list[str]) -> list[int]:
+    found = list(map(_CACHE.get, tokens))  # a C-level look-up per token when all are cached
+    return list(map(_profile, tokens)) if None in found else found
+
+
+_ENDS, _OPEN = _SHIFT["ends"], _SHIFT["open_alnum"]
+
+
+def _sentence_bounds(tokens: list[str]) -> list[tuple[int, int]]:
+    """Token ranges ``[i, j)`` of one line's sentences (see :func:`split_sentences`)."""
+    profiles = _profiles(tokens)
+    bounds, start = [], 0
+    for end in [i for i, p in enumerate(profiles) if (p >> _ENDS) & _MASK]:
+        bounds.append((start, end + 1))
+        start = end + 1
+    # The rest of the line is a sentence if a letter or digit is open after the last end.
+    if any((p >> _OPEN) & _MASK for p in profiles[start:]):
+        bounds.append((start, len(profiles)))
+    return bounds
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` offsets in ``text`` of the sentences of :func:`split_sentences`: from
+    the first character of a sentence's first token to the last of its last."""
+    # split_sentences rejoins the tokens (and cuts CJK ones): each is found again in turn.
+    spans, cursor = [], 0
+    for sentence in split_sentences(text):
+        start = end = None
+        for token in sentence.split(" "):
+            found = text.find(token, cursor)
+            if found < 0:
+                break
+            start = found if start is None else start
+            end = cursor = found + len(token)
+        if start is not None:
+            spans.append((start, end))
+    return spans
 
 
 def _text_counts(text: str) -> dict[str, int]:

@@ -450,6 +450,8 @@ class TechniqueClassifier(BaseEstimator):
         if not hits:
             return out
         # Sentences of the paragraphs with findings, vectorised once for all techniques.
+        from framing.style import sentence_spans
+
         spans = {k: sentence_spans(rows[k][3]) for k in sorted({k for k, _ in hits})}
         flat = [(k, s, e) for k, found in spans.items() for s, e in found]
         # A paragraph of one sentence is its own evidence: only the others need scoring.
@@ -475,25 +477,6 @@ class TechniqueClassifier(BaseEstimator):
         for found in out:
             found.sort(key=lambda f: (f["line"], -f["probability"], f["technique"]))
         return out
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` offsets in ``text`` of the sentences of
-    :func:`framing.style.split_sentences` (which rejoins tokens, so they are found again)."""
-    from framing.style import split_sentences
-
-    spans, cursor = [], 0
-    for sentence in split_sentences(text):
-        start = end = None
-        for token in sentence.split(" "):
-            found = text.find(token, cursor)
-            if found < 0:
-                break
-            start = found if start is None else start
-            end = cursor = found + len(token)
-        if start is not None:
-            spans.append((start, end))
-    return spans
-
 
 def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))

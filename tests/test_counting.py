@@ -118,6 +118,15 @@ def test_the_token_cache_starts_again_when_full_and_stays_exact(monkeypatch):
                                          for s in range(0, len(TEXTS), 3)))
 
 
+def test_ids_given_out_before_the_cache_started_again_are_not_used(monkeypatch):
+    monkeypatch.setattr(counting, "TOKEN_CACHE_SIZE", 30)
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit(TRAIN)
+    counts = TextCounts()
+    for texts in (TEXTS[:4], TEXTS[4:], TEXTS[:4], TEXTS):
+        same(counts.transform(vectorizer, texts), vectorizer.transform(texts))
+    assert counting._TOKEN_ROWS[vectorizer].generation >= 1
+
+
 def test_transform_union_matches_the_union_with_its_weights():
     union = FeatureUnion([
         ("words", TfidfVectorizer(ngram_range=(1, 2))),
@@ -128,3 +137,12 @@ def test_transform_union_matches_the_union_with_its_weights():
     got = transform_union(union, TEXTS, TextCounts())
     assert abs(got - expected).max() == 0
     assert abs(transform_union(union, TEXTS, None) - expected).max() == 0
+
+
+def test_kept_rows_are_found_by_owner_and_text_only():
+    counts, owner, other = TextCounts(), object(), object()
+    matrix = sparse.csr_matrix(np.eye(2))
+    counts.keep(owner, ["a", "b"], matrix)
+    assert (counts.kept(owner, "b") != matrix[1]).nnz == 0
+    assert counts.kept(owner, "c") is None
+    assert counts.kept(other, "a") is None

@@ -340,3 +340,14 @@ def test_a_pickle_that_is_not_a_model_is_refused(tmp_path, fitted):
     (tmp_path / "card.json").write_text(json.dumps(card), encoding="utf-8")
     with pytest.raises(ModelError, match="not a framing model"):
         load_model(tmp_path)
+
+
+def test_an_explanation_from_the_batch_counts_is_the_same_as_alone(fitted):
+    from framing.counting import TextCounts
+
+    classifier, data = fitted
+    texts = data.texts[:5]
+    counts = TextCounts()
+    classifier.predict_with_similarity(texts, counts)
+    for text in texts + ["a text the batch never held"]:
+        assert classifier.explain(text, top=3, counts=counts) == classifier.explain(text, top=3)

@@ -303,3 +303,14 @@ def test_style_on_recovery(shared_data):
     assert np.median(out[:, names.index("style__flesch")]) > 20
     assert np.median(out[:, names.index("style__words_per_sentence")]) > 10
     assert np.mean(out[:, names.index("style__attributions_per_sentence")] > 0) > 0.5
+
+
+def test_sentence_spans_are_the_offsets_of_split_sentences():
+    from framing.style import sentence_spans
+
+    text = "Mr. Smith came.  He left!  «Ça va?» Oui\nNext line, no stop\r\n... \n東京で会議。次だ！"
+    spans = sentence_spans(text)
+    assert [text[s:e] for s, e in spans] == ["Mr. Smith came.", "He left!", "«Ça va?»", "Oui",
+                                             "Next line, no stop", "東京で会議。", "次だ！"]
+    assert [" ".join(text[s:e].split()) for s, e in spans] == split_sentences(text)
+    assert sentence_spans("") == []

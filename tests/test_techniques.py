@@ -25,7 +25,6 @@ from framing.techniques import (
     micro_f1,
     pairs_of,
     read_subtask3,
-    sentence_spans,
     technique_labels,
     validate_taxonomy,
 )
@@ -225,13 +224,6 @@ def test_find_points_at_the_best_sentence_of_each_paragraph():
         "It was a disgraceful shameful outrage!")
     # A one-sentence paragraph is its own evidence.
     assert found[1]["text"] == "allegedly the figures were supposedly true"
-
-
-def test_sentence_spans_are_offsets():
-    text = "Mr. Smith came.  He left!  «Ça va?» Oui"
-    spans = sentence_spans(text)
-    assert [text[s:e] for s, e in spans] == ["Mr. Smith came.", "He left!", "«Ça va?»", "Oui"]
-    assert sentence_spans("") == []
 
 
 def _toy_paragraphs():
