@@ -27,6 +27,7 @@ when it is told the text is in another language.
 from __future__ import annotations
 
 import bisect
+import codecs
 import functools
 import re
 import tomllib
@@ -542,17 +543,70 @@ def _cp1252_or_none(text: str) -> bytes | None:
         return None
 
 
-def _encode_cp1252(text: str) -> bytes | None:
-    """``text`` in cp1252, or ``None``; the hygiene checks are told (they encode it too)."""
+# A text with a few characters outside cp1252 (a Cyrillic letter in a Latin word, a Unicode
+# minus) is matched as cp1252 bytes too, each such character standing in for what it is to the
+# phrase trie once lower-cased: itself when that is in cp1252 (the Kelvin sign lower-cases to
+# "k"), else a separator, an apostrophe, a double quote, a word character or none of these. A
+# catalogue whose phrases use none of the stand-ins but as such (all of the shipped one) is
+# matched the same; the text's lower-cased form must keep its length, as for the text route.
+_STAND_IN_WORD, _STAND_IN_OTHER = "\u00aa", "\x00"
+_MAX_STAND_INS = 64  # more, and the error handler's calls cost more than the text route
+_WORD_RE = re.compile(r"\w")
+_SEP_RE = re.compile(_SEP)
+
+
+@functools.lru_cache(maxsize=4096)
+def _stand_in(char: str) -> str:
+    """What the phrase trie reads for a character outside cp1252 (see above)."""
+    lower = char.lower()
+    if len(lower) != 1:
+        return ""  # the text route reads such a text (it folds case instead)
+    if lower in _CP1252_CHARS_SET:
+        return lower
+    # The classes the trie tests it with: a stand-in must be in the same ones (the modifier
+    # letter apostrophe is both a word character and an apostrophe: no stand-in is).
+    classes = tuple(bool(regex.match(lower)) for regex in (_WORD_RE, _SEP_RE, _APOS_RE, _DQUOTE_RE))
+    return _STAND_INS.get(classes, "")
+
+
+_STAND_INS = {
+    (True, False, False, False): _STAND_IN_WORD,
+    (False, True, False, False): " ",
+    (False, False, True, False): "'",
+    (False, False, False, True): '"',
+    (False, False, False, False): _STAND_IN_OTHER,
+}
+
+
+def _stand_ins(error: UnicodeEncodeError) -> tuple[str, int]:
+    out = "".join(_stand_in(char) for char in error.object[error.start : error.end])
+    if len(out) != error.end - error.start:
+        raise error
+    return out, error.end
+
+
+codecs.register_error("framing-stand-in", _stand_ins)
+_CP1252_CHARS_SET = frozenset(_CP1252_CHARS.values())
+
+
+def _encode_cp1252(text: str, *, stand_ins: bool = False) -> tuple[bytes | None, bool]:
+    """``text`` in cp1252, or ``None``, and whether that holds every character; with
+    ``stand_ins``, a text with a few characters outside cp1252 comes with stand-ins for them
+    (see above). The hygiene checks are told how the text encodes (they encode it too)."""
     if text.isascii():  # O(1); the checks know it at once too
-        return text.encode("ascii")
+        return text.encode("ascii"), True
     try:
         encoded = text.encode("cp1252")
     except UnicodeEncodeError as exc:
         checks.note_cp1252(text, exc)
-        return None
+        if not stand_ins or len(text) - len(text.encode("cp1252", "ignore")) > _MAX_STAND_INS:
+            return None, False
+        try:
+            return text.encode("cp1252", "framing-stand-in"), False
+        except UnicodeEncodeError:
+            return None, False
     checks.note_cp1252(text, None)
-    return encoded
+    return encoded, True
 
 
 # --------------------------------------------------------------------------- extractor
@@ -649,8 +703,11 @@ class Extractor:
         # (requires_any) skip that space.
         lower: str | bytes | None = None
         regex = None
+        exact = True  # False: ``lower`` holds stand-ins for characters outside cp1252
         if self._phrases is None or self._phrases.padded:
-            encoded = _encode_cp1252(text)
+            encoded, exact = _encode_cp1252(
+                text, stand_ins=self._phrases is not None and self._phrases.stand_ins
+            )
             if encoded is not None:
                 lower = subject = b" " + encoded.translate(_CP1252_LOWER)
                 if self._phrases is not None:
@@ -688,11 +745,14 @@ class Extractor:
         for (regex, marker, line_start), needles in zip(self._patterns, self._needles, strict=True):
             if foreign and marker.english_only:
                 continue
-            if marker.requires_any and not any(
-                x is not None and lower.find(x, 1) != -1
-                for x in (needles if in_bytes else marker.requires_any)
-            ):
-                continue
+            if marker.requires_any:
+                if in_bytes and not exact:  # stand-ins are no characters to look up
+                    lower, in_bytes = (" " + text).lower(), False
+                if not any(
+                    x is not None and lower.find(x, 1) != -1
+                    for x in (needles if in_bytes else marker.requires_any)
+                ):
+                    continue
             if line_start:
                 # The regex starts with a literal "\n" in place of "^"; a leading "\n" makes
                 # the first line a line like the others. Offsets shift back by that one char.
@@ -781,10 +841,16 @@ class _PhraseRegex:
     padded trie also comes in bytes, for text that encodes to cp1252 (:meth:`bytes_regex`).
     """
 
-    __slots__ = ("phrases", "padded", "_compiled")
+    __slots__ = ("phrases", "padded", "stand_ins", "_compiled")
 
     def __init__(self, phrases: tuple[str, ...], *, padded: bool):
         self.phrases, self.padded = phrases, padded
+        # Whether texts with a few characters outside cp1252 may be read with stand-ins for
+        # them (see _stand_in): not if a phrase holds such a character or a stand-in.
+        chars = {char for phrase in phrases for char in phrase.lower()}
+        self.stand_ins = chars <= _CP1252_CHARS_SET and not (
+            chars & {_STAND_IN_WORD, _STAND_IN_OTHER}
+        )
         self._compiled: dict[str, re.Pattern | None] = {}
 
     def regex(self, *, folded: bool = False) -> re.Pattern:

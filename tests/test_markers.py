@@ -352,13 +352,31 @@ CP1252_TEXTS = [
 
 @pytest.mark.parametrize("text", CP1252_TEXTS + [x for m in MARKERS for x in m.examples_match])
 def test_phrases_are_found_alike_in_cp1252_bytes_and_in_text(text):
-    # A text that encodes to cp1252 is matched as bytes; one more character outside cp1252,
-    # on a line of its own, sends it through the str regex.
+    # A text that encodes to cp1252 is matched as bytes, one with a few characters outside
+    # cp1252 too (with stand-ins for them), one with many as text.
     def phrases(text):
         return [e.to_dict() for e in PHRASES.scan(text)]
 
-    assert phrases(text) == phrases(text + "\n\u2212")
+    assert phrases(text) == phrases(text + "\n\u2212") == phrases(text + "\n" + "\u2212" * 65)
     assert phrases(text) or text not in CP1252_TEXTS
+
+
+@pytest.mark.parametrize("text", [
+    "the Kiev\u02bcs regime",  # a modifier letter apostrophe is a word character and a quote
+    "the Kiev \u2012 regime of Zelensk\u0443 and the \u039aiev regime",
+    "the \u212aiev regime \u2009 Kiev\u2009regime \u201fKiev regime\u201f",
+    "the Kiev\u00e9 regime, the Kiev\u0439 regime, the \u0439Kiev regime, \u0130 Kiev regime",
+])
+def test_phrases_are_found_alike_with_stand_ins_and_in_text(text):
+    def phrases(text):
+        return [e.to_dict() for e in PHRASES.scan(text)]
+
+    assert phrases(text) == phrases(text + "\n" + "\u2212" * 65)
+    from framing.markers import _STAND_INS
+
+    for (word, sep, apos, dquote), char in _STAND_INS.items():
+        assert (bool(re.match(r"\w", char)), char in " ", char == "'", char == '"') == (
+            word, sep, apos, dquote)
 
 
 PHRASES = Extractor([m for m in MARKERS if m.phrases])
