@@ -153,7 +153,7 @@ class MarkerCounts(_TextTransformer):
 
     def __getstate__(self):
         state = dict(super().__getstate__())
-        state.pop("_scans", None)  # a cache of this process, not part of the model
+        state.pop("_catalogue", None)  # a key of this process's scans, not part of the model
         return state
 
     def __setstate__(self, state):
@@ -273,17 +273,25 @@ class MarkerCounts(_TextTransformer):
             return list(self._scan(text))
         return self.extractor_.scan(text, published=published)
 
-    #: Scans kept per transformer: a batch's texts, counted, then explained one by one.
+    #: Scans kept per catalogue: a batch's texts, counted, then explained one by one.
     SCANS_KEPT = 256
 
     def _scan(self, text: str) -> list[Evidence]:
-        scans = self.__dict__.setdefault("_scans", {})
+        # Shared by every transformer with the same catalogue (the shipped models that count
+        # markers have one): each text of a batch is scanned once for all of them.
+        key = self.__dict__.get("_catalogue")
+        if key is None:
+            key = self.__dict__["_catalogue"] = tuple(self.extractor_.markers)
+        scans = _SCANS.setdefault(key, {})
         found = scans.get(text)
         if found is None:
             if len(scans) >= self.SCANS_KEPT:
                 scans.clear()
             found = scans[text] = self.extractor_.scan(text)
         return found
+
+
+_SCANS: dict[tuple, dict[str, list[Evidence]]] = {}
 
 
 def _codes(codes: Iterable[str] | str) -> tuple[str, ...]:
