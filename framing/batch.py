@@ -1,9 +1,11 @@
 """Scoring at scale: streamed chunks on all local cores, or partitions on a Dask cluster.
 
 The local engine (:func:`score_stream`) reads the inputs in this process and cuts them into
-chunks of articles; worker processes (joblib's loky backend) score the chunks and the results
-come back in input order. Only the chunks in flight are held, so memory stays flat however big
-the input is, and each worker loads the models once for the whole run.
+chunks of articles; worker processes score the chunks and the results come back in input
+order. Only the chunks in flight are held, so memory stays flat however big the input is. On
+Linux the workers are forked from this process once it has loaded the models, so they start in
+milliseconds with the models in memory (shared, copy-on-write); elsewhere they are a loky pool
+whose workers import scikit-learn and load the models once each.
 
 The Dask engine (:func:`score_with_dask`) cuts JSONL inputs into byte ranges instead
 (:func:`plan_partitions`): each task reads, scores and writes its own partition file, so only
@@ -21,11 +23,15 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import hashlib
 import importlib
 import itertools
 import json
+import multiprocessing
 import os
+import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -52,10 +58,17 @@ if TYPE_CHECKING:
     from framing.article import ScoredArticle
     from framing.model import Model
 
-DEFAULT_CHUNK_SIZE = 256
+# 64 articles is one vectorised batch of score_articles: as fast per article as bigger chunks,
+# and small enough that the last chunks of a run keep every worker busy to the end.
+DEFAULT_CHUNK_SIZE = 64
 POOL_MIN_CHUNKS = 4
-# Inputs from this size on start the pool before anything else (see start_pool); smaller ones
-# may still use it, once read far enough to hold more than POOL_MIN_CHUNKS chunks.
+# Workers forked from the process that loaded the models start with them in memory. Only on
+# Linux: macOS can fork, but system libraries there are not safe to use in a forked child (the
+# reason Python spawns there), and Windows cannot.
+FORK_WORKERS = sys.platform.startswith("linux")
+# Without fork (the loky pool): inputs from this size on start the pool before anything else
+# (see start_pool); smaller ones may still use it, once read far enough to hold more than
+# POOL_MIN_CHUNKS chunks.
 POOL_START_BYTES = 8 << 20
 DEFAULT_PARTITION_BYTES = 32 << 20
 MANIFEST = "manifest.json"
@@ -112,10 +125,16 @@ class ScoringJob:
             return self.model_dirs
         return tuple(d for d in self.model_dirs if _card_field(d, "kind") not in off)
 
+    def load_key(self) -> tuple:
+        """What :meth:`load` caches its models under: the directories and their cards'
+        sha256, so that a model retrained in place is not taken for the one loaded before."""
+        dirs = self.used_dirs()
+        return (dirs, tuple(_card_sha256(d) for d in dirs))
+
     def load(self) -> tuple[list[Model], Extractor]:
         """The models and the marker extractor, loaded once per process and job."""
-        dirs = self.used_dirs()
-        key = (dirs, tuple(_card_sha256(d) for d in dirs))
+        key = self.load_key()
+        dirs = key[0]
         loaded = _LOADED.get(key)
         if loaded is None:
             from framing.model import load_model
@@ -257,39 +276,87 @@ POOL_IDLE_TIMEOUT = 60
 
 
 def start_pool(jobs: int):
-    """The pool of ``jobs`` worker processes, started now (and reused if it already runs).
+    """The loky pool of ``jobs`` worker processes, started now (and reused if it already runs).
 
-    Workers import scikit-learn as they start, which takes about a second; starting the pool
-    before the parent loads anything overlaps that with the parent's own start-up.
-    :func:`score_stream` uses the same pool. Idle workers exit after a minute, and all of
-    them when the interpreter exits (:func:`stop_pool`).
+    The route where workers are not forked (:data:`FORK_WORKERS` false): workers import
+    scikit-learn as they start, which takes about a second, so starting the pool before the
+    parent loads anything overlaps that with the parent's own start-up. :func:`score_stream`
+    uses the same pool there. Idle workers exit after a minute, and all of them when the
+    interpreter exits (:func:`stop_pool`).
     """
     global _POOL
     from joblib.externals.loky import get_reusable_executor
 
     pool = get_reusable_executor(max_workers=jobs, timeout=POOL_IDLE_TIMEOUT,
                                  initializer=_init_worker)
-    atexit.unregister(stop_pool)  # registered once however often a pool is started
-    atexit.register(stop_pool)
+    _stop_at_exit()
     _POOL = pool
     return pool
 
 
 _POOL = None
+# Forked pools running, each owned by the stream scoring with it (normally one): a forked
+# worker holds the models of one job, so a pool is not kept for another stream.
+_FORKED: list = []
+
+
+def _stop_at_exit() -> None:
+    atexit.unregister(stop_pool)  # registered once however often a pool is started
+    atexit.register(stop_pool)
+
+
+def _forked_pool(jobs: int, job: ScoringJob):
+    """``jobs`` workers forked from this process, now, with ``job``'s models loaded."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    job.load()
+    # Buffered text on stdout or stderr (a table row, the progress line) would be written a
+    # second time by each worker, which flushes them as it exits.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_init_forked_worker)
+    _FORKED.append(pool)
+    _stop_at_exit()
+    # Objects left out of the workers' garbage collections: a collection writes to every
+    # object it scans, which would copy the parent's pages (the models) into each worker.
+    # The processes are launched now (a forking pool starts them all at its first task), so
+    # that the freeze is around the forks only.
+    gc.freeze()
+    try:
+        pool.submit(int).result()
+    finally:
+        gc.unfreeze()
+    return pool
+
+
+def _stop_forked(pool) -> None:
+    with contextlib.suppress(ValueError):
+        _FORKED.remove(pool)
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def stop_pool() -> None:
-    """Stop the pool of :func:`start_pool` and wait until its processes have exited.
+    """Stop the worker pools and wait until their processes have exited.
 
     Runs at interpreter exit once a pool was started, so no worker outlives the command that
-    started it; a later :func:`start_pool` starts a new pool. A no-op when none runs.
+    started it; a later :func:`start_pool` or :func:`score_stream` starts a new pool. (A
+    forked pool already stops when the stream that started it ends.) Chunks not started yet
+    are dropped. A no-op when none runs.
     """
     global _POOL
+    for pool in list(_FORKED):
+        _stop_forked(pool)
     pool, _POOL = _POOL, None
     if pool is None:
         return
     pool.shutdown(wait=True)
     _stop_resource_tracker("joblib.externals.loky.backend.resource_tracker")
+
+
+_TRACKERS = ("multiprocessing.resource_tracker",
+             "joblib.externals.loky.backend.resource_tracker")
 
 
 def _stop_resource_tracker(module: str) -> None:
@@ -302,6 +369,22 @@ def _stop_resource_tracker(module: str) -> None:
 def _init_worker() -> None:
     _exit_with_parent()
     import framing.scoring  # noqa: F401  (the slow import, done before the first chunk)
+
+
+def _init_forked_worker() -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the pool (stop_pool), and a
+    # worker interrupted between chunks would only break it for the parent.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A resource tracker stops when the last holder of its pipe closes it: the copy forked
+    # into this worker would keep the parent waiting for a tracker that never stops.
+    for module in _TRACKERS:
+        tracker = getattr(sys.modules.get(module), "_resource_tracker", None)
+        fd = getattr(tracker, "_fd", None)
+        if isinstance(fd, int):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+            tracker._fd = tracker._pid = None
+    _exit_with_parent()
 
 
 def _exit_with_parent(interval: float = 0.5) -> None:
@@ -332,13 +415,14 @@ def score_stream(
 ) -> Iterator[ChunkResult]:
     """Score ``articles`` chunk by chunk, in input order, with ``jobs`` processes.
 
-    ``jobs=1`` scores in this process. With more, the pool of :func:`start_pool` scores the
-    chunks, but only once the input holds more than ``POOL_MIN_CHUNKS`` chunks: a few hundred
-    articles are scored here faster than worker processes start. At most ``2 * jobs`` chunks
-    are in flight, which bounds memory. ``done`` articles are skipped and counted in
-    :attr:`ChunkResult.skipped`; ``bytes_read`` (a running total of input bytes, see
-    ``iter_articles(on_bytes=...)``) lets each result say how much input it stands for, for
-    progress bars.
+    ``jobs=1`` scores in this process. With more, a pool of worker processes scores the
+    chunks, but only once the input holds more than one chunk (forked workers, which start in
+    milliseconds) or more than ``POOL_MIN_CHUNKS`` chunks (the loky pool of
+    :func:`start_pool`, whose workers take seconds to start): a smaller input is scored here.
+    At most ``2 * jobs`` chunks are in flight, which bounds memory. ``done`` articles are
+    skipped and counted in :attr:`ChunkResult.skipped`; ``bytes_read`` (a running total of
+    input bytes, see ``iter_articles(on_bytes=...)``) lets each result say how much input it
+    stands for, for progress bars.
 
     Input problems are reported by the reader that produced ``articles``, in this process.
     """
@@ -349,9 +433,10 @@ def score_stream(
     chunks = _chunks(articles, chunk_size, done, bytes_read)
     ahead: list[_Chunk] = []
     if jobs > 1:
+        enough = 1 if FORK_WORKERS else POOL_MIN_CHUNKS
         for chunk in chunks:
             ahead.append(chunk)
-            if len(ahead) > POOL_MIN_CHUNKS:
+            if len(ahead) > enough:
                 yield from _score_in_pool(itertools.chain(ahead, chunks), job, jobs)
                 return
     for chunk in itertools.chain(ahead, chunks):
@@ -365,9 +450,10 @@ def _result(chunk: _Chunk, outcomes: list[ScoredArticle]) -> ChunkResult:
 
 
 def _score_in_pool(chunks: Iterator[_Chunk], job: ScoringJob, jobs: int) -> Iterator[ChunkResult]:
-    from joblib.externals.loky.process_executor import TerminatedWorkerError
+    from concurrent.futures.process import BrokenProcessPool
 
-    pool = start_pool(jobs)
+    forked = FORK_WORKERS
+    pool = _forked_pool(jobs, job) if forked else start_pool(jobs)
     window: deque = deque()
     try:
         for chunk in chunks:
@@ -379,20 +465,28 @@ def _score_in_pool(chunks: Iterator[_Chunk], job: ScoringJob, jobs: int) -> Iter
         while window:
             chunk, future = window.popleft()
             yield _result(chunk, future.result())
-    except TerminatedWorkerError as exc:
+    except BrokenProcessPool as exc:  # loky's TerminatedWorkerError is one too
+        if not forked:
+            stop_pool()  # a broken pool takes no more work; the next run starts another
         raise ResumeNeeded(f"a worker process died ({exc}); the articles scored before it "
                            "are kept, rerun with ", " to go on") from None
     finally:
         for _, future in window:
             future.cancel()
+        if forked:
+            # Its workers hold this job's models and copies of this process's open files:
+            # they end with the stream, not at some later exit.
+            _stop_forked(pool)
 
 
 def start_pool_for(paths: Sequence[str], input_format: str, jobs: int) -> None:
     """Start the worker pool at once when the input looks big enough to use it.
 
-    Called before the models are loaded, so that the workers' start-up overlaps this process's.
+    Called before the models are loaded, so that the workers' start-up overlaps this
+    process's. Where workers are forked (:data:`FORK_WORKERS`) it does nothing: they are
+    forked once the models are loaded, and start at once.
     """
-    if jobs > 1:
+    if jobs > 1 and not FORK_WORKERS:
         size = input_size(paths, input_format)
         if size is None or size >= POOL_START_BYTES:
             start_pool(jobs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,30 +139,96 @@ def _copy_models(tmp_path: Path) -> tuple[str, ...]:
 
 
 @pytest.mark.slow
-def test_pool_workers_load_the_models_once_each(tmp_path):
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "loky"])
+def test_pool_workers_load_the_models_once_each(tmp_path, monkeypatch, fork):
+    if fork and not batch.FORK_WORKERS:
+        pytest.skip("workers are forked on Linux only")
+    monkeypatch.setattr(batch, "FORK_WORKERS", fork)
     path = _write_batch(tmp_path / "in.jsonl", 30)
     logs = tmp_path / "loads"
     logs.mkdir()
     job = _CountingJob(_copy_models(tmp_path), log_dir=str(logs))
-    results = list(batch.score_stream(iter_articles([path]), job, jobs=2, chunk_size=2))
+    try:
+        results = list(batch.score_stream(iter_articles([path]), job, jobs=2, chunk_size=2))
+    finally:
+        batch.stop_pool()
     assert len(results) == 15
     loads = [p.name.split("-")[0] for p in logs.iterdir()]
-    pids = set(loads) - {str(os.getpid())}
-    assert 1 <= len(pids) <= 2
     assert sorted(loads) == sorted(set(loads))  # no process loaded twice
+    pids = set(loads) - {str(os.getpid())}
+    if fork:
+        # Forked after this process loaded them: the workers inherit the models.
+        assert loads == [str(os.getpid())]
+    else:
+        assert 1 <= len(pids) <= 2
+
+
+def _gone(pids) -> bool:
+    # Joined and reaped by this process: not even a zombie is left.
+    return [pid for pid in pids if os.path.exists(f"/proc/{pid}")] == []
 
 
 @pytest.mark.slow
-def test_stopping_the_pool_waits_for_its_workers(tmp_path):
+def test_forked_workers_end_with_their_stream(tmp_path):
+    if not batch.FORK_WORKERS:
+        pytest.skip("workers are forked on Linux only")
+    path = _write_batch(tmp_path / "in.jsonl", 30)
+    stream = batch.score_stream(iter_articles([path]), JOB, jobs=2, chunk_size=2)
+    next(stream)
+    (pool,) = batch._FORKED
+    workers = list(pool._processes)
+    assert len(workers) == 2
+    assert sum(len(r.scored) for r in stream) == 28  # and the stream ends: so do they
+    assert _gone(workers) and batch._FORKED == []
+    # A stream left half-way (the consumer failed) stops its workers too.
+    stream = batch.score_stream(iter_articles([path]), JOB, jobs=2, chunk_size=2)
+    next(stream)
+    workers = list(batch._FORKED[0]._processes)
+    stream.close()
+    assert _gone(workers) and batch._FORKED == []
+    batch.stop_pool()  # nothing left to stop: a no-op
+
+
+@pytest.mark.slow
+def test_stopping_the_loky_pool_waits_for_its_workers(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "FORK_WORKERS", False)
     path = _write_batch(tmp_path / "in.jsonl", 30)
     list(batch.score_stream(iter_articles([path]), JOB, jobs=2, chunk_size=2))
     workers = list(batch._POOL._processes)
     assert workers
     batch.stop_pool()
-    # Joined and reaped by this process: not even a zombie is left.
-    assert [pid for pid in workers if os.path.exists(f"/proc/{pid}")] == []
+    assert _gone(workers)
     assert batch._POOL is None
     batch.stop_pool()  # a second stop is a no-op
+
+
+@dataclass(frozen=True)
+class _DyingJob(ScoringJob):
+    """Kills the worker process that loads it, as the out-of-memory killer would."""
+
+    parent: int = 0
+
+    def load(self):
+        if os.getpid() != self.parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return super().load()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "loky"])
+def test_a_dead_worker_asks_for_resume(tmp_path, monkeypatch, fork):
+    if fork and not batch.FORK_WORKERS:
+        pytest.skip("workers are forked on Linux only")
+    monkeypatch.setattr(batch, "FORK_WORKERS", fork)
+    path = _write_batch(tmp_path / "in.jsonl", 30)
+    job = _DyingJob(JOB.model_dirs, parent=os.getpid())
+    with pytest.raises(batch.ResumeNeeded, match="worker process died"):
+        list(batch.score_stream(iter_articles([path]), job, jobs=2, chunk_size=2))
+    assert batch._FORKED == [] and batch._POOL is None
+    # The next run gets a pool of its own.
+    results = list(batch.score_stream(iter_articles([path]), JOB, jobs=2, chunk_size=2))
+    assert sum(len(r.scored) for r in results) == 30
+    batch.stop_pool()
 
 
 def test_small_input_is_scored_without_a_pool(tmp_path, monkeypatch):
