@@ -346,6 +346,26 @@ def test_score_with_two_jobs_matches_one_job(runner, tmp_path):
     assert [d["id"] for d in outputs["1"]] == [f"a{i}" for i in range(25)]
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["table", "csv"])
+def test_score_to_stdout_with_workers_writes_each_line_once(tmp_path, fmt):
+    # Forked workers copy this process's unflushed stdout; none of it may come out twice.
+    import subprocess
+    import sys
+
+    source = _batch_file(tmp_path / "in.jsonl", 20)
+    outputs = [subprocess.run([sys.executable, "-m", "framing", "score", str(source), "-q",
+                               "--format", fmt, "--jobs", jobs, "--chunk-size", "3",
+                               "--no-techniques", "--no-frames"],
+                              capture_output=True, text=True, timeout=300)
+               for jobs in ("1", "2")]
+    assert [o.returncode for o in outputs] == [0, 0], outputs[1].stderr
+    assert outputs[0].stdout == outputs[1].stdout
+    if fmt == "csv":
+        rows = outputs[1].stdout.splitlines()
+        assert len(rows) == 21 and rows[0].startswith("id,")
+
+
 def test_score_resumes_a_partial_output(runner, tmp_path):
     source = _batch_file(tmp_path / "in.jsonl", 12)
     full = tmp_path / "full.csv"
