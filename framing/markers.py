@@ -495,42 +495,52 @@ def _trie_sources(phrases: Iterable[str]) -> tuple[str, bytes | None]:
 # quotes, dashes, euro, bullet (nine in ten ReCOVery texts encode to it; Cyrillic, the Unicode
 # hyphen and minus do not). The phrase trie matches the bytes of such a text about 1.5 times as
 # fast as its characters, as byte classes are bitmaps where character classes test categories.
-_CP1252_CHARS: dict[int, str] = {}
-for _byte in range(256):
-    try:
-        _CP1252_CHARS[_byte] = bytes([_byte]).decode("cp1252")
-    except UnicodeDecodeError:  # five bytes are unassigned: an encoded text never holds them
-        pass
-#: Lower-cases cp1252 bytes as ``str.lower`` does their characters (one for one, in cp1252).
-_CP1252_LOWER = bytes(
-    _CP1252_CHARS[b].lower().encode("cp1252")[0] if b in _CP1252_CHARS else b for b in range(256)
-)
+class _Cp1252:
+    """cp1252 as the phrase trie reads it; built on first use (:func:`_cp1252`), as loading the
+    codec costs the command line's ``--help`` a few ms."""
+
+    def __init__(self):
+        #: byte -> character (five bytes are unassigned: an encoded text never holds them).
+        self.chars: dict[int, str] = {}
+        for byte in range(256):
+            try:
+                self.chars[byte] = bytes([byte]).decode("cp1252")
+            except UnicodeDecodeError:
+                pass
+        self.char_set = frozenset(self.chars.values())
+        #: Lower-cases cp1252 bytes as ``str.lower`` does their characters (one for one).
+        self.lower = bytes(
+            self.chars[b].lower().encode("cp1252")[0] if b in self.chars else b
+            for b in range(256)
+        )
+        self.word, self.non_word = self.byte_class(r"\w"), self.byte_class(r"\W")
+        self.units = {
+            _SEP + "+": self.byte_class(_SEP) + b"+",
+            _SEP + "*": self.byte_class(_SEP) + b"*",
+            r"\w*": self.word + b"*",
+            _APOS: self.byte_class(_APOS),
+            _DQUOTE: self.byte_class(_DQUOTE),
+        }
+
+    def byte_class(self, regex: str) -> bytes | None:
+        """A byte class of the bytes whose character ``regex`` (one character) matches."""
+        compiled = re.compile(regex)
+        found = [b for b, char in self.chars.items() if compiled.fullmatch(char)]
+        return (b"[" + b"".join(re.escape(bytes([b])) for b in found) + b"]") if found else None
 
 
-def _cp1252_class(regex: str) -> bytes | None:
-    """A byte class matching the cp1252 bytes whose character ``regex`` (one character) matches."""
-    compiled = re.compile(regex)
-    found = [b for b, ch in _CP1252_CHARS.items() if compiled.fullmatch(ch)]
-    return (b"[" + b"".join(re.escape(bytes([b])) for b in found) + b"]") if found else None
-
-
-_CP1252_WORD = _cp1252_class(r"\w")
-_CP1252_NON_WORD = _cp1252_class(r"\W")
-_CP1252_UNITS = {
-    _SEP + "+": _cp1252_class(_SEP) + b"+",
-    _SEP + "*": _cp1252_class(_SEP) + b"*",
-    r"\w*": _CP1252_WORD + b"*",
-    _APOS: _cp1252_class(_APOS),
-    _DQUOTE: _cp1252_class(_DQUOTE),
-}
+@functools.cache
+def _cp1252() -> _Cp1252:
+    return _Cp1252()
 
 
 @functools.lru_cache(maxsize=1024)
 def _cp1252_unit(unit: str) -> bytes | None:
     """The bytes form of a unit of :func:`_phrase_units` (``None``: its character is not in
     cp1252); a unit that is no class is an escaped literal."""
-    if unit in _CP1252_UNITS:
-        return _CP1252_UNITS[unit]
+    units = _cp1252().units
+    if unit in units:
+        return units[unit]
     literal = re.sub(r"\\(.)", r"\1", unit, flags=re.DOTALL)  # re.escape undone
     try:
         return re.escape(literal.encode("cp1252"))
@@ -563,7 +573,7 @@ def _stand_in(char: str) -> str:
     lower = char.lower()
     if len(lower) != 1:
         return ""  # the text route reads such a text (it folds case instead)
-    if lower in _CP1252_CHARS_SET:
+    if lower in _cp1252().char_set:
         return lower
     # The classes the trie tests it with: a stand-in must be in the same ones (the modifier
     # letter apostrophe is both a word character and an apostrophe: no stand-in is).
@@ -588,7 +598,6 @@ def _stand_ins(error: UnicodeEncodeError) -> tuple[str, int]:
 
 
 codecs.register_error("framing-stand-in", _stand_ins)
-_CP1252_CHARS_SET = frozenset(_CP1252_CHARS.values())
 
 
 def _encode_cp1252(text: str, *, stand_ins: bool = False) -> tuple[bytes | None, bool]:
@@ -712,7 +721,7 @@ class Extractor:
                 text, stand_ins=self._phrases is not None and self._phrases.stand_ins
             )
             if encoded is not None:
-                lower = subject = b" " + encoded.translate(_CP1252_LOWER)
+                lower = subject = b" " + encoded.translate(_cp1252().lower)
                 if self._phrases is not None:
                     regex = self._phrases.bytes_regex()  # None: no phrase can match it
         if lower is None:
@@ -831,7 +840,8 @@ def _phrase_sources(phrases: tuple[str, ...], *, padded: bool) -> tuple[str, byt
     text_source = (r"\W" if padded else r"(?<!\w)") + trie + r"(?!\w)"
     if not padded or trie_bytes is None:
         return text_source, None
-    return text_source, _CP1252_NON_WORD + trie_bytes + b"(?!" + _CP1252_WORD + b")"
+    cp1252 = _cp1252()
+    return text_source, cp1252.non_word + trie_bytes + b"(?!" + cp1252.word + b")"
 
 
 class _PhraseRegex:
@@ -851,7 +861,7 @@ class _PhraseRegex:
         # Whether texts with a few characters outside cp1252 may be read with stand-ins for
         # them (see _stand_in): not if a phrase holds such a character or a stand-in.
         chars = {char for phrase in phrases for char in phrase.lower()}
-        self.stand_ins = chars <= _CP1252_CHARS_SET and not (
+        self.stand_ins = chars <= _cp1252().char_set and not (
             chars & {_STAND_IN_WORD, _STAND_IN_OTHER}
         )
         self._compiled: dict[str, re.Pattern | None] = {}

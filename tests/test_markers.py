@@ -336,10 +336,12 @@ def test_extractors_pickle_as_before_and_scan_the_same_when_unpickled():
 
 
 def test_cp1252_lower_casing_is_str_lower_casing():
-    from framing.markers import _CP1252_CHARS, _CP1252_LOWER
+    from framing.markers import _cp1252
 
-    for byte, char in _CP1252_CHARS.items():
-        assert bytes([_CP1252_LOWER[byte]]).decode("cp1252") == char.lower()
+    cp1252 = _cp1252()
+    assert len(cp1252.chars) == 251
+    for byte, char in cp1252.chars.items():
+        assert bytes([cp1252.lower[byte]]).decode("cp1252") == char.lower()
 
 
 CP1252_TEXTS = [
