@@ -295,7 +295,9 @@ def split_sentences(text: str) -> list[str]:
 
 def _profiles(tokens: list[str]) -> list[int]:
     found = list(map(_CACHE.get, tokens))  # a C-level look-up per token when all are cached
-    return list(map(_profile, tokens)) if None in found else found
+    if None in found:
+        found = [_profile(t) if p is None else p for p, t in zip(found, tokens, strict=True)]
+    return found
 
 
 _ENDS, _OPEN = _SHIFT["ends"], _SHIFT["open_alnum"]
