@@ -34,9 +34,9 @@ import numpy as np
 from scipy import sparse
 
 #: Distinct whitespace tokens whose character n-gram rows a vectorizer keeps between batches
-#: (some 25 n-grams each, about 300 bytes); past that the cache starts again, so memory stays
-#: flat on any stream.
-TOKEN_CACHE_SIZE = 200_000
+#: (some 25 n-grams each, about 250 bytes with the index; the 1,641 ReCOVery articles hold
+#: 80,000); past that the cache starts again, so memory stays flat on any stream.
+TOKEN_CACHE_SIZE = 100_000
 
 #: The token pattern shared counting reproduces (CountVectorizer's default).
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"
@@ -138,8 +138,8 @@ class _TokenRows:
 
     def __init__(self, vectorizer):
         self.index: dict[str, int] = {}
-        self._chunks: list[sparse.csr_matrix] = []
-        self._matrix: sparse.csr_matrix | None = None
+        self._chunks: list[sparse.csr_matrix] = []  # rows of tokens, in id order
+        self._starts: list[int] = []  # id of each chunk's first row
         self._width = len(vectorizer.vocabulary_)
         self.generation = 0  # rises each time the cache starts again: ids given out are void
 
@@ -151,7 +151,7 @@ class _TokenRows:
             new = list(dict.fromkeys(t for t, i in zip(tokens, ids, strict=True) if i < 0))
             if len(self.index) + len(new) > TOKEN_CACHE_SIZE:
                 self.index.clear()
-                self._chunks = []
+                self._chunks, self._starts = [], []
                 self.generation += 1
                 new = list(dict.fromkeys(tokens))
             self._add(vectorizer, new)
@@ -168,21 +168,31 @@ class _TokenRows:
                               len(grams))
         rows = np.repeat(np.arange(len(new), dtype=np.int64), lengths)
         keep = columns >= 0
+        # int32: counts within one token, and half the memory of the rows kept.
         chunk = sparse.csr_matrix(
-            (np.ones(int(keep.sum()), dtype=np.int64), (rows[keep], columns[keep])),
+            (np.ones(int(keep.sum()), dtype=np.int32), (rows[keep], columns[keep])),
             shape=(len(new), self._width))
         chunk.sum_duplicates()
+        self._starts.append(len(self.index))
         self.index.update(zip(new, range(len(self.index), len(self.index) + len(new)),
                               strict=True))
         self._chunks.append(chunk)
-        self._matrix = None
+        if len(self._chunks) > 16:  # one chunk per batch with new tokens: merged now and then
+            self._chunks = [sparse.csr_matrix(sparse.vstack(self._chunks, format="csr"))]
+            self._starts = [0]
 
-    def matrix(self) -> sparse.csr_matrix:
-        """Rows x n-gram columns of every token kept."""
-        if self._matrix is None:
-            self._matrix = sparse.csr_matrix(sparse.vstack(self._chunks, format="csr"))
-            self._chunks = [self._matrix]
-        return self._matrix
+    def rows(self, ids: np.ndarray) -> sparse.csr_matrix:
+        """The rows of ``ids`` (sorted, distinct), from the chunks that hold them: a batch's
+        tokens, without copying every row kept."""
+        parts = []
+        bounds = self._starts[1:] + [len(self.index)]
+        for chunk, start, end in zip(self._chunks, self._starts, bounds, strict=True):
+            lo, hi = np.searchsorted(ids, [start, end])
+            if hi > lo:
+                parts.append(chunk[ids[lo:hi] - start])
+        if not parts:
+            return sparse.csr_matrix((0, self._width), dtype=np.int32)
+        return sparse.csr_matrix(sparse.vstack(parts, format="csr"))
 
 
 _TOKEN_ROWS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -357,11 +367,12 @@ class TextCounts:
         if store is None:
             store = _TOKEN_ROWS[vectorizer] = _TokenRows(vectorizer)
         positions, owner = _positions(self._chars.spans(texts))
-        ids = self._token_ids(vectorizer, store)[positions]
-        per_token = sparse.csr_matrix((np.ones(len(ids), dtype=np.int64), (owner, ids)),
-                                      shape=(len(texts), len(store.index)))
+        distinct, column = np.unique(self._token_ids(vectorizer, store)[positions],
+                                     return_inverse=True)
+        per_token = sparse.csr_matrix((np.ones(len(column), dtype=np.int32), (owner, column)),
+                                      shape=(len(texts), len(distinct)))
         per_token.sum_duplicates()
-        return per_token @ store.matrix()
+        return per_token @ store.rows(distinct)
 
 
 def transform_union(union, texts: Sequence[str], counts: TextCounts | None):

@@ -146,3 +146,12 @@ def test_kept_rows_are_found_by_owner_and_text_only():
     assert (counts.kept(owner, "b") != matrix[1]).nnz == 0
     assert counts.kept(owner, "c") is None
     assert counts.kept(other, "a") is None
+
+
+def test_rows_kept_over_many_batches_stay_exact():
+    # One batch per text: more chunks of token rows than are kept apart before a merge.
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5)).fit(TRAIN)
+    texts = TEXTS + [f"token{k} and word{k}" for k in range(20)]
+    for text in texts:
+        same(TextCounts().transform(vectorizer, [text]), vectorizer.transform([text]))
+    same(TextCounts().transform(vectorizer, texts), vectorizer.transform(texts))
