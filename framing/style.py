@@ -8,8 +8,9 @@ No shipped model uses it. Added to the shipped configurations and measured out o
 unseen publishers (``framing train``, five publisher-grouped folds), it lowered every target:
 ROC-AUC 0.843 -> 0.793 for ``unreliable_source`` (words), 0.832 -> 0.802 with markers, and
 0.747 -> 0.567 for ``pro_kremlin_framing``; it also doubles the feature time of a words-only
-model (VADER is pure Python). It lives apart from the scoring path so that scoring never
-imports it; ``framing train --features style`` loads it, and its sentiment columns need the
+model (VADER is pure Python). Scoring uses only its sentence splitter (:func:`sentence_spans`,
+the techniques model's evidence) and never computes the features; ``framing train --features
+style`` does, and its sentiment columns need the
 optional ``vaderSentiment`` (``pip install 'framing[style]'``). Without it,
 ``StyleFeatures(sentiment=False)`` still works, and asking for sentiment raises
 :class:`StyleDependencyError` naming the extra.
