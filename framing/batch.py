@@ -71,6 +71,11 @@ FORK_WORKERS = sys.platform.startswith("linux")
 # POOL_MIN_CHUNKS chunks.
 POOL_START_BYTES = 8 << 20
 DEFAULT_PARTITION_BYTES = 32 << 20
+# Dask: an input is cut into at least this many partitions (of MIN_PARTITION_BYTES at least),
+# since a worker idles while another finishes the last partition: with 2 workers and 8
+# partitions, that was up to an eighth of the run.
+MIN_PARTITIONS = 32
+MIN_PARTITION_BYTES = 1 << 20
 MANIFEST = "manifest.json"
 
 
@@ -693,6 +698,14 @@ def plan_partitions(paths: Sequence[str], block_size: int = DEFAULT_PARTITION_BY
     return partitions
 
 
+def partition_size(total: int, largest: int = DEFAULT_PARTITION_BYTES) -> int:
+    """The partition size for ``total`` input bytes: ``largest`` at most, less for an input
+    that would make fewer than ``MIN_PARTITIONS`` partitions, but not under
+    ``MIN_PARTITION_BYTES`` (unless ``largest`` is). Depends on these alone, so that a resumed
+    run cuts its inputs the same way."""
+    return max(min(largest, MIN_PARTITION_BYTES), min(largest, -(-total // MIN_PARTITIONS)))
+
+
 def score_partition(partition: Partition, job: ScoringJob, out_dir: str) -> PartitionResult:
     """Read, score and write one partition (atomically, as ``out_dir/part-NNNNN.jsonl``)."""
     from framing.scoring import score_articles
@@ -776,7 +789,7 @@ def score_with_dask(
     """
     try:
         import dask.bag as db
-        from distributed import Client, LocalCluster, as_completed
+        from distributed import Client, as_completed
     except ImportError:
         raise BatchError("the dask engine needs dask and distributed: "
                          "pip install 'framing[dask]'") from None
@@ -790,9 +803,7 @@ def score_with_dask(
             if scheduler:
                 client = stack.enter_context(Client(scheduler))
             else:
-                cluster = stack.enter_context(LocalCluster(
-                    n_workers=workers, threads_per_worker=1, processes=True,
-                    dashboard_address=None))
+                cluster = stack.enter_context(_local_cluster(job, workers))
                 client = stack.enter_context(Client(cluster))
             bag = db.from_sequence(todo, npartitions=len(todo))
             futures = client.compute(
@@ -806,6 +817,34 @@ def score_with_dask(
             _stop_resource_tracker("multiprocessing.resource_tracker")
     return [results[p.index] for p in partitions]
 
+
+
+@contextlib.contextmanager
+def _local_cluster(job: ScoringJob, workers: int):
+    """A ``LocalCluster`` of ``workers`` single-threaded processes; on Linux forked from this
+    process with the job's models loaded, as the local engine's workers are, instead of
+    spawned to import Dask, scikit-learn and the models again (two seconds or more each)."""
+    import dask
+    from distributed import LocalCluster
+
+    options = dict(n_workers=workers, threads_per_worker=1, processes=True,
+                   dashboard_address=None)
+    if not FORK_WORKERS:
+        with LocalCluster(**options) as cluster:
+            yield cluster
+        return
+    job.load()
+    for stream in (sys.stdout, sys.stderr):  # see _forked_pool
+        with contextlib.suppress(Exception):
+            stream.flush()
+    gc.freeze()
+    try:
+        with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
+            cluster = LocalCluster(**options)
+    finally:
+        gc.unfreeze()
+    with cluster:
+        yield cluster
 
 
 @dataclass
@@ -834,10 +873,13 @@ def run_dask(
 
     :func:`plan_partitions` then :func:`score_with_dask`; ``on_problem`` gets the input
     problems and ``on_progress(input_bytes, articles)`` each partition, as they finish.
+    Partitions are ``partition_bytes`` at most, smaller for a small input
+    (:func:`partition_size`).
     """
     from framing.scoring import reported_targets
 
-    partitions = plan_partitions(paths, partition_bytes)
+    partitions = plan_partitions(paths, partition_size(input_size(paths) or 0,
+                                                       partition_bytes))
     models, _ = job.load()
 
     def on_result(result: PartitionResult) -> None:

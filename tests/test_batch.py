@@ -395,6 +395,39 @@ def test_dask_on_a_local_cluster_scores_every_partition_and_resumes(tmp_path):
         batch.score_with_dask(parts, JOB, out, workers=2)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "spawned"])
+def test_dask_workers_load_the_models_once_each(tmp_path, monkeypatch, fork):
+    _require_dask()
+    if fork and not batch.FORK_WORKERS:
+        pytest.skip("workers are forked on Linux only")
+    monkeypatch.setattr(batch, "FORK_WORKERS", fork)
+    path = _write_batch(tmp_path / "in.jsonl", 30)
+    parts = batch.plan_partitions([str(path)], block_size=4000)
+    assert len(parts) >= 6
+    logs = tmp_path / "loads"
+    logs.mkdir()
+    job = _CountingJob(_copy_models(tmp_path), log_dir=str(logs))
+    results = batch.score_with_dask(parts, job, tmp_path / "out", workers=2)
+    assert sum(r.articles for r in results) == 30
+    loads = [p.name.split("-")[0] for p in logs.iterdir()]
+    assert sorted(loads) == sorted(set(loads))  # no process loaded twice
+    if fork:
+        assert loads == [str(os.getpid())]  # the workers inherit them
+    else:
+        assert 1 <= len(set(loads) - {str(os.getpid())}) <= 2
+
+
+def test_partition_size_cuts_small_inputs_finer():
+    mb = 1 << 20
+    assert batch.partition_size(2000 * mb) == 32 * mb
+    assert batch.partition_size(64 * mb) == 2 * mb
+    assert batch.partition_size(10 * mb) == mb
+    assert batch.partition_size(0) == mb
+    assert batch.partition_size(10 * mb, largest=mb // 2) == mb // 2
+    assert batch.partition_size(1000 * mb, largest=8 * mb) == 8 * mb
+
+
 def test_switched_off_models_are_not_loaded_and_travel_to_partitions(tmp_path,
                                                                      tiny_full_models_dir):
     dirs = tuple(str(d) for d in discover_models(tiny_full_models_dir))
