@@ -29,6 +29,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/bench_scale.py
+	$(BIN)/python bench/bench_startup.py
 	$(BIN)/python bench/bench_store.py 10000 100000
 	$(BIN)/python bench/source_ranking.py
 	$(BIN)/python bench/bench_syndication.py
