@@ -41,7 +41,6 @@ from __future__ import annotations
 import datetime
 import functools
 import platform
-import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -52,8 +51,13 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from framing import __version__
-from framing.errors import FramingError
 from framing.evaluation import choose_thresholds
+
+# The taxonomy lives in framing.labels (no numpy or scikit-learn import); its old names stay.
+from framing.labels import FRAMES_PATH as TAXONOMY_PATH  # noqa: F401
+from framing.labels import Frame, FrameError  # noqa: F401
+from framing.labels import frame_labels as taxonomy_labels
+from framing.labels import frame_taxonomy as load_taxonomy  # noqa: F401
 from framing.narratives import (
     MAX_PARAGRAPHS,
     _evidence_paragraphs,
@@ -63,10 +67,8 @@ from framing.narratives import (
     best_paragraphs,
     label_indicators,
     paragraphs,
-    read_label_table,
 )
 
-TAXONOMY_PATH = Path(__file__).resolve().parent / "data" / "frames.toml"
 MODEL_NAME = "frames"
 #: The probability at which the plain baseline asserts a frame.
 BASELINE_THRESHOLD = 0.5
@@ -74,49 +76,6 @@ FOLDS = 5
 SEED = 0
 #: Threshold grid of :func:`framing.evaluation.choose_thresholds` for the frames.
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)
-_LABEL = re.compile(r"^[A-Za-z]+(?:_[A-Za-z]+)*$")
-
-
-class FrameError(FramingError):
-    """The taxonomy, a label folder or a frames model cannot be used as asked."""
-
-
-# --------------------------------------------------------------------------- taxonomy
-
-
-@dataclass(frozen=True)
-class Frame:
-    """A frame of the taxonomy and our one-line description of it."""
-
-    label: str
-    description: str
-
-    def to_dict(self) -> dict:
-        return {"frame": self.label, "description": self.description}
-
-
-@functools.lru_cache(maxsize=4)
-def _load_taxonomy(path: str) -> tuple[Frame, ...]:
-    def check(entry: dict) -> list[str]:
-        label = entry["label"]
-        # The labels must match the task's label files byte for byte.
-        return [] if not label or _LABEL.match(label) else [
-            f"label {label!r} is not a Words_joined_by_underscores name as in the task's "
-            "label files"]
-
-    entries = read_label_table(path, "frame", check=check, error=FrameError)
-    return tuple(Frame(e["label"], e["description"]) for e in entries)
-
-
-def load_taxonomy(path: str | Path | None = None) -> list[Frame]:
-    """The frames with their descriptions (default ``data/frames.toml``), checked: one
-    :class:`FrameError` lists every problem of the file."""
-    return list(_load_taxonomy(str(path or TAXONOMY_PATH)))
-
-
-def taxonomy_labels(path: str | Path | None = None) -> list[str]:
-    """The frame labels of :func:`load_taxonomy`, in file order."""
-    return [f.label for f in load_taxonomy(path)]
 
 
 # --------------------------------------------------------------------------- reading

@@ -55,9 +55,8 @@ import platform
 import re
 import sys
 import time
-import tomllib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
@@ -67,137 +66,30 @@ from sklearn.base import BaseEstimator
 
 from framing import __version__
 from framing.errors import FramingError
+
+# The taxonomy and the label tables live in framing.labels (no numpy or scikit-learn import);
+# their old names stay importable from here.
+from framing.labels import NARRATIVES_PATH as TAXONOMY_PATH  # noqa: F401
+from framing.labels import (  # noqa: F401
+    OTHER,
+    URW_PREFIX,
+    Narrative,
+    NarrativeError,
+    check_label_table,
+    narrative_set,
+    read_label_table,
+)
+from framing.labels import narrative_labels as taxonomy_labels
+from framing.labels import narrative_taxonomy as load_taxonomy  # noqa: F401
+from framing.labels import read_narratives_file as read_taxonomy_file  # noqa: F401
 from framing.text import clip
 
-OTHER = "Other"
-TAXONOMY_PATH = Path(__file__).resolve().parent / "data" / "narratives.toml"
-#: Prefix of the war narratives in the SemEval-2025 taxonomy.
-URW_PREFIX = "URW: "
 MODEL_NAME = "narratives"
 #: Paragraph evidence: at most this many paragraphs per narrative, trimmed to about this length.
 MAX_PARAGRAPHS = 3
 PARAGRAPH_CHARS = 300
 #: A paragraph needs this many words to count as evidence (a dateline or a caption does not).
 MIN_PARAGRAPH_WORDS = 6
-
-
-class NarrativeError(FramingError):
-    """The taxonomy, a corpus or a narratives model cannot be used as asked."""
-
-
-# --------------------------------------------------------------------------- label tables
-
-
-def check_label_table(entries, source: str, table: str, *,
-                      fields: Sequence[str] = ("label", "description"),
-                      check: Callable[[dict], list[str]] | None = None,
-                      error: type[Exception] = ValueError) -> list[dict]:
-    """The ``[[table]]`` entries of a taxonomy file, checked, as dicts of stripped strings.
-
-    Each entry is a table with exactly ``fields``, each a non-empty one-line string; no value
-    of a field other than the description is listed twice; ``check(entry)`` adds the
-    taxonomy's own problems. One ``error`` lists every problem (the house rule for data files):
-    the one validation of the narratives, frames and techniques taxonomies.
-    """
-    if not isinstance(entries, list) or not entries:
-        raise error(f"{source}: no [[{table}]] entries")
-    problems: list[str] = []
-    out: list[dict] = []
-    firsts: dict[str, dict[str, int]] = {f: {} for f in fields if f != "description"}
-    for number, entry in enumerate(entries, 1):
-        where = f"{table} #{number}"
-        if not isinstance(entry, dict):
-            problems.append(f"{where} is not a table")
-            continue
-        unknown = sorted(set(entry) - set(fields))
-        if unknown:
-            problems.append(f"{where}: unknown key(s) {', '.join(unknown)}")
-        values = {f: entry.get(f).strip() if isinstance(entry.get(f), str) else ""
-                  for f in fields}
-        for name, value in values.items():
-            if not value or "\n" in value:
-                problems.append(f"{where}: needs a one-line {name}")
-            elif name in firsts:
-                if value in firsts[name]:
-                    problems.append(f"{where}: {name} {value!r} already listed as "
-                                    f"#{firsts[name][value]}")
-                else:
-                    firsts[name][value] = number
-        if check is not None:
-            problems += [f"{where}: {p}" for p in check(values)]
-        out.append(values)
-    if problems:
-        raise error(f"{source}: {len(problems)} problem(s) in the {table} taxonomy: "
-                    + "; ".join(problems))
-    return out
-
-
-def read_label_table(path: str | Path, table: str, **options) -> list[dict]:
-    """:func:`check_label_table` over the ``[[table]]`` entries of the TOML file at ``path``."""
-    error = options.get("error", ValueError)
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise error(f"{path}: cannot read the {table} taxonomy: {exc}") from None
-    return check_label_table(data.get(table), str(path), table, **options)
-
-
-# --------------------------------------------------------------------------- taxonomy
-
-
-@dataclass(frozen=True)
-class Narrative:
-    """A coarse narrative of the taxonomy and our one-line description of it."""
-
-    label: str
-    description: str
-
-    def to_dict(self) -> dict:
-        return {"narrative": self.label, "description": self.description}
-
-
-@functools.lru_cache(maxsize=4)
-def _load_taxonomy(path: str) -> tuple[Narrative, ...]:
-    def check(entry: dict) -> list[str]:
-        label = entry["label"]
-        return [] if not label or label.startswith(URW_PREFIX) else [
-            f"label {label!r} is not a 'URW: ' narrative"]
-
-    entries = read_label_table(path, "narrative", check=check, error=NarrativeError)
-    return tuple(Narrative(e["label"], e["description"]) for e in entries)
-
-
-def load_taxonomy(path: str | Path | None = None) -> list[Narrative]:
-    """The URW coarse narratives with their descriptions (default ``data/narratives.toml``)."""
-    return list(_load_taxonomy(str(path or TAXONOMY_PATH)))
-
-
-def taxonomy_labels(path: str | Path | None = None) -> list[str]:
-    """The narrative labels of :func:`load_taxonomy`, in file order."""
-    return [n.label for n in load_taxonomy(path)]
-
-
-def read_taxonomy_file(path: str | Path) -> list[str]:
-    """The URW coarse narratives of an official ``subtask2_narratives.txt`` (CC ones dropped)."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip().startswith(URW_PREFIX)]
-
-
-def narrative_set(names: Iterable[str], labels: Sequence[str] | None = None) -> frozenset[str]:
-    """The war narratives among annotation names: ``URW:`` coarse labels only.
-
-    ``Other`` and the climate (``CC:``) narratives are dropped, so an empty set means Other.
-    With ``labels``, a ``URW:`` name outside them raises :class:`NarrativeError`.
-    """
-    out = set()
-    for name in names:
-        name = name.strip()
-        if not name.startswith(URW_PREFIX):
-            continue
-        if labels is not None and name not in labels:
-            raise NarrativeError(f"narrative {name!r} is not in the taxonomy")
-        out.add(name)
-    return frozenset(out)
 
 
 # --------------------------------------------------------------------------- measure

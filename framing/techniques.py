@@ -27,7 +27,6 @@ from __future__ import annotations
 import datetime
 import functools
 import platform
-import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -38,77 +37,19 @@ from sklearn.base import BaseEstimator
 
 from framing import __version__
 from framing.article import ProblemLog
-from framing.errors import FramingError
 from framing.evaluation import choose_thresholds, f1_from_counts, micro_counts
-from framing.narratives import (
-    _texts,
-    check_label_table,
-    label_indicators,
-    page_residue,
-    read_label_table,
-)
 
-TAXONOMY_PATH = Path(__file__).resolve().parent / "data" / "techniques.toml"
+# The taxonomy lives in framing.labels (no numpy or scikit-learn import); its old names stay.
+from framing.labels import TECHNIQUES_PATH as TAXONOMY_PATH  # noqa: F401
+from framing.labels import Technique, TechniqueError, technique_labels  # noqa: F401
+from framing.labels import technique_taxonomy as load_taxonomy
+from framing.labels import validate_techniques as validate_taxonomy  # noqa: F401
+from framing.narratives import _texts, label_indicators, page_residue
+
 MODEL_NAME = "techniques"
 KIND = "techniques"
-_ID = re.compile(r"PT\d\d")
 #: Words a line needs for :meth:`TechniqueClassifier.find` to read it.
 MIN_WORDS = 3
-
-
-class TechniqueError(FramingError):
-    """The taxonomy, a data folder or a techniques model cannot be used as asked."""
-
-
-# --------------------------------------------------------------------------- taxonomy
-
-
-@dataclass(frozen=True)
-class Technique:
-    """A persuasion technique: its stable id, the label files' name, our description."""
-
-    id: str
-    label: str
-    description: str
-
-    def to_dict(self) -> dict:
-        return {"id": self.id, "technique": self.label, "description": self.description}
-
-
-def _check_technique(entry: dict) -> list[str]:
-    problems = []
-    if entry["id"] and not _ID.fullmatch(entry["id"]):
-        problems.append(f"id {entry['id']!r} is not PTnn")
-    if any(c.isspace() or c == "," for c in entry["label"]):
-        problems.append(f"label {entry['label']!r} must be a name without spaces or commas "
-                        "(as in the label files)")
-    return problems
-
-
-def validate_taxonomy(entries, source: str = "<techniques>") -> list[Technique]:
-    """The techniques of ``entries`` (dicts with id, label, description), or one
-    :class:`TechniqueError` listing every problem."""
-    checked = check_label_table(entries, source, "technique",
-                                fields=("id", "label", "description"),
-                                check=_check_technique, error=TechniqueError)
-    return [Technique(e["id"], e["label"], e["description"]) for e in checked]
-
-
-@functools.lru_cache(maxsize=4)
-def _load_taxonomy(path: str) -> tuple[Technique, ...]:
-    entries = read_label_table(path, "technique", fields=("id", "label", "description"),
-                               check=_check_technique, error=TechniqueError)
-    return tuple(Technique(e["id"], e["label"], e["description"]) for e in entries)
-
-
-def load_taxonomy(path: str | Path | None = None) -> list[Technique]:
-    """The techniques with ids and descriptions (default ``data/techniques.toml``)."""
-    return list(_load_taxonomy(str(path or TAXONOMY_PATH)))
-
-
-def technique_labels(path: str | Path | None = None) -> list[str]:
-    """The technique labels of :func:`load_taxonomy`, in id order."""
-    return [t.label for t in load_taxonomy(path)]
 
 
 # --------------------------------------------------------------------------- reader
