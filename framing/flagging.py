@@ -164,7 +164,7 @@ def technique_markers() -> list[Marker]:
     """The persuasion techniques as catalogue-like entries (family ``technique``, ids
     ``PT01``..``PT23``, the label as name), so that ``--select``, ``--ignore`` and
     ``--fail-on`` codes resolve against them as against markers."""
-    from framing.techniques import load_taxonomy
+    from framing.labels import technique_taxonomy as load_taxonomy
 
     return [Marker(t.id, TECHNIQUE_FAMILY, t.label, t.description, strength="model")
             for t in load_taxonomy()]
