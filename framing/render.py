@@ -102,15 +102,14 @@ PROFILE_SHOWN = 8
 
 def _technique_descriptions() -> dict[str, str]:
     """{technique label: description} from :func:`framing.techniques.load_taxonomy`."""
-    # Imported here: framing.techniques imports scikit-learn, which only a report showing
-    # techniques needs.
+    # Imported here: only a report showing techniques needs the taxonomy.
     from framing.labels import technique_taxonomy as load_taxonomy
 
     return {t.label: t.description for t in load_taxonomy()}
 
 
 def _frame_descriptions() -> dict[str, str]:
-    """{frame label: description} from :func:`framing.frames.load_taxonomy`."""
+    """{frame label: description} from :func:`framing.labels.frame_taxonomy`."""
     from framing.labels import frame_taxonomy as load_taxonomy
 
     return {f.label: f.description for f in load_taxonomy()}
