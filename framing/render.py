@@ -101,7 +101,7 @@ PROFILE_SHOWN = 8
 
 
 def _technique_descriptions() -> dict[str, str]:
-    """{technique label: description} from :func:`framing.techniques.load_taxonomy`."""
+    """{technique label: description} from :func:`framing.labels.technique_taxonomy`."""
     # Imported here: only a report showing techniques needs the taxonomy.
     from framing.labels import technique_taxonomy as load_taxonomy
 
