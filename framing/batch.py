@@ -73,9 +73,10 @@ POOL_START_BYTES = 8 << 20
 DEFAULT_PARTITION_BYTES = 32 << 20
 # Dask: an input is cut into at least this many partitions (of MIN_PARTITION_BYTES at least),
 # since a worker idles while another finishes the last partition: with 2 workers and 8
-# partitions, that was up to an eighth of the run.
-MIN_PARTITIONS = 32
-MIN_PARTITION_BYTES = 1 << 20
+# partitions, that was up to an eighth of the run. A partition is a task of a few
+# milliseconds' overhead.
+MIN_PARTITIONS = 64
+MIN_PARTITION_BYTES = 256 << 10
 MANIFEST = "manifest.json"
 
 
@@ -829,20 +830,22 @@ def _local_cluster(job: ScoringJob, workers: int):
 
     options = dict(n_workers=workers, threads_per_worker=1, processes=True,
                    dashboard_address=None)
-    if not FORK_WORKERS:
-        with LocalCluster(**options) as cluster:
-            yield cluster
-        return
-    job.load()
-    for stream in (sys.stdout, sys.stderr):  # see _forked_pool
-        with contextlib.suppress(Exception):
-            stream.flush()
-    gc.freeze()
+    # One partition at a time per worker, the others queued on the scheduler: by default each
+    # worker is handed a second one ahead, which another worker, idle meanwhile, waits for.
+    config = {"distributed.scheduler.worker-saturation": 1.0}
+    if FORK_WORKERS:
+        job.load()
+        for stream in (sys.stdout, sys.stderr):  # see _forked_pool
+            with contextlib.suppress(Exception):
+                stream.flush()
+        config["distributed.worker.multiprocessing-method"] = "fork"
+        gc.freeze()
     try:
-        with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
+        with dask.config.set(config):
             cluster = LocalCluster(**options)
     finally:
-        gc.unfreeze()
+        if FORK_WORKERS:
+            gc.unfreeze()
     with cluster:
         yield cluster
 

@@ -722,8 +722,8 @@ def evaluate(corpus_paths, model_dirs, fmt):
               "(default: --jobs).")
 @click.option("--partition-size", type=click.IntRange(min=1), default=32, show_default=True,
               metavar="MB", help="With --engine dask: input megabytes per partition at most; "
-              "an input under 32 x MB is cut into 32 partitions (of 1 MB at least), so that "
-              "the workers share it evenly to the end.")
+              "an input under 64 x MB is cut into 64 partitions (of 256 KB at least), so "
+              "that the workers share it evenly to the end.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary, progress bar or input warnings.")
 @_with_input_options
 def score(paths, model_dirs, fmt, explain, top, techniques, frames, output, store_path, resume,

@@ -419,12 +419,12 @@ def test_dask_workers_load_the_models_once_each(tmp_path, monkeypatch, fork):
 
 
 def test_partition_size_cuts_small_inputs_finer():
-    mb = 1 << 20
-    assert batch.partition_size(2000 * mb) == 32 * mb
-    assert batch.partition_size(64 * mb) == 2 * mb
-    assert batch.partition_size(10 * mb) == mb
-    assert batch.partition_size(0) == mb
-    assert batch.partition_size(10 * mb, largest=mb // 2) == mb // 2
+    mb, kb = 1 << 20, 1 << 10
+    assert batch.partition_size(4096 * mb) == 32 * mb
+    assert batch.partition_size(64 * mb) == mb
+    assert batch.partition_size(10 * mb) == 256 * kb
+    assert batch.partition_size(0) == 256 * kb
+    assert batch.partition_size(10 * mb, largest=128 * kb) == 128 * kb
     assert batch.partition_size(1000 * mb, largest=8 * mb) == 8 * mb
 
 
