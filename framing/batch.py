@@ -28,7 +28,6 @@ import hashlib
 import importlib
 import itertools
 import json
-import multiprocessing
 import os
 import signal
 import sys
@@ -40,8 +39,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from framing import atomic
 from framing import output as writers
 from framing.article import Article, Problem, content_id
@@ -51,10 +48,12 @@ from framing.ingest import input_files, input_size, iter_articles, iter_jsonl_ra
 from framing.markers import Extractor
 from framing.store import Store, article_key
 
-# framing.model and framing.scoring import scikit-learn (about a second): this module imports
-# them only where models are used, so that a pool of workers can start doing that import while
-# the parent process is still starting up.
+# framing.model and framing.scoring import scikit-learn (about a second), and DoneSet numpy:
+# this module imports them only where they are used, since `framing flags` and --help import
+# it too.
 if TYPE_CHECKING:
+    import numpy as np
+
     from framing.article import ScoredArticle
     from framing.model import Model
 
@@ -195,6 +194,8 @@ class DoneSet:
 
     def __init__(self, ids: Iterable[str] = (), content_hashes: Iterable[str] = (),
                  keys: Iterable[str] = ()):
+        import numpy as np  # here: `framing flags` and --help import this module, not numpy
+
         self._ids = np.unique(np.fromiter((_hash64(i) for i in ids), dtype=np.uint64))
         self._hashes = np.unique(np.fromiter((_hash64(h) for h in content_hashes),
                                              dtype=np.uint64))
@@ -205,6 +206,8 @@ class DoneSet:
 
     @staticmethod
     def _has(values: np.ndarray, key: str) -> bool:
+        import numpy as np
+
         if not len(values):
             return False
         h = np.uint64(_hash64(key))
@@ -314,6 +317,7 @@ def _stop_at_exit() -> None:
 def _forked_pool(jobs: int, job: ScoringJob):
     """``jobs`` workers forked from this process, now, with ``job``'s models loaded."""
     from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
 
     job.load()
     # Buffered text on stdout or stderr (a table row, the progress line) would be written a
@@ -321,7 +325,7 @@ def _forked_pool(jobs: int, job: ScoringJob):
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+    pool = ProcessPoolExecutor(jobs, mp_context=get_context("fork"),
                                initializer=_init_forked_worker)
     _FORKED.append(pool)
     _stop_at_exit()

@@ -366,6 +366,21 @@ def test_score_to_stdout_with_workers_writes_each_line_once(tmp_path, fmt):
         assert len(rows) == 21 and rows[0].startswith("id,")
 
 
+def test_flags_and_help_import_neither_numpy_nor_scikit_learn():
+    # A second or so of start-up that neither needs (issue 13).
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom framing.cli import main\n"
+            "for args in (['--help'], ['flags', sys.argv[1], '-q']):\n"
+            "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'numpy', 'sklearn', "
+            "'scipy', 'joblib'}), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, str(seed_path(0))], capture_output=True,
+                          text=True, timeout=120)
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
 def test_score_resumes_a_partial_output(runner, tmp_path):
     source = _batch_file(tmp_path / "in.jsonl", 12)
     full = tmp_path / "full.csv"
