@@ -376,9 +376,9 @@ def markers_command(fmt, family, catalogue, all_examples):
     markers = [m for m in load_markers(catalogue) if not family or m.family in family]
     techniques = []
     if "technique" in family or (not family and not catalogue):
-        from framing.techniques import load_taxonomy
+        from framing.labels import technique_taxonomy
 
-        techniques = load_taxonomy()
+        techniques = technique_taxonomy()
     if fmt == "json":
         click.echo(json.dumps(writers.markers_records(markers, techniques),
                               ensure_ascii=False, indent=2))
@@ -583,7 +583,7 @@ def train(corpus_paths, target, out, force, folds, features, C, idf, marker_weig
     Cross-validates with whole sources held out (never the same source in training and test),
     prints ROC-AUC, macro-F1, Brier score and expected calibration error next to a plain
     TF-IDF + logistic regression baseline under the same splits, then fits on everything and
-    writes model.joblib and its card (with the file's sha256) atomically. Same corpus, same
+    writes model.pkl.gz and its card (with the file's sha256) atomically. Same corpus, same
     options: same metrics.
 
     \b
@@ -930,12 +930,12 @@ def narratives_command(fmt):
       framing narratives
       framing narratives --format json
     """
-    from framing import narratives as narratives_lib
+    from framing.labels import OTHER, narrative_taxonomy
 
-    taxonomy = narratives_lib.load_taxonomy()
+    taxonomy = narrative_taxonomy()
     if fmt == "json":
         click.echo(json.dumps([n.to_dict() for n in taxonomy], ensure_ascii=False, indent=2))
         return
     for n in taxonomy:
         click.echo(f"{n.label}\n    {n.description}")
-    click.echo(f"\n{len(taxonomy)} narrative(s); none of them: {narratives_lib.OTHER}")
+    click.echo(f"\n{len(taxonomy)} narrative(s); none of them: {OTHER}")

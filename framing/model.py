@@ -6,7 +6,7 @@ regression; :class:`FramingClassifier` adds
 Platt calibration fitted on publisher-grouped out-of-fold scores, so the probabilities it gives
 hold for publishers it never saw.
 
-Models are code: a joblib file is a pickle and loading one runs code. :func:`load_model` only
+Models are code: a model file is a pickle and loading one runs code. :func:`load_model` only
 unpickles a file whose sha256 matches the model card beside it, and refuses a card written by
 another framing version or another scikit-learn minor series (see the README).
 """
@@ -14,10 +14,13 @@ another framing version or another scikit-learn minor series (see the README).
 from __future__ import annotations
 
 import datetime
+import gzip
 import hashlib
+import io
 import itertools
 import json
 import os
+import pickle
 import platform
 import re
 import sys
@@ -54,7 +57,12 @@ from framing.evaluation import (  # noqa: F401  (re-exported: the metrics' old h
 from framing.features import MarkerCounts
 from framing.ingest import Article
 
-MODEL_FILE = "model.joblib"
+#: The model file: a gzip-compressed pickle. Read with the standard C unpickler, it loads in a
+#: tenth of the time joblib's pure-Python one took for the shipped models (0.17 s against
+#: 1.29 s for all six), which every command that scores pays once.
+MODEL_FILE = "model.pkl.gz"
+#: Model files written before (joblib); still loaded when a card names one.
+JOBLIB_FILE = "model.joblib"
 CARD_FILE = "card.json"
 #: Targets of the shipped default model, with what a probability of 1 means.
 TARGETS = {
@@ -717,15 +725,18 @@ def file_sha256(path: Path) -> str:
 
 
 def save_model(model: Model, directory: str | Path) -> Path:
-    """Write ``model.joblib`` then ``card.json`` (with the joblib's sha256), each atomically."""
+    """Write ``model.pkl.gz`` then ``card.json`` (with the file's sha256), each atomically.
+
+    The same classifier gives the same bytes (no time stamp in the gzip header)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    joblib_path = directory / MODEL_FILE
-    with atomic_write(joblib_path, "wb") as handle:
-        joblib.dump(model.classifier, handle, compress=3)
+    model_path = directory / MODEL_FILE
+    data = gzip.compress(pickle.dumps(model.classifier, protocol=5), compresslevel=6, mtime=0)
+    with atomic_write(model_path, "wb") as handle:
+        handle.write(data)
     card = dict(model.card)
     card["model_file"] = MODEL_FILE
-    card["sha256"] = file_sha256(joblib_path)
+    card["sha256"] = hashlib.sha256(data).hexdigest()
     with atomic_write(directory / CARD_FILE) as handle:
         json.dump(card, handle, indent=2, sort_keys=False)
         handle.write("\n")
@@ -736,8 +747,10 @@ def save_model(model: Model, directory: str | Path) -> Path:
 def load_model(directory: str | Path) -> Model:
     """Load a model directory, checking the card before anything is unpickled.
 
-    Refuses (with :class:`ModelError`) a missing card, a joblib file whose sha256 differs from
-    the card's, or a card written by another scikit-learn or framing version.
+    Refuses (with :class:`ModelError`) a missing card, a model file whose sha256 differs from
+    the card's, or a card written by another scikit-learn or framing version. The bytes whose
+    sha256 was checked are the bytes unpickled (a ``model.pkl.gz``; a card naming a
+    ``model.joblib`` of an earlier release is loaded with joblib after the same check).
     """
     directory = Path(directory)
     if directory.is_file():
@@ -751,13 +764,17 @@ def load_model(directory: str | Path) -> Model:
     except (OSError, json.JSONDecodeError) as exc:
         raise ModelError(f"{card_path}: unreadable model card: {exc}") from None
     _check_card(card, card_path)
-    joblib_path = directory / card.get("model_file", MODEL_FILE)
-    if not joblib_path.is_file():
-        raise ModelError(f"{joblib_path}: model file missing")
-    actual = file_sha256(joblib_path)
+    model_path = directory / card.get("model_file", JOBLIB_FILE)
+    if not model_path.is_file():
+        raise ModelError(f"{model_path}: model file missing")
+    try:
+        data = model_path.read_bytes()
+    except OSError as exc:
+        raise ModelError(f"{model_path}: unreadable model file: {exc}") from None
+    actual = hashlib.sha256(data).hexdigest()
     if actual != card.get("sha256"):
         raise ModelError(
-            f"{joblib_path}: sha256 {actual[:12]}… does not match the card's "
+            f"{model_path}: sha256 {actual[:12]}… does not match the card's "
             f"{str(card.get('sha256'))[:12]}…; the file was changed or replaced, "
             "refusing to load it"
         )
@@ -778,13 +795,19 @@ def load_model(directory: str | Path) -> Model:
         # Another patch release of the same minor series: checked above, so scikit-learn's
         # own warning about the version would only be noise on every run.
         warnings.filterwarnings("ignore", message=".*Trying to unpickle estimator")
-        classifier = joblib.load(joblib_path)
+        if model_path.name.endswith(".pkl.gz"):
+            try:
+                classifier = pickle.loads(gzip.decompress(data))
+            except (OSError, EOFError, pickle.UnpicklingError) as exc:
+                raise ModelError(f"{model_path}: not a readable model file: {exc}") from None
+        else:
+            classifier = joblib.load(io.BytesIO(data))
     # The per-target classifiers score with their similarity; the multi-label models
     # (narratives, frames, techniques) predict label sets.
     wanted = ("predict" if card.get("kind") in MULTI_LABEL_KINDS
               else "predict_with_similarity")
     if not callable(getattr(classifier, wanted, None)):
-        raise ModelError(f"{joblib_path}: holds a {type(classifier).__name__}, not a framing "
+        raise ModelError(f"{model_path}: holds a {type(classifier).__name__}, not a framing "
                          "model; refusing to use it")
     return Model(classifier, card)
 

@@ -611,7 +611,7 @@ def save(model, directory: str | Path) -> Path:
 
 
 def load(directory: str | Path):
-    """A techniques model, loaded through :func:`framing.model.load_model` (the joblib's
+    """A techniques model, loaded through :func:`framing.model.load_model` (the file's
     sha256 checked against the card before unpickling)."""
     from framing.model import load_kind
 

@@ -132,7 +132,7 @@ def _copy_models(tmp_path: Path) -> tuple[str, ...]:
     for source in map(Path, JOB.model_dirs):
         copy = tmp_path / "models" / source.name
         copy.mkdir(parents=True)
-        for name in ("model.joblib", "card.json"):
+        for name in ("model.pkl.gz", "card.json"):
             (copy / name).write_bytes((source / name).read_bytes())
         dirs.append(str(copy))
     return tuple(dirs)

@@ -246,7 +246,7 @@ def test_train_evaluate_score_round_trip(runner, tmp_path, tiny_corpus_file):
     assert result.exit_code == 0, result.output
     assert re.search(r"^model\s+\d\.\d{3}", result.stdout, re.M)
     assert re.search(r"^baseline TF-IDF\+LR\s+\d\.\d{3}", result.stdout, re.M)
-    assert (model_dir / "model.joblib").is_file() and (model_dir / "card.json").is_file()
+    assert (model_dir / "model.pkl.gz").is_file() and (model_dir / "card.json").is_file()
 
     result = runner.invoke(main, ["evaluate", str(tiny_corpus_file), "--model", str(model_dir),
                                   "--format", "json"])
@@ -285,7 +285,7 @@ def test_score_refuses_a_tampered_model(runner, tmp_path, tiny_corpus_file):
     runner.invoke(main, ["train", str(tiny_corpus_file), "--target", "pro_kremlin_framing",
                          "--out", str(model_dir), "--folds", "4", "--features", "words",
                          "--no-baseline"])
-    with open(model_dir / "model.joblib", "ab") as handle:
+    with open(model_dir / "model.pkl.gz", "ab") as handle:
         handle.write(b"tampered")
     result = runner.invoke(main, ["score", str(SEEDS), "--model", str(model_dir)])
     assert result.exit_code == 2

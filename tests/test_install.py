@@ -81,7 +81,7 @@ def test_card_of_another_minor_version_is_refused_clearly(tmp_path):
 
 def test_sha256_is_checked_within_the_range(tmp_path):
     directory = _copy_model(SMALL, tmp_path, _other_patch(sklearn.__version__))
-    with open(directory / "model.joblib", "ab") as handle:
+    with open(directory / "model.pkl.gz", "ab") as handle:
         handle.write(b"\0")
     with pytest.raises(ModelError, match="does not match the card"):
         load_model(directory)

@@ -201,7 +201,7 @@ def test_saved_model_loads_and_predicts_the_same(trained):
 def _copy(directory, tmp_path):
     target = tmp_path / "copy"
     target.mkdir()
-    for name in ("model.joblib", "card.json"):
+    for name in ("model.pkl.gz", "card.json"):
         (target / name).write_bytes((directory / name).read_bytes())
     return target
 
@@ -209,7 +209,7 @@ def _copy(directory, tmp_path):
 def test_tampered_model_file_is_refused(trained, tmp_path):
     _, _, directory = trained
     copy = _copy(directory, tmp_path)
-    with open(copy / "model.joblib", "ab") as handle:
+    with open(copy / "model.pkl.gz", "ab") as handle:
         handle.write(b"\0")
     with pytest.raises(ModelError, match="does not match the card"):
         load_model(copy)
@@ -332,14 +332,56 @@ def test_a_pickle_that_is_not_a_model_is_refused(tmp_path, fitted):
     save_model(Model(classifier, {"target": "pro_kremlin_framing", "versions": versions}),
                tmp_path)
     assert load_model(tmp_path).target == "pro_kremlin_framing"  # the real one loads
-    joblib.dump({"not": "a model"}, tmp_path / "model.joblib")
-    card = json.loads((tmp_path / "card.json").read_text(encoding="utf-8"))
+    import gzip
+    import pickle
+
     from framing.model import file_sha256
 
-    card["sha256"] = file_sha256(tmp_path / "model.joblib")
+    card = json.loads((tmp_path / "card.json").read_text(encoding="utf-8"))
+    (tmp_path / "model.pkl.gz").write_bytes(gzip.compress(pickle.dumps({"not": "a model"})))
+    card["sha256"] = file_sha256(tmp_path / "model.pkl.gz")
     (tmp_path / "card.json").write_text(json.dumps(card), encoding="utf-8")
     with pytest.raises(ModelError, match="not a framing model"):
         load_model(tmp_path)
+    # Not gzip at all, though its sha256 is the card's: refused with a message.
+    (tmp_path / "model.pkl.gz").write_bytes(b"not gzip")
+    card["sha256"] = file_sha256(tmp_path / "model.pkl.gz")
+    (tmp_path / "card.json").write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match="not a readable model file"):
+        load_model(tmp_path)
+
+
+def test_a_card_of_an_earlier_release_naming_a_joblib_file_still_loads(fitted, tmp_path):
+    import sklearn
+
+    from framing import __version__
+    from framing.model import file_sha256
+
+    classifier, _ = fitted
+    versions = {"framing": __version__, "scikit-learn": sklearn.__version__}
+    save_model(Model(classifier, {"target": "pro_kremlin_framing", "versions": versions}),
+               tmp_path)
+    (tmp_path / "model.pkl.gz").unlink()
+    joblib.dump(classifier, tmp_path / "model.joblib", compress=3)
+    card = json.loads((tmp_path / "card.json").read_text(encoding="utf-8"))
+    card.update(model_file="model.joblib", sha256=file_sha256(tmp_path / "model.joblib"))
+    (tmp_path / "card.json").write_text(json.dumps(card), encoding="utf-8")
+    texts = ["Officials said the talks went on.", "Kiev regime, proxy war."]
+    assert np.allclose(load_model(tmp_path).classifier.predict_proba(texts),
+                       classifier.predict_proba(texts))
+
+
+def test_the_same_classifier_is_saved_to_the_same_bytes(fitted, tmp_path):
+    import sklearn
+
+    from framing import __version__
+
+    classifier, _ = fitted
+    versions = {"framing": __version__, "scikit-learn": sklearn.__version__}
+    for name in ("a", "b"):
+        save_model(Model(classifier, {"target": "t", "versions": versions}), tmp_path / name)
+    assert (tmp_path / "a" / "model.pkl.gz").read_bytes() == \
+        (tmp_path / "b" / "model.pkl.gz").read_bytes()
 
 
 def test_an_explanation_from_the_batch_counts_is_the_same_as_alone(fitted):
