@@ -29,6 +29,7 @@ import re
 import weakref
 from collections.abc import Sequence
 from itertools import accumulate, chain, repeat
+from operator import itemgetter
 
 import numpy as np
 from scipy import sparse
@@ -70,24 +71,31 @@ class _WordMap:
     """One vectorizer's columns by union id: unigrams by index, bigrams by packed pair."""
 
     def __init__(self, vectorizer, index: dict[str, int]):
-        unigram_ids, unigram_cols, codes, bigram_cols = [], [], [], []
-        for term, column in vectorizer.vocabulary_.items():
-            words = term.split(" ")
-            if len(words) == 1:
-                unigram_ids.append(index.setdefault(term, len(index)))
-                unigram_cols.append(column)
-            elif len(words) == 2 and all(words):
-                first = index.setdefault(words[0], len(index))
-                second = index.setdefault(words[1], len(index))
-                codes.append(first * (1 << 32) + second)
-                bigram_cols.append(column)
-            # Any other term cannot come out of the default token pattern: never counted.
-        self._unigram_ids = np.asarray(unigram_ids, dtype=np.int64)
-        self._unigram_cols = np.asarray(unigram_cols, dtype=np.int64)
+        # Built once per vectorizer and process, before its first batch: C-level maps over
+        # the (up to 50,000-term) vocabulary rather than a loop per term.
+        vocabulary = vectorizer.vocabulary_
+        terms = list(vocabulary)
+        unigrams = [t for t in terms if " " not in t]
+        pairs = [t.split(" ") for t in terms if " " in t]
+        # Any other term (three words, an empty word) cannot come out of the default token
+        # pattern: never counted.
+        bigrams = [p for p in pairs if len(p) == 2 and p[0] and p[1]]
+        words = dict.fromkeys(chain(unigrams, chain.from_iterable(bigrams)))
+        new = [w for w in words if w not in index]
+        index.update(zip(new, range(len(index), len(index) + len(new)), strict=True))
+        get = index.__getitem__
+        self._unigram_ids = np.fromiter(map(get, unigrams), np.int64, len(unigrams))
+        self._unigram_cols = np.fromiter(map(vocabulary.__getitem__, unigrams), np.int64,
+                                         len(unigrams))
         self._unigram = np.zeros(0, dtype=np.int64)
-        order = np.argsort(np.asarray(codes, dtype=np.int64), kind="stable")
-        self.codes = np.asarray(codes, dtype=np.int64)[order]
-        self.bigram_cols = np.asarray(bigram_cols, dtype=np.int64)[order]
+        first = np.fromiter(map(get, map(itemgetter(0), bigrams)), np.int64, len(bigrams))
+        second = np.fromiter(map(get, map(itemgetter(1), bigrams)), np.int64, len(bigrams))
+        codes = first * _SHIFT + second
+        columns = np.fromiter(map(vocabulary.__getitem__, map(" ".join, bigrams)), np.int64,
+                              len(bigrams))
+        order = np.argsort(codes, kind="stable")
+        self.codes = codes[order]
+        self.bigram_cols = columns[order]
         self.bigrams = vectorizer.ngram_range[1] == 2
         self.width = len(vectorizer.vocabulary_)
 
