@@ -322,64 +322,59 @@ def test_a_card_of_the_wrong_shape_is_refused(tmp_path, card, says):
         load_model(tmp_path)
 
 
-def test_a_pickle_that_is_not_a_model_is_refused(tmp_path, fitted):
-    classifier, _ = fitted
+def _save(classifier, directory, target="pro_kremlin_framing"):
     import sklearn
 
     from framing import __version__
 
     versions = {"framing": __version__, "scikit-learn": sklearn.__version__}
-    save_model(Model(classifier, {"target": "pro_kremlin_framing", "versions": versions}),
-               tmp_path)
-    assert load_model(tmp_path).target == "pro_kremlin_framing"  # the real one loads
+    save_model(Model(classifier, {"target": target, "versions": versions}), directory)
+
+
+def _swap_model_file(directory, data: bytes, name="model.pkl.gz"):
+    """Put ``data`` in the model file ``name`` and a card that vouches for it."""
+    from framing.model import file_sha256
+
+    (directory / name).write_bytes(data)
+    card = json.loads((directory / "card.json").read_text(encoding="utf-8"))
+    card.update(model_file=name, sha256=file_sha256(directory / name))
+    (directory / "card.json").write_text(json.dumps(card), encoding="utf-8")
+
+
+def test_a_pickle_that_is_not_a_model_is_refused(tmp_path, fitted):
     import gzip
     import pickle
 
-    from framing.model import file_sha256
-
-    card = json.loads((tmp_path / "card.json").read_text(encoding="utf-8"))
-    (tmp_path / "model.pkl.gz").write_bytes(gzip.compress(pickle.dumps({"not": "a model"})))
-    card["sha256"] = file_sha256(tmp_path / "model.pkl.gz")
-    (tmp_path / "card.json").write_text(json.dumps(card), encoding="utf-8")
+    classifier, _ = fitted
+    _save(classifier, tmp_path)
+    assert load_model(tmp_path).target == "pro_kremlin_framing"  # the real one loads
+    _swap_model_file(tmp_path, gzip.compress(pickle.dumps({"not": "a model"})))
     with pytest.raises(ModelError, match="not a framing model"):
         load_model(tmp_path)
     # Not gzip at all, though its sha256 is the card's: refused with a message.
-    (tmp_path / "model.pkl.gz").write_bytes(b"not gzip")
-    card["sha256"] = file_sha256(tmp_path / "model.pkl.gz")
-    (tmp_path / "card.json").write_text(json.dumps(card), encoding="utf-8")
+    _swap_model_file(tmp_path, b"not gzip")
     with pytest.raises(ModelError, match="not a readable model file"):
         load_model(tmp_path)
 
 
 def test_a_card_of_an_earlier_release_naming_a_joblib_file_still_loads(fitted, tmp_path):
-    import sklearn
-
-    from framing import __version__
-    from framing.model import file_sha256
+    import io
 
     classifier, _ = fitted
-    versions = {"framing": __version__, "scikit-learn": sklearn.__version__}
-    save_model(Model(classifier, {"target": "pro_kremlin_framing", "versions": versions}),
-               tmp_path)
+    _save(classifier, tmp_path)
     (tmp_path / "model.pkl.gz").unlink()
-    joblib.dump(classifier, tmp_path / "model.joblib", compress=3)
-    card = json.loads((tmp_path / "card.json").read_text(encoding="utf-8"))
-    card.update(model_file="model.joblib", sha256=file_sha256(tmp_path / "model.joblib"))
-    (tmp_path / "card.json").write_text(json.dumps(card), encoding="utf-8")
+    written = io.BytesIO()
+    joblib.dump(classifier, written, compress=3)
+    _swap_model_file(tmp_path, written.getvalue(), name="model.joblib")
     texts = ["Officials said the talks went on.", "Kiev regime, proxy war."]
     assert np.allclose(load_model(tmp_path).classifier.predict_proba(texts),
                        classifier.predict_proba(texts))
 
 
 def test_the_same_classifier_is_saved_to_the_same_bytes(fitted, tmp_path):
-    import sklearn
-
-    from framing import __version__
-
     classifier, _ = fitted
-    versions = {"framing": __version__, "scikit-learn": sklearn.__version__}
     for name in ("a", "b"):
-        save_model(Model(classifier, {"target": "t", "versions": versions}), tmp_path / name)
+        _save(classifier, tmp_path / name, target="t")
     assert (tmp_path / "a" / "model.pkl.gz").read_bytes() == \
         (tmp_path / "b" / "model.pkl.gz").read_bytes()
 
