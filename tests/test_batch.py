@@ -31,6 +31,16 @@ def _tiny_job(tiny_models_dir):
     JOB = ScoringJob(tuple(str(d) for d in discover_models(tiny_models_dir)))
 
 
+@pytest.fixture(params=[True, False], ids=["forked", "not-forked"])
+def fork(request, monkeypatch):
+    """Both ways workers start: forked with the models loaded (Linux only), and the other way
+    (a loky pool; spawned Dask workers)."""
+    if request.param and not batch.FORK_WORKERS:
+        pytest.skip("workers are forked on Linux only")
+    monkeypatch.setattr(batch, "FORK_WORKERS", request.param)
+    return request.param
+
+
 def _write_batch(path: Path, n: int, bad_line_after: int | None = None) -> Path:
     """``n`` articles with unique ids: the seed texts, varied so that none is a twin."""
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
@@ -139,11 +149,7 @@ def _copy_models(tmp_path: Path) -> tuple[str, ...]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("fork", [True, False], ids=["forked", "loky"])
-def test_pool_workers_load_the_models_once_each(tmp_path, monkeypatch, fork):
-    if fork and not batch.FORK_WORKERS:
-        pytest.skip("workers are forked on Linux only")
-    monkeypatch.setattr(batch, "FORK_WORKERS", fork)
+def test_pool_workers_load_the_models_once_each(tmp_path, fork):
     path = _write_batch(tmp_path / "in.jsonl", 30)
     logs = tmp_path / "loads"
     logs.mkdir()
@@ -215,11 +221,7 @@ class _DyingJob(ScoringJob):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("fork", [True, False], ids=["forked", "loky"])
-def test_a_dead_worker_asks_for_resume(tmp_path, monkeypatch, fork):
-    if fork and not batch.FORK_WORKERS:
-        pytest.skip("workers are forked on Linux only")
-    monkeypatch.setattr(batch, "FORK_WORKERS", fork)
+def test_a_dead_worker_asks_for_resume(tmp_path, fork):
     path = _write_batch(tmp_path / "in.jsonl", 30)
     job = _DyingJob(JOB.model_dirs, parent=os.getpid())
     with pytest.raises(batch.ResumeNeeded, match="worker process died"):
@@ -396,12 +398,8 @@ def test_dask_on_a_local_cluster_scores_every_partition_and_resumes(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("fork", [True, False], ids=["forked", "spawned"])
-def test_dask_workers_load_the_models_once_each(tmp_path, monkeypatch, fork):
+def test_dask_workers_load_the_models_once_each(tmp_path, fork):
     _require_dask()
-    if fork and not batch.FORK_WORKERS:
-        pytest.skip("workers are forked on Linux only")
-    monkeypatch.setattr(batch, "FORK_WORKERS", fork)
     path = _write_batch(tmp_path / "in.jsonl", 30)
     parts = batch.plan_partitions([str(path)], block_size=4000)
     assert len(parts) >= 6
