@@ -285,7 +285,8 @@ class TextCounts:
         self._chars = _Tokens(str.split)
         self._ids: np.ndarray = np.zeros(0, dtype=np.int64)
         self._ids_index_size = 0
-        self._char_ids: dict[int, tuple[_TokenRows, int, np.ndarray]] = {}
+        # Per token store (one per char_wb vectorizer): its generation and the batch's ids.
+        self._char_ids: dict[_TokenRows, tuple[int, np.ndarray]] = {}
         self._kept: dict[int, tuple[object, dict[str, int], sparse.csr_matrix]] = {}
 
     def keep(self, owner, texts: Sequence[str], matrix) -> None:
@@ -340,8 +341,8 @@ class TextCounts:
         ids = self._word_ids()[positions]
         unigram = words.unigram(len(_UNION.index))
         columns = np.where(ids >= 0, unigram[np.maximum(ids, 0)], -1)
-        rows = [owner[columns >= 0]]
-        cols = [columns[columns >= 0]]
+        found = columns >= 0
+        rows, cols = [owner[found]], [columns[found]]
         if words.bigrams and len(ids) > 1 and len(words.codes):
             pair = (owner[:-1] == owner[1:]) & (ids[:-1] >= 0) & (ids[1:] >= 0)
             codes = ids[:-1][pair] * _SHIFT + ids[1:][pair]
@@ -359,15 +360,14 @@ class TextCounts:
     def _token_ids(self, vectorizer, store: _TokenRows) -> np.ndarray:
         """The store's row of every whitespace token of the batch, looked up once."""
         tokens = self._chars.tokens
-        held = self._char_ids.get(id(vectorizer))
-        ids = held[2] if held and held[0] is store and held[1] == store.generation \
-            else np.zeros(0, dtype=np.int64)
+        held = self._char_ids.get(store)
+        ids = held[1] if held and held[0] == store.generation else np.zeros(0, dtype=np.int64)
         if len(ids) < len(tokens):
             generation = store.generation
             ids = np.concatenate([ids, store.ids(vectorizer, tokens[len(ids):])])
             if store.generation != generation:  # the cache started again: all ids anew
                 ids = store.ids(vectorizer, tokens)
-            self._char_ids[id(vectorizer)] = (store, store.generation, ids)
+            self._char_ids[store] = (store.generation, ids)
         return ids
 
     def _char_counts(self, vectorizer, texts: list[str]) -> sparse.csr_matrix:
