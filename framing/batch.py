@@ -323,26 +323,37 @@ def _forked_pool(jobs: int, job: ScoringJob):
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
+    pool = ProcessPoolExecutor(jobs, mp_context=get_context("fork"),
+                               initializer=_init_forked_worker)
+    _FORKED.append(pool)
+    _stop_at_exit()
+    # The processes are launched now (a forking pool starts them all at its first task), so
+    # that they are forked within _forking.
+    with _forking(job):
+        pool.submit(int).result()
+    return pool
+
+
+@contextlib.contextmanager
+def _forking(job: ScoringJob):
+    """Around forking workers that inherit ``job``'s loaded models (the local pool's and a
+    LocalCluster's): the models loaded, buffered output flushed, the collector kept off."""
     job.load()
     # Buffered text on stdout or stderr (a table row, the progress line) would be written a
     # second time by each worker, which flushes them as it exits.
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
-    pool = ProcessPoolExecutor(jobs, mp_context=get_context("fork"),
-                               initializer=_init_forked_worker)
-    _FORKED.append(pool)
-    _stop_at_exit()
     # Objects left out of the workers' garbage collections: a collection writes to every
     # object it scans, which would copy the parent's pages (the models) into each worker.
-    # The processes are launched now (a forking pool starts them all at its first task), so
-    # that the freeze is around the forks only.
+    # Frozen already (ScoringJob.load freezes what it loads), they stay so here too.
+    frozen = gc.get_freeze_count()
     gc.freeze()
     try:
-        pool.submit(int).result()
+        yield
     finally:
-        gc.unfreeze()
-    return pool
+        if not frozen:
+            gc.unfreeze()
 
 
 def _stop_forked(pool) -> None:
@@ -844,18 +855,9 @@ def _local_cluster(job: ScoringJob, workers: int):
     config = {"distributed.scheduler.worker-saturation": 1.0,
               "distributed.worker.profile.enabled": False}
     if FORK_WORKERS:
-        job.load()
-        for stream in (sys.stdout, sys.stderr):  # see _forked_pool
-            with contextlib.suppress(Exception):
-                stream.flush()
         config["distributed.worker.multiprocessing-method"] = "fork"
-        gc.freeze()
-    try:
-        with dask.config.set(config):
-            cluster = LocalCluster(**options)
-    finally:
-        if FORK_WORKERS:
-            gc.unfreeze()
+    with _forking(job) if FORK_WORKERS else contextlib.nullcontext(), dask.config.set(config):
+        cluster = LocalCluster(**options)
     with cluster:
         yield cluster
 
