@@ -435,14 +435,10 @@ def _phrase_units(phrase: str) -> list[str]:
     return units
 
 
-def _trie_regex(phrases: Iterable[str]) -> str:
-    """One regex matching any of ``phrases``, factored as a trie: shared prefixes are tried once."""
-    return _trie_sources(phrases)[0]
-
-
 def _trie_sources(phrases: Iterable[str]) -> tuple[str, bytes | None]:
-    """:func:`_trie_regex`, and the same trie for lower-cased text encoded to cp1252 (``None``
-    if no phrase can match such text).
+    """One regex matching any of ``phrases``, factored as a trie (shared prefixes are tried
+    once), and the same trie for lower-cased text encoded to cp1252 (``None`` if no phrase can
+    match such text).
 
     The bytes regex has the same branches in the same order, less those needing a character
     that cp1252 lacks; each unit matches a byte exactly when the str unit matches its character
